@@ -1,0 +1,40 @@
+# Everything a developer or CI needs, from a fresh machine with Python 3.12+.
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# A local key for `make run` and `make test`, made once per checkout; production sets its own.
+SECRET_KEY_FILE := $(VENV)/secret-key
+
+.PHONY: run test lint format migrations-check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(SECRET_KEY_FILE)
+	touch $@
+
+run: $(VENV)/.installed
+	DJANGO_SECRET_KEY=$$(cat $(SECRET_KEY_FILE)) DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DJANGO_SECRET_KEY=$$(cat $(SECRET_KEY_FILE)) DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty
+	DJANGO_SECRET_KEY=$$(cat $(SECRET_KEY_FILE)) DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The whole suite, browser tests included; DATABASE_URL picks the database (SQLite by default).
+test: $(VENV)/.installed
+	DJANGO_SECRET_KEY=$$(cat $(SECRET_KEY_FILE)) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(VENV)/.installed
+	DJANGO_SECRET_KEY=$$(cat $(SECRET_KEY_FILE)) $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -1,0 +1,64 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from journal import services
+from journal.models import Entry, Topic, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = [
+        "username", "display_name", "email", "time_zone", "entry_count",
+        "longest_streak", "date_joined", "is_suspended", "is_staff",
+    ]  # fmt: skip
+    list_filter = ["is_suspended", "is_staff", "is_active", "date_joined"]
+    search_fields = ["username", "display_name", "email"]
+    readonly_fields = [
+        "entry_count", "total_minutes", "longest_streak", "latest_run_length",
+        "latest_run_end", "last_entry_day",
+    ]  # fmt: skip
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        ("Profile", {"fields": ["display_name", "bio", "learning_focus", "time_zone",
+                                "daily_goal_minutes", "is_suspended"]}),
+        ("Challenge figures", {"fields": readonly_fields}),
+    ]  # fmt: skip
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Entry)
+class EntryAdmin(admin.ModelAdmin):
+    list_display = [
+        "title", "author", "day", "number", "minutes", "visibility", "moderation_state",
+        "created_at",
+    ]  # fmt: skip
+    list_filter = ["visibility", "moderation_state", "day", "topics"]
+    search_fields = ["title", "key_lesson", "body", "author__username"]
+    list_select_related = ["author"]
+    raw_id_fields = ["author"]
+    filter_horizontal = ["topics"]
+    date_hierarchy = "day"
+    readonly_fields = ["number", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        # Entries are written by learners on their own local day, never by staff.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.user_refresh_stats(user=obj.author)
+
+    def delete_queryset(self, request, queryset):
+        authors = list(User.objects.filter(entries__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for author in authors:
+            services.user_refresh_stats(user=author)
+
+    def delete_model(self, request, obj):
+        services.entry_delete(entry=obj)

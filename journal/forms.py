@@ -1,0 +1,180 @@
+import io
+import secrets
+
+from django import forms
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.formats import date_format
+from markdownx.widgets import MarkdownxWidget
+from PIL import Image, ImageOps
+
+from journal.models import Entry, User, available_time_zones
+
+
+class TimeZoneInput(forms.TextInput):
+    """A text box searchable through the browser's own list of IANA zones."""
+
+    template_name = "includes/time_zone_input.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["time_zones"] = available_time_zones()
+        context["widget"]["attrs"]["list"] = f"{context['widget']['attrs']['id']}-choices"
+        return context
+
+
+class TimeZoneField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", TimeZoneInput(attrs={"autocomplete": "off", "data-time-zone": ""})
+        )
+        kwargs.setdefault("help_text", "Your days and streaks follow this zone, e.g. Europe/Paris.")
+        super().__init__(max_length=64, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value).strip()
+        if value not in available_time_zones():
+            raise forms.ValidationError(
+                "“%(value)s” is not a time zone we know. Pick one from the list, such as Europe/Paris.",
+                params={"value": value},
+            )
+        return value
+
+
+class SignupForm(forms.Form):
+    """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    time_zone = TimeZoneField(initial="UTC")
+
+    def signup(self, request, user):
+        user.time_zone = self.cleaned_data["time_zone"]
+        user.save(update_fields=["time_zone"])
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = TimeZoneField()
+
+    class Meta:
+        model = User
+        fields = ["display_name", "bio", "learning_focus", "time_zone", "daily_goal_minutes"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "learning_focus": "One line on what you are learning now, shown on your journey.",
+            "daily_goal_minutes": "A day counts towards your streak when you reach it. "
+            "The challenge's goal is 60.",
+        }
+
+
+class EntryForm(forms.ModelForm):
+    topic_names = forms.CharField(
+        label="Topics",
+        required=False,
+        max_length=300,
+        help_text="Separated by commas, e.g. python, computer vision. New topics are created.",
+    )
+    day = forms.DateField(label="Day", widget=forms.Select)
+
+    class Meta:
+        model = Entry
+        fields = ["day", "title", "minutes", "body", "key_lesson", "reflection", "visibility"]
+        labels = {
+            "body": "What I studied",
+            "minutes": "Minutes of learning",
+            "key_lesson": "Key lesson",
+        }
+        help_texts = {
+            "body": "Courses, books, papers, projects. Markdown: # headings, ``` code, images.",
+            "key_lesson": "The one thing worth remembering from today.",
+            "reflection": "An honest reflection: what went well, what was hard. Markdown too.",
+        }
+        widgets = {
+            "body": MarkdownxWidget(attrs={"rows": 10}),
+            "reflection": MarkdownxWidget(attrs={"rows": 6}),
+            "key_lesson": forms.TextInput(),
+            "visibility": forms.RadioSelect(),
+            "minutes": forms.NumberInput(attrs={"min": 1, "max": 1440, "step": 1}),
+        }
+
+    def __init__(self, *args, author, open_days=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.author = author
+        self.instance.author = author
+        if self.instance.pk:
+            # The day of a written entry is fixed.
+            del self.fields["day"]
+            self.initial["topic_names"] = ", ".join(t.name for t in self.instance.topics.all())
+        else:
+            today = author.local_today()
+            self.fields["day"].widget.choices = [
+                (day.isoformat(), _day_label(day, today)) for day in open_days
+            ]
+            self.fields["minutes"].initial = author.daily_goal_minutes
+        self.fields["minutes"].min_value = 1
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day not in self.author.writable_days():
+            raise forms.ValidationError(
+                "You can write today's entry, or yesterday's until your today ends."
+            )
+        if Entry.objects.filter(author=self.author, day=day).exists():
+            raise forms.ValidationError(
+                "You already have an entry for %(day)s. Edit it instead.",
+                params={"day": date_format(day, "l j F")},
+            )
+        return day
+
+    def topic_list(self):
+        return [
+            name for name in self.cleaned_data.get("topic_names", "").split(",") if name.strip()
+        ]
+
+
+def _day_label(day, today):
+    word = "Today" if day == today else "Yesterday"
+    return f"{word}, {date_format(day, 'l j F')}"
+
+
+class ImageUploadForm(forms.Form):
+    """An image for an entry: PNG, JPEG or WebP that Pillow can open, 5 MB at most."""
+
+    MAX_BYTES = 5 * 1024 * 1024
+    MAX_PIXELS = 40_000_000
+    FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+
+    image = forms.FileField()
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("Images can be 5 MB at most.")
+        try:
+            with Image.open(upload) as probe:
+                image_format = probe.format
+                width, height = probe.size
+                probe.verify()
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+            raise forms.ValidationError("That file is not an image we can read.") from None
+        if image_format not in self.FORMATS:
+            raise forms.ValidationError("Only PNG, JPEG and WebP images can be uploaded.")
+        if width * height > self.MAX_PIXELS:
+            raise forms.ValidationError("That image has too many pixels.")
+        upload.seek(0)
+        self.image_format = image_format
+        return upload
+
+    def save(self):
+        """Store the image under a random name with its real format's extension.
+
+        Re-encoding drops metadata such as GPS positions and anything smuggled in after
+        the image data.
+        """
+        upload = self.cleaned_data["image"]
+        with Image.open(upload) as image:
+            image = ImageOps.exif_transpose(image)
+            buffer = io.BytesIO()
+            image.save(buffer, format=self.image_format)
+        extension = self.FORMATS[self.image_format]
+        path = f"uploads/{timezone.now():%Y/%m}/{secrets.token_urlsafe(16)}.{extension}"
+        return default_storage.save(path, ContentFile(buffer.getvalue()))

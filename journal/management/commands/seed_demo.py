@@ -1,0 +1,89 @@
+"""A few demo learners and entries, so that a newcomer running `make run` sees a living site."""
+
+import datetime as dt
+import random
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from journal import services
+from journal.models import Entry, Topic, User
+
+LEARNERS = [
+    ("ada", "Ada Park", "Europe/Paris", "Computer vision, one paper a week", ["computer-vision", "pytorch"]),
+    ("malik", "Malik Osei", "Africa/Accra", "Rust and systems programming", ["rust", "systems"]),
+    ("sofia", "Sofía Ruiz", "America/Mexico_City", "LLMOps in production", ["llmops", "python"]),
+    ("kenji", "Kenji Mori", "Asia/Tokyo", "Statistics from first principles", ["statistics", "math"]),
+]  # fmt: skip
+
+STUDIES = [
+    ("Convolutions, finally clicked", "Worked through the CS231n notes on convolutions and "
+     "re-implemented a 3×3 kernel by hand.", "Padding is a choice about the edges, not a detail."),
+    ("Ownership and borrowing", "Chapters 4 and 5 of the Rust book, with the exercises.",
+     "A borrow is a promise the compiler can check."),
+    ("Evaluating prompts", "Built a small evaluation harness with twenty golden answers.",
+     "Without a test set, every prompt change is a guess."),
+    ("Bayes by hand", "Derived the posterior for a coin with a Beta prior on paper.",
+     "Conjugate priors turn algebra into bookkeeping."),
+    ("Reading a paper properly", "Three passes over the ResNet paper: skim, read, reproduce a figure.",
+     "The figures tell you what the authors think matters."),
+    ("Iterators all the way down", "Rewrote a loop-heavy parser with iterator adaptors.",
+     "Lazy evaluation makes the shape of the data visible."),
+]  # fmt: skip
+
+CODE = "```python\nimport torch\nx = torch.randn(1, 3, 32, 32)\nprint(x.shape)\n```"
+
+
+class Command(BaseCommand):
+    help = "Create demo learners with a few weeks of entries (password: momentum-demo)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when any user exists already."
+        )
+        parser.add_argument("--days", type=int, default=21)
+
+    def handle(self, *args, if_empty=False, days=21, **options):
+        if if_empty and User.objects.exists():
+            self.stdout.write("The database has users already; no demo data added.")
+            return
+        rng = random.Random(2026)
+        with transaction.atomic():
+            for username, name, zone, focus, topic_slugs in LEARNERS:
+                self._learner(rng, username, name, zone, focus, topic_slugs, days)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo learners: {', '.join(learner[0] for learner in LEARNERS)}.")
+        )
+
+    def _learner(self, rng, username, name, zone, focus, topic_slugs, days):
+        learner, created = User.objects.get_or_create(
+            username=username,
+            defaults={"display_name": name, "time_zone": zone, "learning_focus": focus,
+                      "email": f"{username}@example.com",
+                      "bio": f"Learning in public with the Momentum challenge. {focus}."},
+        )  # fmt: skip
+        if not created:
+            return
+        learner.set_password("momentum-demo")
+        learner.save()
+        topics = Topic.from_names(topic_slugs)
+        today = learner.local_today()
+        # Most days written, a few missed, the latest run alive today.
+        written = [
+            today - dt.timedelta(days=offset)
+            for offset in range(days)
+            if offset < 4 or rng.random() > 0.2
+        ]
+        for number, day in enumerate(sorted(written), start=1):
+            title, body, lesson = rng.choice(STUDIES)
+            entry = Entry(
+                author=learner, day=day, number=number, title=title,
+                minutes=rng.choice([45, 60, 60, 75, 90, 120]),
+                body=f"{body}\n\n{CODE if rng.random() < 0.3 else ''}",
+                key_lesson=lesson,
+                reflection="Harder than I expected, but *worth it*. Tomorrow: more practice.",
+                created_at=dt.datetime.combine(day, dt.time(20, rng.randrange(60)), learner.zone),
+            )  # fmt: skip
+            entry.save()
+            entry.topics.set(topics)
+        services.user_refresh_stats(user=learner)

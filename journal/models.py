@@ -1,0 +1,273 @@
+import datetime as dt
+import html
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
+
+from journal import streaks
+from journal.markdown import render_markdown
+
+MINUTES_IN_A_DAY = 24 * 60
+
+
+def validate_time_zone(value):
+    if value not in available_time_zones():
+        raise ValidationError(f"“{value}” is not a time zone we know. Pick one from the list.")
+
+
+_time_zones = None
+
+
+def available_time_zones():
+    """The IANA zone names people can choose, sorted; read once per process."""
+    global _time_zones
+    if _time_zones is None:
+        _time_zones = sorted(
+            name for name in zoneinfo.available_timezones() if "/" in name or name == "UTC"
+        )
+    return _time_zones
+
+
+def user_display(user):
+    """How a person is named across the site (allauth's ACCOUNT_USER_DISPLAY too)."""
+    return user.display_name or user.username
+
+
+class User(AbstractUser):
+    display_name = models.CharField(max_length=80, blank=True)
+    bio = models.TextField(max_length=1000, blank=True)
+    learning_focus = models.CharField("currently learning", max_length=140, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    daily_goal_minutes = models.PositiveSmallIntegerField(
+        "daily goal (minutes)",
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(MINUTES_IN_A_DAY)],
+    )
+    is_suspended = models.BooleanField(default=False)
+
+    # Kept up to date by journal.services on every entry write, so that no page has to
+    # recompute them from all entries.
+    entry_count = models.PositiveIntegerField(default=0, editable=False)
+    total_minutes = models.PositiveIntegerField(default=0, editable=False)
+    longest_streak = models.PositiveIntegerField(default=0, editable=False)
+    latest_run_length = models.PositiveIntegerField(default=0, editable=False)
+    latest_run_end = models.DateField(null=True, blank=True, editable=False)
+    last_entry_day = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(daily_goal_minutes__gte=1)
+                & Q(daily_goal_minutes__lte=MINUTES_IN_A_DAY),
+                name="daily_goal_within_a_day",
+            ),
+        ]
+
+    def __str__(self):
+        return self.username
+
+    @property
+    def name(self):
+        return user_display(self)
+
+    @property
+    def initials(self):
+        words = self.name.split()
+        letters = "".join(word[0] for word in words[:2]) if len(words) > 1 else self.name[:2]
+        return letters.upper()
+
+    def get_absolute_url(self):
+        return reverse("journal:journey", kwargs={"username": self.username})
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def local_today(self):
+        """Today's date where this person lives."""
+        return timezone.now().astimezone(self.zone).date()
+
+    @property
+    def current_streak(self):
+        return streaks.current_streak(
+            self.latest_run_length, self.latest_run_end, self.local_today()
+        )
+
+    @property
+    def total_hours(self):
+        return round(self.total_minutes / 60, 1)
+
+    def stored_stats(self):
+        return streaks.Stats(
+            entry_count=self.entry_count,
+            total_minutes=self.total_minutes,
+            longest_streak=self.longest_streak,
+            latest_run_length=self.latest_run_length,
+            latest_run_end=self.latest_run_end,
+            last_entry_day=self.last_entry_day,
+        )
+
+    def writable_days(self):
+        """The days a new entry may be written for: today, and yesterday until today ends."""
+        today = self.local_today()
+        return [today, today - dt.timedelta(days=1)]
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=50)
+    slug = models.SlugField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("journal:topic", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_names(cls, names):
+        """The topics for free-form ``names``, creating those used for the first time."""
+        wanted = {}
+        for name in names:
+            slug = slugify(name)[:50]
+            if slug:
+                wanted.setdefault(slug, name.strip()[:50])
+        existing = {topic.slug: topic for topic in cls.objects.filter(slug__in=wanted)}
+        for slug, name in wanted.items():
+            if slug not in existing:
+                existing[slug], _ = cls.objects.get_or_create(slug=slug, defaults={"name": name})
+        return list(existing.values())
+
+
+class EntryQuerySet(models.QuerySet):
+    """The one visibility rule: every list, page and feed picks entries through these."""
+
+    def public(self):
+        return self.filter(
+            visibility=Entry.Visibility.PUBLIC,
+            moderation_state=Entry.ModerationState.VISIBLE,
+            author__is_suspended=False,
+        )
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.public()
+        return self.filter(
+            Q(author=user)
+            | Q(
+                visibility=Entry.Visibility.PUBLIC,
+                moderation_state=Entry.ModerationState.VISIBLE,
+                author__is_suspended=False,
+            )
+        )
+
+    def for_cards(self):
+        """What an entry card shows, fetched in a fixed number of queries."""
+        return self.select_related("author").prefetch_related("topics")
+
+    def newest_first(self):
+        return self.order_by("-created_at", "-id")
+
+
+class Entry(models.Model):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public: anyone can read it"
+        PRIVATE = "private", "Private: only me"
+
+    class ModerationState(models.TextChoices):
+        VISIBLE = "visible", "Visible"
+        HIDDEN = "hidden", "Hidden by a moderator"
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entries"
+    )
+    # The author's local day, fixed when written: a later time zone change never moves it.
+    day = models.DateField()
+    # Day N: the entry's place in the author's challenge, counting entries in day order.
+    number = models.PositiveIntegerField(editable=False)
+    title = models.CharField(max_length=200)
+    minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MINUTES_IN_A_DAY)]
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="entries")
+    body = models.TextField("what I studied")
+    key_lesson = models.CharField(max_length=500, blank=True)
+    reflection = models.TextField(blank=True)
+    body_html = models.TextField(editable=False)
+    reflection_html = models.TextField(editable=False, blank=True)
+    excerpt = models.CharField(max_length=300, editable=False, blank=True)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    moderation_state = models.CharField(
+        max_length=10, choices=ModerationState.choices, default=ModerationState.VISIBLE
+    )
+    moderation_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "entries"
+        constraints = [
+            models.UniqueConstraint(fields=["author", "day"], name="one_entry_per_author_per_day"),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1) & Q(minutes__lte=MINUTES_IN_A_DAY),
+                name="minutes_within_a_day",
+            ),
+        ]
+        indexes = [
+            # The public feed and landing page: newest public entries first.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(visibility="public", moderation_state="visible"),
+                name="entry_public_newest_idx",
+            ),
+            # /@username/day/N/: one entry by its author and Day N.
+            models.Index(fields=["author", "number"], name="entry_author_number_idx"),
+            # The journey page: an author's entries, newest first.
+            models.Index(fields=["author", "-created_at"], name="entry_author_newest_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.author.username}, Day {self.number}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        # Rendered once on write, so that reading never runs Markdown.
+        self.body_html = render_markdown(self.body)
+        self.reflection_html = render_markdown(self.reflection)
+        plain = html.unescape(strip_tags(self.body_html))
+        self.excerpt = Truncator(" ".join(plain.split())).chars(280)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "journal:entry_detail",
+            kwargs={"username": self.author.username, "number": self.number},
+        )
+
+    @property
+    def is_public(self):
+        return (
+            self.visibility == self.Visibility.PUBLIC
+            and self.moderation_state == self.ModerationState.VISIBLE
+        )
+
+    @property
+    def hours_label(self):
+        hours, minutes = divmod(self.minutes, 60)
+        if hours and minutes:
+            return f"{hours} h {minutes} min"
+        return f"{hours} h" if hours else f"{minutes} min"

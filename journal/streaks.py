@@ -1,0 +1,50 @@
+"""Streak arithmetic over an author's entries, free of the database.
+
+A day *counts* when its entry's minutes reach the author's daily goal. The current
+streak is the run of consecutive counted days ending today or yesterday: today is not
+over, so not having written yet does not break a streak.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Stats:
+    entry_count: int = 0
+    total_minutes: int = 0
+    longest_streak: int = 0
+    # The most recent run of counted days: its length and its last day.
+    latest_run_length: int = 0
+    latest_run_end: dt.date | None = None
+    last_entry_day: dt.date | None = None
+
+
+def compute_stats(days, daily_goal):
+    """Figures for an author from ``days``: (day, minutes) pairs, one per day, any order."""
+    days = sorted(days)
+    longest = run = 0
+    run_end = previous_counted = None
+    for day, minutes in days:
+        if minutes < daily_goal:
+            continue
+        run = run + 1 if previous_counted == day - ONE_DAY else 1
+        previous_counted = run_end = day
+        longest = max(longest, run)
+    return Stats(
+        entry_count=len(days),
+        total_minutes=sum(minutes for _, minutes in days),
+        longest_streak=longest,
+        latest_run_length=run,
+        latest_run_end=run_end,
+        last_entry_day=days[-1][0] if days else None,
+    )
+
+
+def current_streak(latest_run_length, latest_run_end, today):
+    """The latest run, if it is still alive on ``today`` (it ends today or yesterday)."""
+    if latest_run_end is None or latest_run_end < today - ONE_DAY:
+        return 0
+    return latest_run_length

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from journal.views import accounts, entries, reading
+
+app_name = "journal"
+
+urlpatterns = [
+    path("", reading.home, name="home"),
+    path("feed/", reading.feed, name="feed"),
+    path("@<str:username>/", reading.journey, name="journey"),
+    path("@<str:username>/day/<int:number>/", reading.entry_detail, name="entry_detail"),
+    path("write/", entries.write, name="write"),
+    path("entries/<int:pk>/edit/", entries.entry_edit, name="entry_edit"),
+    path("entries/<int:pk>/delete/", entries.entry_delete, name="entry_delete"),
+    path("markdown/preview/", entries.markdown_preview, name="markdown_preview"),
+    path("markdown/upload/", entries.image_upload, name="image_upload"),
+    path("settings/", accounts.profile_settings, name="settings"),
+]

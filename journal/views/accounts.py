@@ -1,0 +1,26 @@
+"""A person's own settings."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from journal import services
+from journal.forms import ProfileForm
+
+
+@login_required
+def profile_settings(request):
+    person = request.user
+    old_goal = person.daily_goal_minutes
+    form = ProfileForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        person = form.save(commit=False)
+        # Only the profile's own columns: the streak figures belong to the entry writes.
+        person.save(update_fields=["display_name", "bio", "learning_focus", "time_zone"])
+        if person.daily_goal_minutes != old_goal:
+            services.user_update_goal(user=person, daily_goal_minutes=person.daily_goal_minutes)
+        messages.success(request, "Your profile is saved.")
+        return redirect("journal:settings")
+    return render(
+        request, "journal/settings.html", {"form": form}, status=400 if form.errors else 200
+    )

@@ -1,0 +1,97 @@
+"""Writing: today's entry (or yesterday's), editing, deleting, and the editor's helpers."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from journal import services
+from journal.forms import EntryForm, ImageUploadForm
+from journal.markdown import render_markdown
+from journal.models import Entry
+
+
+@login_required
+def write(request):
+    """A new entry for today, or yesterday when asked; an existing one is edited instead."""
+    author = request.user
+    today, yesterday = author.writable_days()
+    written = dict(
+        Entry.objects.filter(author=author, day__in=[today, yesterday]).values_list("day", "pk")
+    )
+    wanted = yesterday if request.GET.get("day") == "yesterday" else today
+    if request.method == "GET" and wanted in written:
+        return redirect("journal:entry_edit", pk=written[wanted])
+    open_days = [day for day in (today, yesterday) if day not in written]
+
+    form = EntryForm(
+        request.POST or None, author=author, open_days=open_days, initial={"day": wanted}
+    )
+    if request.method == "POST" and form.is_valid():
+        entry = form.save(commit=False)
+        try:
+            services.entry_save(entry=entry, topic_names=form.topic_list())
+        except services.DayTaken:
+            form.add_error("day", "You already have an entry for that day. Edit it instead.")
+        else:
+            messages.success(request, _written_message(entry))
+            return redirect(entry)
+    return render(
+        request,
+        "journal/entry_form.html",
+        {"form": form, "yesterday_open": yesterday not in written and wanted != yesterday},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def entry_edit(request, pk):
+    entry = get_object_or_404(Entry, pk=pk, author=request.user)
+    form = EntryForm(request.POST or None, instance=entry, author=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.entry_save(entry=form.save(commit=False), topic_names=form.topic_list())
+        messages.success(request, f"Day {entry.number} is updated.")
+        return redirect(entry)
+    return render(
+        request,
+        "journal/entry_form.html",
+        {"form": form, "entry": entry},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def entry_delete(request, pk):
+    entry = get_object_or_404(Entry, pk=pk, author=request.user)
+    if request.method == "POST":
+        services.entry_delete(entry=entry)
+        messages.success(request, f"“{entry.title}” is deleted.")
+        return redirect("journal:journey", username=request.user.username)
+    return render(request, "journal/entry_confirm_delete.html", {"entry": entry})
+
+
+@login_required
+@require_POST
+def markdown_preview(request):
+    """The editor's live preview, rendered by the pipeline that renders published entries."""
+    return HttpResponse(render_markdown(request.POST.get("content", "")))
+
+
+@login_required
+@require_POST
+def image_upload(request):
+    form = ImageUploadForm(files=request.FILES)
+    if not form.is_valid():
+        return JsonResponse(
+            {"error": " ".join(form.errors.get("image", ["No image."]))}, status=400
+        )
+    path = form.save()
+    return JsonResponse({"image_code": f"![]({default_storage.url(path)})"})
+
+
+def _written_message(entry):
+    streak = entry.author.current_streak
+    days = "day" if streak == 1 else "days"
+    return f"Day {entry.number} is written. Your streak: {streak} {days}."

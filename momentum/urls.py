@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+urlpatterns = [
+    path("", include("journal.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.MEDIA_URL.startswith("/"):
+    # Uploaded images from local disk: every file there was re-encoded by the upload form
+    # and named with its real format's extension, so its content type is right. With
+    # DJANGO_MEDIA_URL pointing at object storage, the app serves no media at all.
+    urlpatterns += [
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>uploads/.+\.(?:png|jpg|webp))$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]

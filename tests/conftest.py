@@ -1,0 +1,75 @@
+"""Shared fixtures: named people (alice, bob, a moderator) and their entries."""
+
+import datetime as dt
+
+import pytest
+from django.test import override_settings
+
+from journal import services
+from journal.models import Entry, User
+
+# The suite runs with DEBUG off, as production does, but over plain HTTP and without
+# the collectstatic manifest that production serves from.
+_test_settings = override_settings(
+    SECURE_SSL_REDIRECT=False,
+    STORAGES={
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    },
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+)
+
+
+def pytest_configure(config):
+    _test_settings.enable()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def make_user(username, **fields):
+    fields.setdefault("email", f"{username}@example.com")
+    fields.setdefault("time_zone", "Europe/Paris")
+    return User.objects.create_user(username=username, password="correct horse battery", **fields)
+
+
+@pytest.fixture
+def alice(db):
+    return make_user("alice", display_name="Alice Martin")
+
+
+@pytest.fixture
+def bob(db):
+    return make_user("bob", display_name="Bob Stone", time_zone="America/New_York")
+
+
+@pytest.fixture
+def moderator(db):
+    return make_user("mod", display_name="Mo Derator", is_staff=True)
+
+
+def write_entry(author, *, day=None, minutes=60, title="Learning", body="Studied.", **fields):
+    """An entry through the same service the views use, so Day N and streaks follow."""
+    topics = fields.pop("topics", [])
+    entry = Entry(
+        author=author,
+        day=day or author.local_today(),
+        minutes=minutes,
+        title=title,
+        body=body,
+        **fields,
+    )
+    return services.entry_save(entry=entry, topic_names=topics)
+
+
+def days_ago(author, n):
+    return author.local_today() - dt.timedelta(days=n)
