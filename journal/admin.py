@@ -2,7 +2,17 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from journal import services
-from journal.models import Entry, Topic, User
+from journal.models import (
+    Cheer,
+    Comment,
+    Entry,
+    Follow,
+    ModerationAction,
+    Notification,
+    Report,
+    Topic,
+    User,
+)
 
 
 @admin.register(User)
@@ -62,3 +72,74 @@ class EntryAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         services.entry_delete(entry=obj)
+
+
+@admin.register(Cheer)
+class CheerAdmin(admin.ModelAdmin):
+    list_display = ["user", "entry", "created_at"]
+    search_fields = ["user__username", "entry__title"]
+    list_select_related = ["user", "entry"]
+    raw_id_fields = ["user", "entry"]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["author", "entry", "moderation_state", "created_at"]
+    list_filter = ["moderation_state", "created_at"]
+    search_fields = ["body", "author__username", "entry__title"]
+    list_select_related = ["author", "entry"]
+    raw_id_fields = ["author", "entry"]
+
+
+@admin.register(Follow)
+class FollowAdmin(admin.ModelAdmin):
+    list_display = ["follower", "followed", "created_at"]
+    search_fields = ["follower__username", "followed__username"]
+    list_select_related = ["follower", "followed"]
+    raw_id_fields = ["follower", "followed"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "actor", "kind", "created_at", "read_at"]
+    list_filter = ["kind", "read_at"]
+    search_fields = ["recipient__username", "actor__username"]
+    list_select_related = ["recipient", "actor"]
+    raw_id_fields = ["recipient", "actor", "entry", "comment"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "reason",
+        "state",
+        "reporter",
+        "entry",
+        "comment",
+        "reported_user",
+        "created_at",
+    ]
+    list_filter = ["state", "reason", "created_at"]
+    search_fields = ["note", "reporter__username", "reported_user__username", "entry__title"]
+    list_select_related = ["reporter", "entry", "comment", "reported_user"]
+    raw_id_fields = ["reporter", "entry", "comment", "reported_user", "resolved_by"]
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The log is append-only: it can be read here, never edited or deleted."""
+
+    list_display = ["created_at", "moderator", "action", "target_label", "reason"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["target_label", "reason", "moderator__username"]
+    list_select_related = ["moderator"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

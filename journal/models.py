@@ -53,6 +53,7 @@ class User(AbstractUser):
         validators=[MinValueValidator(1), MaxValueValidator(MINUTES_IN_A_DAY)],
     )
     is_suspended = models.BooleanField(default=False)
+    suspension_reason = models.CharField(max_length=300, blank=True)
 
     # Kept up to date by journal.services on every entry write, so that no page has to
     # recompute them from all entries.
@@ -214,6 +215,9 @@ class Entry(models.Model):
         max_length=10, choices=ModerationState.choices, default=ModerationState.VISIBLE
     )
     moderation_reason = models.CharField(max_length=300, blank=True)
+    # Kept by journal.services, so that cards show counts without counting.
+    cheer_count = models.PositiveIntegerField(default=0, editable=False)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -271,3 +275,251 @@ class Entry(models.Model):
         if hours and minutes:
             return f"{hours} h {minutes} min"
         return f"{hours} h" if hours else f"{minutes} min"
+
+
+class Cheer(models.Model):
+    """One person's encouragement of one entry (a toggle: at most one each)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cheers"
+    )
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="cheers")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "user"], name="one_cheer_per_person_per_entry"
+            ),
+        ]
+        indexes = [
+            # "Did I cheer these entries?" for the signed-in reader of a page of cards.
+            models.Index(fields=["user", "entry"], name="cheer_user_entry_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} cheered {self.entry_id}"
+
+
+class CommentQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(
+            moderation_state=Comment.ModerationState.VISIBLE, author__is_suspended=False
+        )
+
+    def visible_to(self, user):
+        """Public comments, and a person's own comments even when hidden (marked as such)."""
+        if not user.is_authenticated:
+            return self.public()
+        return self.filter(
+            Q(author=user)
+            | Q(moderation_state=Comment.ModerationState.VISIBLE, author__is_suspended=False)
+        )
+
+
+class Comment(models.Model):
+    ModerationState = Entry.ModerationState
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    body = models.TextField(max_length=5000)
+    body_html = models.TextField(editable=False)
+    moderation_state = models.CharField(
+        max_length=10, choices=ModerationState.choices, default=ModerationState.VISIBLE
+    )
+    moderation_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # An entry's comments, oldest first (newest last) on the entry page.
+            models.Index(fields=["entry", "created_at"], name="comment_entry_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"Comment by {self.author} on {self.entry_id}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+
+class Follow(models.Model):
+    follower = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following_links"
+    )
+    followed = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follower_links"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followed"], name="follow_once"),
+            models.CheckConstraint(
+                condition=~Q(follower=models.F("followed")), name="no_following_oneself"
+            ),
+        ]
+        indexes = [
+            # "Who follows me", for notifications and follower counts.
+            models.Index(fields=["followed", "follower"], name="follow_followed_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.follower} follows {self.followed}"
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        CHEER = "cheer", "cheered"
+        COMMENT = "comment", "commented on"
+        FOLLOW = "follow", "followed you"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    entry = models.ForeignKey(
+        Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # A person's notifications, newest first, and their unread count in the navigation.
+            models.Index(
+                fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} {self.get_kind_display()} ({self.recipient})"
+
+
+class Report(models.Model):
+    """A participant's report of an entry, a comment or a person, for the moderators."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Abuse or harassment"
+        HATE = "hate", "Hateful content"
+        UNSAFE = "unsafe", "Unsafe or illegal content"
+        OTHER = "other", "Something else"
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed"
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reports_made"
+    )
+    entry = models.ForeignKey(
+        Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    reported_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports_received",
+    )
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(entry__isnull=False, comment__isnull=True, reported_user__isnull=True)
+                    | Q(entry__isnull=True, comment__isnull=False, reported_user__isnull=True)
+                    | Q(entry__isnull=True, comment__isnull=True, reported_user__isnull=False)
+                ),
+                name="report_has_exactly_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "entry"],
+                condition=Q(entry__isnull=False),
+                name="report_entry_once",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "comment"],
+                condition=Q(comment__isnull=False),
+                name="report_comment_once",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "reported_user"],
+                condition=Q(reported_user__isnull=False),
+                name="report_user_once",
+            ),
+        ]
+        indexes = [
+            # The moderation queue: open reports, oldest first.
+            models.Index(fields=["state", "created_at"], name="report_queue_idx"),
+        ]
+
+    def __str__(self):
+        return f"Report {self.pk} ({self.get_reason_display()}, {self.state})"
+
+
+class ModerationAction(models.Model):
+    """The append-only log of every moderation step."""
+
+    class Action(models.TextChoices):
+        HIDE_ENTRY = "hide_entry", "Hid an entry"
+        RESTORE_ENTRY = "restore_entry", "Restored an entry"
+        HIDE_COMMENT = "hide_comment", "Hid a comment"
+        RESTORE_COMMENT = "restore_comment", "Restored a comment"
+        SUSPEND_USER = "suspend_user", "Suspended a person"
+        UNSUSPEND_USER = "unsuspend_user", "Unsuspended a person"
+        DISMISS_REPORT = "dismiss_report", "Dismissed a report"
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    entry = models.ForeignKey(
+        Entry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    # What the action was about, kept readable after the target itself is deleted.
+    target_label = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The log on /moderation/, newest first.
+            models.Index(fields=["-created_at"], name="moderation_log_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.moderator} {self.get_action_display()} {self.target_label}"
