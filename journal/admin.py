@@ -14,6 +14,57 @@ from journal.models import (
     User,
 )
 
+# Moderation from the admin goes through the same services as /moderation/, so every
+# step lands in the moderation log.
+
+
+@admin.action(description="Hide the selected entries")
+def hide_entries(modeladmin, request, queryset):
+    for entry in queryset:
+        services.entry_set_hidden(
+            moderator=request.user, entry=entry, hidden=True, reason="Hidden from the admin"
+        )
+
+
+@admin.action(description="Restore the selected entries")
+def restore_entries(modeladmin, request, queryset):
+    for entry in queryset:
+        services.entry_set_hidden(moderator=request.user, entry=entry, hidden=False)
+
+
+@admin.action(description="Hide the selected comments")
+def hide_comments(modeladmin, request, queryset):
+    for comment in queryset:
+        services.comment_set_hidden(
+            moderator=request.user, comment=comment, hidden=True, reason="Hidden from the admin"
+        )
+
+
+@admin.action(description="Restore the selected comments")
+def restore_comments(modeladmin, request, queryset):
+    for comment in queryset:
+        services.comment_set_hidden(moderator=request.user, comment=comment, hidden=False)
+
+
+@admin.action(description="Suspend the selected people")
+def suspend_people(modeladmin, request, queryset):
+    for person in queryset.exclude(pk=request.user.pk):
+        services.user_set_suspended(
+            moderator=request.user, user=person, suspended=True, reason="Suspended from the admin"
+        )
+
+
+@admin.action(description="Unsuspend the selected people")
+def unsuspend_people(modeladmin, request, queryset):
+    for person in queryset:
+        services.user_set_suspended(moderator=request.user, user=person, suspended=False)
+
+
+@admin.action(description="Dismiss the selected reports")
+def dismiss_reports(modeladmin, request, queryset):
+    for item in queryset.filter(state=Report.State.OPEN):
+        services.report_dismiss(moderator=request.user, report=item)
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
@@ -22,6 +73,7 @@ class UserAdmin(DjangoUserAdmin):
         "longest_streak", "date_joined", "is_suspended", "is_staff",
     ]  # fmt: skip
     list_filter = ["is_suspended", "is_staff", "is_active", "date_joined"]
+    actions = [suspend_people, unsuspend_people]
     search_fields = ["username", "display_name", "email"]
     readonly_fields = [
         "entry_count", "total_minutes", "longest_streak", "latest_run_length",
@@ -49,6 +101,7 @@ class EntryAdmin(admin.ModelAdmin):
         "created_at",
     ]  # fmt: skip
     list_filter = ["visibility", "moderation_state", "day", "topics"]
+    actions = [hide_entries, restore_entries]
     search_fields = ["title", "key_lesson", "body", "author__username"]
     list_select_related = ["author"]
     raw_id_fields = ["author"]
@@ -86,6 +139,7 @@ class CheerAdmin(admin.ModelAdmin):
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["author", "entry", "moderation_state", "created_at"]
     list_filter = ["moderation_state", "created_at"]
+    actions = [hide_comments, restore_comments]
     search_fields = ["body", "author__username", "entry__title"]
     list_select_related = ["author", "entry"]
     raw_id_fields = ["author", "entry"]
@@ -121,6 +175,7 @@ class ReportAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["state", "reason", "created_at"]
+    actions = [dismiss_reports]
     search_fields = ["note", "reporter__username", "reported_user__username", "entry__title"]
     list_select_related = ["reporter", "entry", "comment", "reported_user"]
     raw_id_fields = ["reporter", "entry", "comment", "reported_user", "resolved_by"]

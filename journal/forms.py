@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from markdownx.widgets import MarkdownxWidget
 from PIL import Image, ImageOps
 
-from journal.models import Entry, User, available_time_zones
+from journal.models import Entry, Report, User, available_time_zones
 
 
 class TimeZoneInput(forms.TextInput):
@@ -178,3 +178,47 @@ class ImageUploadForm(forms.Form):
         extension = self.FORMATS[self.image_format]
         path = f"uploads/{timezone.now():%Y/%m}/{secrets.token_urlsafe(16)}.{extension}"
         return default_storage.save(path, ContentFile(buffer.getvalue()))
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To be sure it is you.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password. Your account was not deleted.")
+        return password
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = ["reason", "note"]
+        widgets = {"reason": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"reason": "What is wrong?", "note": "Anything the moderators should know?"}
+        help_texts = {"note": "Optional, 500 characters at most."}
+
+
+class ModerationForm(forms.Form):
+    """One moderator action on one target, from the queue."""
+
+    ACTIONS = [
+        ("hide_entry", "Hide entry"),
+        ("restore_entry", "Restore entry"),
+        ("hide_comment", "Hide comment"),
+        ("restore_comment", "Restore comment"),
+        ("suspend_user", "Suspend person"),
+        ("unsuspend_user", "Unsuspend person"),
+        ("dismiss_report", "Dismiss report"),
+    ]
+    action = forms.ChoiceField(choices=ACTIONS)
+    target = forms.IntegerField(min_value=1)
+    reason = forms.CharField(max_length=300, required=False)

@@ -3,7 +3,7 @@ import html
 import zoneinfo
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -42,6 +42,24 @@ def user_display(user):
     return user.display_name or user.username
 
 
+class PersonQuerySet(models.QuerySet):
+    """People shown in public places: active and not suspended (staff see everyone)."""
+
+    def public(self):
+        return self.filter(is_active=True, is_suspended=False)
+
+    def visible_to(self, viewer):
+        if viewer.is_authenticated and viewer.is_staff:
+            return self.filter(is_active=True)
+        if viewer.is_authenticated:
+            return self.filter(Q(pk=viewer.pk) | Q(is_active=True, is_suspended=False))
+        return self.public()
+
+
+class PersonManager(UserManager.from_queryset(PersonQuerySet)):
+    pass
+
+
 class User(AbstractUser):
     display_name = models.CharField(max_length=80, blank=True)
     bio = models.TextField(max_length=1000, blank=True)
@@ -54,6 +72,8 @@ class User(AbstractUser):
     )
     is_suspended = models.BooleanField(default=False)
     suspension_reason = models.CharField(max_length=300, blank=True)
+
+    objects = PersonManager()
 
     # Kept up to date by journal.services on every entry write, so that no page has to
     # recompute them from all entries.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from journal.views import accounts, entries, reading
+from journal.views import accounts, entries, moderation, reading
 
 app_name = "journal"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("markdown/preview/", entries.markdown_preview, name="markdown_preview"),
     path("markdown/upload/", entries.image_upload, name="image_upload"),
     path("settings/", accounts.profile_settings, name="settings"),
+    path("settings/delete/", accounts.account_delete, name="account_delete"),
+    path("report/<str:kind>/<str:key>/", moderation.report, name="report"),
+    path("moderation/", moderation.queue, name="moderation"),
+    path("moderation/act/", moderation.act, name="moderation_act"),
 ]

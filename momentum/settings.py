@@ -201,6 +201,17 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
+# (requests, seconds) per person, or per address for visitors; see journal/ratelimit.py.
+MOMENTUM_RATE_LIMITS = {
+    "entry": (30, 3600),
+    "comment": (30, 600),
+    "cheer": (120, 600),
+    "follow": (60, 600),
+    "report": (10, 3600),
+    "upload": (30, 3600),
+    "preview": (600, 600),
+}
+
 # One Markdown pipeline: the live preview is rendered by the function that renders
 # what gets published.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "journal.markdown.render_markdown"

@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
             ],
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ('objects', journal.models.PersonManager()),
             ],
         ),
         migrations.CreateModel(

@@ -1,11 +1,13 @@
 """A person's own settings."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 
 from journal import services
-from journal.forms import ProfileForm
+from journal.forms import AccountDeleteForm, ProfileForm
 
 
 @login_required
@@ -23,4 +25,23 @@ def profile_settings(request):
         return redirect("journal:settings")
     return render(
         request, "journal/settings.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def account_delete(request):
+    """Delete my account with my entries, comments, cheers and follows; nothing else.
+
+    Open to suspended people too: leaving is always allowed.
+    """
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        person = request.user
+        with transaction.atomic():
+            services.user_delete(user=person)
+        logout(request)
+        messages.success(request, "Your account and everything you wrote are deleted. Take care.")
+        return redirect("journal:home")
+    return render(
+        request, "journal/account_delete.html", {"form": form}, status=400 if form.errors else 200
     )

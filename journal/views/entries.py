@@ -1,19 +1,21 @@
 """Writing: today's entry (or yesterday's), editing, deleting, and the editor's helpers."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from journal import services
+from journal.access import participant_required
 from journal.forms import EntryForm, ImageUploadForm
 from journal.markdown import render_markdown
 from journal.models import Entry
+from journal.ratelimit import rate_limited
 
 
-@login_required
+@participant_required
+@rate_limited("entry")
 def write(request):
     """A new entry for today, or yesterday when asked; an existing one is edited instead."""
     author = request.user
@@ -46,7 +48,8 @@ def write(request):
     )
 
 
-@login_required
+@participant_required
+@rate_limited("entry")
 def entry_edit(request, pk):
     entry = get_object_or_404(Entry, pk=pk, author=request.user)
     form = EntryForm(request.POST or None, instance=entry, author=request.user)
@@ -62,7 +65,7 @@ def entry_edit(request, pk):
     )
 
 
-@login_required
+@participant_required
 def entry_delete(request, pk):
     entry = get_object_or_404(Entry, pk=pk, author=request.user)
     if request.method == "POST":
@@ -72,15 +75,17 @@ def entry_delete(request, pk):
     return render(request, "journal/entry_confirm_delete.html", {"entry": entry})
 
 
-@login_required
+@participant_required
 @require_POST
+@rate_limited("preview")
 def markdown_preview(request):
     """The editor's live preview, rendered by the pipeline that renders published entries."""
     return HttpResponse(render_markdown(request.POST.get("content", "")))
 
 
-@login_required
+@participant_required
 @require_POST
+@rate_limited("upload")
 def image_upload(request):
     form = ImageUploadForm(files=request.FILES)
     if not form.is_valid():

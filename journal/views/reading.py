@@ -36,7 +36,7 @@ def feed(request):
 
 
 def journey(request, username):
-    person = get_object_or_404(User, username=username, is_active=True)
+    person = get_object_or_404(User.objects.visible_to(request.user), username=username)
     entries = Entry.objects.visible_to(request.user).filter(author=person)
     page = Paginator(entries.prefetch_related("topics").order_by("-day"), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -1,0 +1,59 @@
+"""Rate limits on the writes people can repeat: entries, comments, cheers, reports, uploads.
+
+Counts live in Django's cache, which is Redis in production, so a limit holds across
+every process and server. Sign-up, log-in and password reset are limited by allauth's
+own ACCOUNT_RATE_LIMITS, on the same cache and with the same 429 page.
+"""
+
+import functools
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+
+
+def client_key(request):
+    """Who is asking: the account when signed in, else the client's address."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    address = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        # Behind our own proxy the client is the last address it appended.
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        address = forwarded.rsplit(",", 1)[-1].strip() or address
+    return f"ip:{address}"
+
+
+def hit(scope, request):
+    """Count one request in ``scope``; False when it goes over the scope's limit."""
+    limit, period = settings.MOMENTUM_RATE_LIMITS[scope]
+    window = int(time.time() // period)
+    key = f"ratelimit:{scope}:{client_key(request)}:{window}"
+    cache.add(key, 0, timeout=period)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        # The window's key expired between add and incr: this is its first request.
+        cache.set(key, 1, timeout=period)
+        count = 1
+    return count <= limit
+
+
+def too_many_requests(request):
+    return render(request, "429.html", status=429)
+
+
+def rate_limited(scope):
+    """Limit a view's POST requests in ``scope`` (see MOMENTUM_RATE_LIMITS)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method == "POST" and not hit(scope, request):
+                return too_many_requests(request)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
