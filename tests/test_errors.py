@@ -1,0 +1,66 @@
+"""Bad input gets a clear page and a 4xx, never a 500, and changes nothing."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from journal.models import Entry
+
+
+def test_unknown_pages_get_the_friendly_404(client, db):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+
+
+def test_a_form_without_csrf_token_is_refused_and_explained(alice):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    response = browser.post(reverse("journal:write"), {"title": "x", "minutes": 60, "body": "b"})
+    assert response.status_code == 403
+    assert "That form had expired" in response.content.decode()
+    assert not Entry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"title": "x" * 5000, "minutes": "60", "body": "b", "visibility": "public"},
+        {"title": "t", "minutes": "sixty", "body": "b", "visibility": "public"},
+        {"title": "t", "minutes": "99999999999999999999", "body": "b", "visibility": "public"},
+        {"title": "t", "minutes": "60", "body": "b", "visibility": "everyone"},
+        {"title": "t", "minutes": "60", "body": "b", "visibility": "public", "day": "2026-13-45"},
+        {"title": "t", "minutes": "60", "body": "b", "visibility": "public", "day": "2999-01-01"},
+        {"title": "t", "minutes": "60", "body": "b", "visibility": "public", "day": "2001-01-01"},
+        {"title": "t\x00", "minutes": "60", "body": "b", "visibility": "public"},
+    ],
+)
+def test_bad_entry_input_gets_a_message_and_writes_nothing(client, alice, data):
+    client.force_login(alice)
+    response = client.post(reverse("journal:write"), data)
+    assert response.status_code == 400
+    assert 'class="error"' in response.content.decode()
+    assert not Entry.objects.exists()
+
+
+def test_invalid_utf8_is_not_a_server_error(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("journal:write"),
+        data=b"title=%FF%FE&minutes=60&body=x&visibility=public",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code < 500
+    assert not Entry.objects.exists()
+
+
+def test_unknown_time_zone_is_refused(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("journal:settings"),
+        {"display_name": "A", "time_zone": "Mars/Olympus", "daily_goal_minutes": "60"},
+    )
+    assert response.status_code == 400
+    assert "not a time zone we know" in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.time_zone == "Europe/Paris"
