@@ -1,11 +1,12 @@
 from django.urls import path
 
-from journal.views import accounts, entries, moderation, reading
+from journal.views import accounts, entries, health, moderation, reading
 
 app_name = "journal"
 
 urlpatterns = [
     path("", reading.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("feed/", reading.feed, name="feed"),
     path("@<str:username>/", reading.journey, name="journey"),
     path("@<str:username>/day/<int:number>/", reading.entry_detail, name="entry_detail"),
