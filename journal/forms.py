@@ -9,7 +9,8 @@ from django.utils.formats import date_format
 from markdownx.widgets import MarkdownxWidget
 from PIL import Image, ImageOps
 
-from journal.models import Entry, Report, User, available_time_zones
+from journal.importing import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
+from journal.models import Comment, Entry, Report, User, available_time_zones
 
 
 class TimeZoneInput(forms.TextInput):
@@ -160,6 +161,15 @@ class ImageUploadForm(forms.Form):
             raise forms.ValidationError("Only PNG, JPEG and WebP images can be uploaded.")
         if width * height > self.MAX_PIXELS:
             raise forms.ValidationError("That image has too many pixels.")
+        # verify() does not decode JPEG or WebP data: a truncated one passes it and would
+        # only fail in save(), as a 500. Decoding it here, once its size is known to be
+        # sane, turns that into a clear refusal.
+        upload.seek(0)
+        try:
+            with Image.open(upload) as image:
+                image.load()
+        except (OSError, SyntaxError, ValueError):
+            raise forms.ValidationError("That file is not an image we can read.") from None
         upload.seek(0)
         self.image_format = image_format
         return upload
@@ -222,3 +232,45 @@ class ModerationForm(forms.Form):
     action = forms.ChoiceField(choices=ACTIONS)
     target = forms.IntegerField(min_value=1)
     reason = forms.CharField(max_length=300, required=False)
+
+
+class CommentForm(forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ["body"]
+        labels = {"body": "Your comment"}
+        help_texts = {"body": "Markdown works: **bold**, _italic_, `code`, links."}
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ImportForm(forms.Form):
+    """Markdown files or ZIP archives to import; what is inside them is read by
+    journal.importing, which reports file by file."""
+
+    MAX_FILES = 500
+
+    files = forms.FileField(
+        label="Markdown files or a ZIP archive",
+        widget=MultipleFileInput(attrs={"accept": ".md,.markdown,.zip"}),
+        help_text="One or more .md files (Jekyll or Hugo posts, notes, a log.md), or a .zip "
+        f"of them: {MAX_FILE_BYTES // 2**20} MB per Markdown file, "
+        f"{MAX_UPLOAD_BYTES // 2**20} MB in all.",
+    )
+
+    def clean_files(self):
+        uploads = self.files.getlist(self.add_prefix("files"))
+        if len(uploads) > self.MAX_FILES:
+            raise forms.ValidationError(
+                "Choose at most %(count)s files, or put them in one ZIP archive.",
+                params={"count": self.MAX_FILES},
+            )
+        if sum(upload.size for upload in uploads) > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                "These files are larger than %(limit)s MB together; import them in smaller batches.",
+                params={"limit": MAX_UPLOAD_BYTES // 2**20},
+            )
+        return uploads

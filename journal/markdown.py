@@ -22,13 +22,18 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 EXTENSIONS = ["fenced_code", "tables", "sane_lists", "smarty"]
+# Column alignment as the allowlisted ``align`` attribute: the default inline style
+# would be stripped by nh3, silently losing it.
+EXTENSION_CONFIGS = {"tables": {"use_align_attribute": True}}
 
 
 def render_markdown(text):
     """Markdown source to sanitised HTML, safe to show to anyone."""
     if not text:
         return ""
-    html = markdown.markdown(text, extensions=EXTENSIONS, output_format="html")
+    html = markdown.markdown(
+        text, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
+    )
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -394,6 +394,19 @@ class Follow(models.Model):
         return f"{self.follower} follows {self.followed}"
 
 
+class NotificationQuerySet(models.QuerySet):
+    def inbox(self, user):
+        """``user``'s notifications that can be shown: none from suspended people or
+        about hidden comments (the entries are the recipient's own, so always theirs to see).
+        """
+        return self.filter(recipient=user, actor__is_suspended=False).exclude(
+            comment__moderation_state=Comment.ModerationState.HIDDEN
+        )
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
 class Notification(models.Model):
     class Kind(models.TextChoices):
         CHEER = "cheer", "cheered"
@@ -413,6 +426,8 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         indexes = [

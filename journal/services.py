@@ -1,12 +1,22 @@
 """Writes that touch more than one row: an entry and its author's figures move together."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from journal import streaks
-from journal.models import Cheer, Comment, Entry, ModerationAction, Report, Topic, User
+from journal.models import (
+    Cheer,
+    Comment,
+    Entry,
+    Follow,
+    ModerationAction,
+    Notification,
+    Report,
+    Topic,
+    User,
+)
 
 
 class DayTaken(Exception):
@@ -233,3 +243,144 @@ def report_dismiss(*, moderator, report, reason=""):
             reason=reason,
             report=report,
         )
+
+
+# Encouragement: cheers, comments and follows, each with the counter and the notification
+# it moves in the same transaction.
+
+
+def _notify(*, recipient, actor, kind, entry=None, comment=None):
+    # Acting on one's own entry is not news to anyone.
+    if recipient.pk != actor.pk:
+        Notification.objects.create(
+            recipient=recipient, actor=actor, kind=kind, entry=entry, comment=comment
+        )
+
+
+def cheer_toggle(*, user, entry):
+    """Cheer ``entry``, or take the cheer back; returns (cheered, the entry's cheer count).
+
+    Two clicks racing each other end in a consistent state: the counter only moves for
+    a row that was really created or deleted.
+    """
+    with transaction.atomic():
+        cheer, created = Cheer.objects.get_or_create(user=user, entry=entry)
+        if created:
+            Entry.objects.filter(pk=entry.pk).update(cheer_count=F("cheer_count") + 1)
+            _notify(recipient=entry.author, actor=user, kind=Notification.Kind.CHEER, entry=entry)
+        else:
+            deleted, _ = Cheer.objects.filter(pk=cheer.pk).delete()
+            if deleted:
+                Entry.objects.filter(pk=entry.pk, cheer_count__gt=0).update(
+                    cheer_count=F("cheer_count") - 1
+                )
+            Notification.objects.filter(
+                kind=Notification.Kind.CHEER, actor=user, entry=entry
+            ).delete()
+        entry.refresh_from_db(fields=["cheer_count"])
+    return created, entry.cheer_count
+
+
+def comment_create(*, author, entry, body):
+    with transaction.atomic():
+        comment = Comment.objects.create(author=author, entry=entry, body=body)
+        Entry.objects.filter(pk=entry.pk).update(comment_count=F("comment_count") + 1)
+        _notify(
+            recipient=entry.author,
+            actor=author,
+            kind=Notification.Kind.COMMENT,
+            entry=entry,
+            comment=comment,
+        )
+    return comment
+
+
+def comment_update(*, comment, body):
+    """New words for a comment; a comment a moderator hid stays hidden."""
+    comment.body = body
+    comment.save(update_fields=["body", "body_html", "updated_at"])
+    return comment
+
+
+def comment_delete(*, comment):
+    """Delete a comment and its notification; the count is redone, as it may have been hidden."""
+    with transaction.atomic():
+        comment.delete()
+        entries_refresh_counts(entry_ids=[comment.entry_id])
+
+
+def follow_toggle(*, follower, followed):
+    """Follow ``followed``, or stop; returns whether ``follower`` now follows them.
+
+    Unfollowing takes back the "followed you" notification, so that following, unfollowing
+    and following again leaves one.
+    """
+    with transaction.atomic():
+        follow, created = Follow.objects.get_or_create(follower=follower, followed=followed)
+        if created:
+            _notify(recipient=followed, actor=follower, kind=Notification.Kind.FOLLOW)
+        else:
+            Follow.objects.filter(pk=follow.pk).delete()
+            Notification.objects.filter(
+                kind=Notification.Kind.FOLLOW, actor=follower, recipient=followed
+            ).delete()
+    return created
+
+
+# Import: entries read from other people's Markdown (journal/importing.py), in one go.
+
+
+class ImportResult:
+    """What journal_import did with each draft it was given."""
+
+    def __init__(self):
+        self.created, self.replaced, self.skipped = [], [], []
+
+    def summary(self):
+        created = len(self.created)
+        words = [f"Imported {created} {'entry' if created == 1 else 'entries'}"]
+        if self.replaced:
+            words.append(f"{len(self.replaced)} of them replacing an entry")
+        if self.skipped:
+            words.append(f"skipped {len(self.skipped)} for days already written")
+        return ", ".join(words) + "."
+
+
+def journal_import(*, user, items, replace=False):
+    """Write imported drafts (importing.Draft) as ``user``'s entries in one transaction.
+
+    Imported entries keep their own days, older than yesterday included (import is the
+    one way in for those), and are numbered Day N in day order with the existing entries.
+    Days are checked again under the author's lock, as entries may have been written since
+    the preview: a day that already has an entry is overwritten when ``replace`` is true
+    (its cheers and comments stay) and skipped otherwise; a future day, or a second draft
+    for a day, is skipped. Everything goes through Entry.save, so the Markdown is sanitised.
+    """
+    result = ImportResult()
+    with transaction.atomic():
+        author = _lock_author(user)
+        today = author.local_today()
+        existing = {
+            entry.day: entry
+            for entry in Entry.objects.filter(author=author, day__in={item.day for item in items})
+        }
+        taken = set()
+        for item in items:
+            if item.day > today or item.day in taken or (item.day in existing and not replace):
+                result.skipped.append(item)
+                continue
+            taken.add(item.day)
+            # Number 0 is a placeholder until user_refresh_stats gives Day N.
+            entry = existing.get(item.day) or Entry(author=author, day=item.day, number=0)
+            (result.replaced if entry.pk else result.created).append(item)
+            for name in ("title", "minutes", "body", "key_lesson", "reflection", "visibility"):
+                setattr(entry, name, getattr(item, name))
+            entry.created_at = item.created_at or timezone.now()
+            entry.save()
+            entry.topics.set(Topic.from_names(item.topics))
+            if item.updated_at:
+                # auto_now stamped the save; the file's own last change is the truer time.
+                Entry.objects.filter(pk=entry.pk).update(updated_at=item.updated_at)
+        user_refresh_stats(user=author)
+    _copy_stats(author, user)
+    return result

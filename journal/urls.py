@@ -1,15 +1,41 @@
 from django.urls import path
 
-from journal.views import accounts, entries, health, moderation, reading
+from journal import feeds
+from journal.views import (
+    accounts,
+    discover,
+    entries,
+    health,
+    moderation,
+    porting,
+    reading,
+    social,
+)
 
 app_name = "journal"
 
 urlpatterns = [
     path("", reading.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("feed/atom/", feeds.LatestEntries(), name="atom"),
     path("feed/", reading.feed, name="feed"),
+    path("@<str:username>/atom/", feeds.PersonEntries(), name="journey_atom"),
     path("@<str:username>/", reading.journey, name="journey"),
     path("@<str:username>/day/<int:number>/", reading.entry_detail, name="entry_detail"),
+    path("@<str:username>/follow/", social.follow, name="follow"),
+    path("following/", social.following, name="following"),
+    path("encourage/", social.encourage, name="encourage"),
+    path("entries/<int:pk>/cheer/", social.cheer, name="cheer"),
+    path("entries/<int:pk>/comments/", social.comment_create, name="comment_create"),
+    path("comments/<int:pk>/edit/", social.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", social.comment_delete, name="comment_delete"),
+    path("notifications/", social.notifications, name="notifications"),
+    path("notifications/read/", social.notifications_mark_read, name="notifications_mark_read"),
+    path("topics/", discover.topic_index, name="topics"),
+    path("topics/<slug:slug>/atom/", feeds.TopicEntries(), name="topic_atom"),
+    path("topics/<slug:slug>/", discover.topic, name="topic"),
+    path("search/", discover.search, name="search"),
+    path("people/", discover.people, name="people"),
     path("write/", entries.write, name="write"),
     path("entries/<int:pk>/edit/", entries.entry_edit, name="entry_edit"),
     path("entries/<int:pk>/delete/", entries.entry_delete, name="entry_delete"),
@@ -17,6 +43,9 @@ urlpatterns = [
     path("markdown/upload/", entries.image_upload, name="image_upload"),
     path("settings/", accounts.profile_settings, name="settings"),
     path("settings/delete/", accounts.account_delete, name="account_delete"),
+    path("settings/export/", porting.export, name="export"),
+    path("settings/import/", porting.import_upload, name="import_upload"),
+    path("settings/import/preview/", porting.import_preview, name="import_preview"),
     path("report/<str:kind>/<str:key>/", moderation.report, name="report"),
     path("moderation/", moderation.queue, name="moderation"),
     path("moderation/act/", moderation.act, name="moderation_act"),

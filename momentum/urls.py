@@ -9,6 +9,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+
+def serve_media(request, path):
+    # MEDIA_ROOT is read per request, not when this module is imported, so tests that
+    # point it at a temporary directory serve what they upload.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.MEDIA_URL.startswith("/"):
     # Uploaded images from local disk: every file there was re-encoded by the upload form
     # and named with its real format's extension, so its content type is right. With
@@ -16,7 +23,6 @@ if settings.MEDIA_URL.startswith("/"):
     urlpatterns += [
         re_path(
             rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>uploads/.+\.(?:png|jpg|webp))$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            serve_media,
         )
     ]

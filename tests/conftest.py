@@ -1,9 +1,12 @@
 """Shared fixtures: named people (alice, bob, a moderator) and their entries."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from journal import services
 from journal.models import Entry, User
@@ -73,3 +76,29 @@ def write_entry(author, *, day=None, minutes=60, title="Learning", body="Studied
 
 def days_ago(author, n):
     return author.local_today() - dt.timedelta(days=n)
+
+
+def queries_for(client, url):
+    """How many SQL queries a GET of ``url`` runs, after a first request warms caches up."""
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+class FrozenClock:
+    """django.utils.timezone.now, stopped at ``instant`` until a test moves it."""
+
+    def __init__(self, instant):
+        self.instant = instant
+
+    def __call__(self):
+        return self.instant
+
+
+@pytest.fixture
+def clock():
+    """A stopped clock (set ``clock.instant``), for tests about local days and midnights."""
+    frozen = FrozenClock(dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC))
+    with mock.patch("django.utils.timezone.now", frozen):
+        yield frozen

@@ -4,9 +4,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, render
 
-from journal.models import Entry, User
+from journal import charts
+from journal.forms import CommentForm
+from journal.models import Cheer, Comment, Entry, Follow, Topic, User
 
 PAGE_SIZE = 20
+KEY_LESSONS_SHOWN = 8
 
 
 def home(request):
@@ -31,8 +34,13 @@ def home(request):
 
 def feed(request):
     entries = Entry.objects.public().for_cards().newest_first()
+    topic = None
+    if request.GET.get("topic"):
+        topic = get_object_or_404(Topic, slug=request.GET["topic"])
+        entries = entries.filter(topics=topic)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "journal/feed.html", {"page": page})
+    mark_cheered(page, request.user)
+    return render(request, "journal/feed.html", {"page": page, "topic": topic})
 
 
 def journey(request, username):
@@ -44,7 +52,30 @@ def journey(request, username):
     for entry in page:
         # Every card on this page is by the same person, already fetched.
         entry.author = person
-    return render(request, "journal/journey.html", {"person": person, "page": page})
+    mark_cheered(page, request.user)
+    following = (
+        request.user.is_authenticated
+        and Follow.objects.filter(follower=request.user, followed=person).exists()
+    )
+    # The charts count only what this viewer may see: another person's private minutes
+    # stay private.
+    shown = Entry.objects.visible_to(request.user).filter(author=person)
+    return render(
+        request,
+        "journal/journey.html",
+        {
+            "person": person,
+            "page": page,
+            "following": following,
+            "heatmap": charts.year_heatmap(
+                shown, today=person.local_today(), goal=person.daily_goal_minutes
+            ),
+            "topic_hours": charts.topic_hours(shown),
+            "key_lessons": shown.exclude(key_lesson="")
+            .only("number", "day", "title", "key_lesson")
+            .order_by("-day")[:KEY_LESSONS_SHOWN],
+        },
+    )
 
 
 def entry_detail(request, username, number):
@@ -53,4 +84,33 @@ def entry_detail(request, username, number):
         author__username=username,
         number=number,
     )
-    return render(request, "journal/entry_detail.html", {"entry": entry})
+    return entry_page(request, entry)
+
+
+def entry_page(request, entry, comment_form=None, status=200):
+    """One entry with its cheers and its comments, newest last, and a form for another."""
+    mark_cheered([entry], request.user)
+    comments = (
+        Comment.objects.visible_to(request.user)
+        .filter(entry=entry)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+    return render(
+        request,
+        "journal/entry_detail.html",
+        {"entry": entry, "comments": comments, "comment_form": comment_form or CommentForm()},
+        status=status,
+    )
+
+
+def mark_cheered(entries, user):
+    """Set ``entry.cheered`` on each entry: has ``user`` cheered it? One query for them all."""
+    entries = list(entries)
+    cheered = set()
+    if user.is_authenticated and entries:
+        cheered = set(
+            Cheer.objects.filter(user=user, entry__in=entries).values_list("entry_id", flat=True)
+        )
+    for entry in entries:
+        entry.cheered = entry.pk in cheered

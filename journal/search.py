@@ -1,0 +1,139 @@
+"""Search over entries: PostgreSQL full-text search, with a plain fallback elsewhere.
+
+On PostgreSQL the stored ``search_vector`` column (migration 0002, with its GIN index)
+is matched with web-search syntax ("quoted phrases", -word, or), ranked, and the
+matching words are highlighted in a snippet. Other databases (SQLite in development)
+match every word as a case-insensitive substring of the title, key lesson, body or
+reflection, and show the plain excerpt.
+
+Callers pass a queryset already narrowed by the visibility rule, e.g.
+``search_entries(Entry.objects.public(), q)``; this module never widens it.
+"""
+
+import html
+from functools import reduce
+from operator import and_
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
+from django.db import connection
+from django.db.models import F, Func, Q, TextField, Value
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+CONFIG = "english"
+# ts_headline wraps matches in these control characters; they cannot come from the
+# entry text (stripped below), so after escaping the snippet they are the only thing
+# turned into markup.
+_START, _STOP = "\x02", "\x03"
+MAX_QUERY_LENGTH = 200
+BLOCK_TAG = r"</?(p|div|br|hr|li|ul|ol|h[1-6]|pre|blockquote|table|tr|td|th)(\s[^>]*)?/?>"
+
+
+def is_full_text():
+    """Whether the database offers full-text search (PostgreSQL) or the fallback."""
+    return connection.vendor == "postgresql"
+
+
+def search_entries(entries, text):
+    """``entries`` matching ``text``, best first, each with a ``snippet`` to show.
+
+    On PostgreSQL the rows carry ``rank`` and ``headline`` annotations; call
+    :func:`with_snippets` on the page being shown to turn headlines into safe HTML.
+    """
+    text = text.strip()[:MAX_QUERY_LENGTH]
+    if is_full_text():
+        return _full_text(entries, text)
+    return _fallback(entries, text)
+
+
+def _full_text(entries, text):
+    query = SearchQuery(text, search_type="websearch", config=CONFIG)
+    # The generated column is not a model field (SQLite has no tsvector), so it is read
+    # raw; filtering on it directly lets PostgreSQL use the GIN index.
+    vector = RawSQL('"journal_entry"."search_vector"', [], output_field=SearchVectorField())
+    return (
+        entries.alias(search_vector=vector)
+        .filter(search_vector=query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), query),
+            headline=SearchHeadline(
+                _plain_text(),
+                query,
+                config=CONFIG,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=32,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "-created_at", "-id")
+    )
+
+
+def _plain_text():
+    """What was studied and the reflection as text: tags stripped, sentinels removed."""
+    markup = Func(
+        Value(" "),
+        F("body_html"),
+        F("reflection_html"),
+        function="concat_ws",
+        output_field=TextField(),
+    )
+    # Block tags part words ("end.</p><p>Next"); inline tags do not ("<em>it</em>.").
+    spaced = Func(
+        markup,
+        Value(BLOCK_TAG),
+        Value(" "),
+        Value("gi"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+    text = Func(
+        spaced,
+        Value("<[^>]*>"),
+        Value(""),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+    return Func(
+        text, Value(_START + _STOP), Value(""), function="translate", output_field=TextField()
+    )
+
+
+def _fallback(entries, text):
+    words = text.split()
+    if not words:
+        return entries.none()
+    matches = [
+        Q(title__icontains=word)
+        | Q(key_lesson__icontains=word)
+        | Q(body__icontains=word)
+        | Q(reflection__icontains=word)
+        for word in words
+    ]
+    return entries.filter(reduce(and_, matches)).order_by("-created_at", "-id")
+
+
+def with_snippets(entries):
+    """Give each entry of a page a ``snippet``: highlighted safe HTML, or its excerpt."""
+    for entry in entries:
+        headline = getattr(entry, "headline", None)
+        entry.snippet = highlight(headline) if headline else entry.excerpt
+    return entries
+
+
+def highlight(headline):
+    """Safe HTML from a ts_headline result: entity-decoded, escaped, matches in <mark>."""
+    # The headline is cut from HTML with its tags removed, so its entities are decoded
+    # before everything is escaped again, once.
+    escaped = escape(html.unescape(headline))
+    return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))

@@ -1,0 +1,102 @@
+"""Discover: topics, search and the people taking part."""
+
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, Q, When
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from journal import search as entry_search
+from journal.models import Entry, Topic, User
+from journal.views.reading import mark_cheered
+
+PAGE_SIZE = 20
+PEOPLE_PAGE_SIZE = 24
+ACTIVE_TOPICS_SHOWN = 12
+# What /people/ can be sorted by, as shown in its sort links (the first is the default).
+PEOPLE_SORTS = {
+    "current": "Current streak",
+    "longest": "Longest streak",
+    "newest": "Newest",
+}
+
+
+def topic_index(request):
+    """The most active topics this week, then every topic with public entries."""
+    # By the entries' local days rather than their creation times, so that an import
+    # of old entries does not make their topics look active this week.
+    week_start = timezone.now().date() - dt.timedelta(days=6)
+    public = Entry.objects.public()
+    this_week = public.filter(day__gte=week_start)
+    active = (
+        Topic.objects.annotate(week_count=Count("entries", filter=Q(entries__in=this_week)))
+        .filter(week_count__gt=0)
+        .order_by("-week_count", "name")[:ACTIVE_TOPICS_SHOWN]
+    )
+    topics = (
+        Topic.objects.annotate(entry_count=Count("entries", filter=Q(entries__in=public)))
+        .filter(entry_count__gt=0)
+        .order_by("name")
+    )
+    return render(
+        request,
+        "journal/topics.html",
+        {"active": active, "topics": topics, "week_start": week_start},
+    )
+
+
+def topic(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    entries = Entry.objects.public().filter(topics=topic).for_cards().newest_first()
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    mark_cheered(page, request.user)
+    return render(request, "journal/topic.html", {"topic": topic, "page": page})
+
+
+def search(request):
+    """Public entries matching ``?q=``; see journal/search.py for how each database matches."""
+    query = request.GET.get("q", "").strip()[: entry_search.MAX_QUERY_LENGTH]
+    page = None
+    if query:
+        results = entry_search.search_entries(Entry.objects.public(), query).for_cards()
+        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        entry_search.with_snippets(page.object_list)
+        mark_cheered(page, request.user)
+    return render(
+        request,
+        "journal/search.html",
+        {"query": query, "page": page, "full_text": entry_search.is_full_text()},
+    )
+
+
+def people(request):
+    """Participants with their streaks and hours, sortable by ``?sort=``."""
+    sort = request.GET.get("sort")
+    if sort not in PEOPLE_SORTS:
+        sort = "current"
+    people = User.objects.public()
+    if sort == "current":
+        # The current streak depends on each person's local today, which the database
+        # does not know. A run ending on or after UTC today - 2 days is alive for someone
+        # in some time zone (local today is within a day of UTC today, and a run ending
+        # yesterday is alive), so sorting by that run is exact except for the rare run
+        # that just died in its owner's zone; the number shown is always exact.
+        alive_since = timezone.now().date() - dt.timedelta(days=2)
+        people = people.annotate(
+            live_run=Case(
+                When(latest_run_end__gte=alive_since, then="latest_run_length"),
+                default=0,
+                output_field=IntegerField(),
+            )
+        ).order_by("-live_run", "-longest_streak", "-date_joined", "-id")
+    elif sort == "longest":
+        people = people.order_by("-longest_streak", "-total_minutes", "-id")
+    else:
+        people = people.order_by("-date_joined", "-id")
+    page = Paginator(people, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "journal/people.html",
+        {"page": page, "sort": sort, "sorts": PEOPLE_SORTS},
+    )

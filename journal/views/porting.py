@@ -1,0 +1,93 @@
+"""Own your journal: export it as a ZIP, import Markdown written elsewhere.
+
+Import has two steps. The upload is read and checked at once (journal/importing.py) and
+the resulting plan, not the files, is kept in the person's session; the preview shows it
+file by file, and only its POST, carrying the plan's token, writes, in one transaction.
+"""
+
+import secrets
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from journal import exporting, importing, services
+from journal.access import participant_required
+from journal.forms import ImportForm
+from journal.ratelimit import rate_limited
+
+SESSION_KEY = "journal_import"
+
+
+@login_required
+@require_POST
+def export(request):
+    """My journal as a ZIP; open to suspended people too, as taking one's data always is."""
+    person = request.user
+    # Built in a temporary file that the response streams and then closes.
+    archive = tempfile.TemporaryFile()
+    exporting.export_journal(person, archive)
+    archive.seek(0)
+    return FileResponse(
+        archive,
+        as_attachment=True,
+        filename=f"momentum-{person.username}-{person.local_today():%Y-%m-%d}.zip",
+        content_type="application/zip",
+    )
+
+
+@participant_required
+@rate_limited("upload")
+def import_upload(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        plan = importing.read_files(
+            ((upload.name, upload) for upload in form.cleaned_data["files"]), user=request.user
+        )
+        request.session[SESSION_KEY] = {
+            "token": secrets.token_urlsafe(16),
+            "plan": plan.to_dict(),
+        }
+        return redirect("journal:import_preview")
+    return render(
+        request, "journal/import.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@participant_required
+@rate_limited("entry")
+def import_preview(request):
+    """What the import would do; its POST does it, or forgets it ("cancel")."""
+    stored = request.session.get(SESSION_KEY)
+    if stored is None:
+        messages.info(request, "Choose the files to import first.")
+        return redirect("journal:import_upload")
+    # Checked on every view, so that entries written since the upload show as conflicts.
+    plan = importing.Plan.from_dict(stored["plan"]).check(request.user)
+    if request.method == "POST":
+        if "cancel" in request.POST:
+            del request.session[SESSION_KEY]
+            messages.info(request, "Nothing was imported.")
+            return redirect("journal:settings")
+        if request.POST.get("token") != stored["token"]:
+            messages.error(request, "That preview was replaced by a newer one; check this one.")
+            return redirect("journal:import_preview")
+        result = services.journal_import(
+            user=request.user, items=plan.importable(), replace="replace" in request.POST
+        )
+        del request.session[SESSION_KEY]
+        messages.success(request, result.summary())
+        return redirect("journal:journey", username=request.user.username)
+    return render(
+        request,
+        "journal/import_preview.html",
+        {
+            "plan": plan,
+            "token": stored["token"],
+            "new_count": plan.count("new"),
+            "conflict_count": plan.count("conflict"),
+        },
+    )

@@ -1,0 +1,176 @@
+"""The one Markdown pipeline: rendering, sanitising, storing, and the editor's live preview."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from journal.markdown import render_markdown
+from journal.models import Comment, Entry
+from tests.conftest import days_ago, write_entry
+
+PREVIEW = reverse("journal:markdown_preview")
+
+RICH = """# Day one
+
+Some *emphasis* and `inline code`.
+
+```python
+if a < b:
+    print("<b>")
+```
+
+| topic | hours |
+|:------|------:|
+| vision | 2 |
+
+- first
+- second
+
+1. one
+2. two
+"""
+
+
+def test_headings_code_tables_and_lists_render():
+    html = render_markdown(RICH)
+    assert "<h1>Day one</h1>" in html
+    assert "<em>emphasis</em>" in html and "<code>inline code</code>" in html
+    # The code block keeps its text, escaped, and is not run through Markdown again.
+    assert '<pre><code>if a &lt; b:\n    print("&lt;b&gt;")\n</code></pre>' in html
+    assert '<th align="left">topic</th>' in html
+    assert '<td align="right">2</td>' in html
+    assert "<ul>\n<li>first</li>\n<li>second</li>\n</ul>" in html
+    assert "<ol>\n<li>one</li>\n<li>two</li>\n</ol>" in html
+
+
+def test_safe_links_and_images_are_kept_with_a_safe_rel():
+    html = render_markdown("[docs](https://docs.python.org) ![chart](https://example.org/c.png)")
+    assert (
+        '<a href="https://docs.python.org" rel="nofollow noopener noreferrer ugc">docs</a>' in html
+    )
+    assert '<img alt="chart" src="https://example.org/c.png">' in html
+
+
+def test_empty_text_renders_nothing():
+    assert render_markdown("") == ""
+
+
+@pytest.mark.parametrize(
+    ("source", "forbidden"),
+    [
+        ("<script>alert('x')</script>hello", ["<script", "alert"]),
+        ("<img src=x onerror=alert(1)>", ["onerror", "alert"]),
+        ('<a href="https://x.org" onclick="steal()">x</a>', ["onclick", "steal"]),
+        ("[click](javascript:alert(1))", ["javascript:", "alert"]),
+        ("[click](JaVaScRiPt:alert(1))", ["javascript:", "alert"]),
+        ("![pic](javascript:alert(1))", ["javascript:", "alert"]),
+        ("[data](data:text/html,<script>alert(1)</script>)", ["data:", "<script"]),
+        ('<iframe src="https://evil.example"></iframe>', ["<iframe", "evil.example"]),
+        ('<p style="position:fixed;top:0">covered</p>', ["style=", "position"]),
+        ("<svg onload=alert(1)></svg>", ["<svg", "onload"]),
+        ('<form action="https://evil.example"><input name=p></form>', ["<form", "<input"]),
+        ("<!-- hidden -->", ["<!--", "hidden"]),
+        ('<div class="admin-banner">hi</div>', ["class=", "<div"]),
+    ],
+)
+def test_dangerous_markup_is_removed(source, forbidden):
+    html = render_markdown(source).lower()
+    for piece in forbidden:
+        assert piece.lower() not in html
+
+
+def test_sanitised_text_keeps_its_harmless_words():
+    assert render_markdown("<script>x()</script>**still here**") == (
+        "\n<p><strong>still here</strong></p>"
+    )
+    assert render_markdown('<p style="color:red">red</p>') == "<p>red</p>"
+
+
+def test_entry_save_stores_the_sanitised_html(alice):
+    entry = write_entry(
+        alice,
+        body="# Notes\n\n<script>alert(1)</script>Read <b onclick='x()'>this</b>.",
+        reflection="![x](javascript:alert(1)) *Hard* day.",
+    )
+    entry.refresh_from_db()
+    assert entry.body_html == render_markdown(entry.body)
+    assert entry.reflection_html == render_markdown(entry.reflection)
+    assert "<h1>Notes</h1>" in entry.body_html
+    for stored in (entry.body_html, entry.reflection_html):
+        assert "script" not in stored and "onclick" not in stored and "javascript" not in stored
+    assert "<em>Hard</em>" in entry.reflection_html
+    # The excerpt on cards is plain text, with no markup at all.
+    assert entry.excerpt == "Notes Read this."
+
+
+def test_editing_the_body_renders_it_again(alice):
+    entry = write_entry(alice, body="old")
+    entry.body = "**new**"
+    entry.save()
+    entry.refresh_from_db()
+    assert entry.body_html == "<p><strong>new</strong></p>"
+
+
+def test_the_entry_page_shows_the_rendered_markdown_and_no_script(client, alice):
+    entry = write_entry(alice, body="## Heading\n\n<script>alert('pwned')</script>\n\n`code`")
+    page = client.get(entry.get_absolute_url()).content.decode()
+    assert "<h2>Heading</h2>" in page
+    assert "<code>code</code>" in page
+    assert "alert(&#x27;pwned&#x27;)" not in page and "alert('pwned')" not in page
+
+
+def test_comments_go_through_the_same_pipeline(alice, bob):
+    entry = write_entry(alice)
+    comment = Comment.objects.create(
+        entry=entry, author=bob, body="Nice! <img src=x onerror=alert(1)>"
+    )
+    assert comment.body_html == render_markdown(comment.body)
+    assert "onerror" not in comment.body_html
+
+
+# The live preview
+
+
+def test_markdownx_uses_this_pipeline_and_these_endpoints():
+    assert settings.MARKDOWNX_MARKDOWNIFY_FUNCTION == "journal.markdown.render_markdown"
+    assert str(settings.MARKDOWNX_URLS_PATH) == PREVIEW
+    assert str(settings.MARKDOWNX_UPLOAD_URLS_PATH) == reverse("journal:image_upload")
+
+
+def test_the_editor_points_at_the_preview_and_upload_endpoints(client, alice):
+    client.force_login(alice)
+    page = client.get(reverse("journal:write")).content.decode()
+    assert f'data-markdownx-urls-path="{PREVIEW}"' in page
+    assert f'data-markdownx-upload-urls-path="{reverse("journal:image_upload")}"' in page
+
+
+@pytest.mark.parametrize(
+    "source",
+    [RICH, "<script>alert(1)</script>[x](javascript:alert(1))", "plain words", ""],
+)
+def test_the_preview_is_exactly_what_gets_stored(client, alice, source):
+    client.force_login(alice)
+    response = client.post(PREVIEW, {"content": source})
+    assert response.status_code == 200
+    assert response.content.decode() == render_markdown(source)
+    if source:
+        entry = write_entry(alice, day=days_ago(alice, 0), body=source)
+        assert response.content.decode() == entry.body_html
+
+
+def test_the_preview_needs_a_signed_in_person(client, db):
+    response = client.post(PREVIEW, {"content": "# hi"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "<h1>" not in response.content.decode()
+
+
+def test_the_preview_needs_a_post(client, alice):
+    client.force_login(alice)
+    assert client.get(PREVIEW, {"content": "# hi"}).status_code == 405
+
+
+def test_a_preview_never_writes_an_entry(client, alice):
+    client.force_login(alice)
+    client.post(PREVIEW, {"content": "# hi"})
+    assert not Entry.objects.exists()

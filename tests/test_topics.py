@@ -1,0 +1,137 @@
+"""Topics: a topic's page, the feed filtered by topic, and the topic index."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from journal import services
+from journal.models import Entry, Topic
+from tests.conftest import days_ago, make_user, write_entry
+
+
+def entries_about(author, count, topics, **fields):
+    """``count`` public entries on consecutive past days, each about ``topics``."""
+    topics = Topic.from_names(topics)
+    today = author.local_today()
+    for offset in range(count):
+        entry = Entry.objects.create(
+            author=author,
+            day=today - dt.timedelta(days=offset),
+            number=count - offset,
+            minutes=60,
+            title=f"Entry {offset}",
+            body="Studied.",
+            **fields,
+        )
+        entry.topics.set(topics)
+    services.user_refresh_stats(user=author)
+
+
+def test_topic_page_lists_only_public_entries_of_the_topic_newest_first(client, alice, bob):
+    write_entry(alice, day=days_ago(alice, 1), title="Older vision", topics=["Computer Vision"])
+    write_entry(alice, title="Newer vision", topics=["computer-vision"])
+    write_entry(bob, title="Private vision", topics=["computer-vision"], visibility="private")
+    hidden = write_entry(
+        bob, day=days_ago(bob, 1), title="Hidden vision", topics=["computer-vision"]
+    )
+    Entry.objects.filter(pk=hidden.pk).update(moderation_state="hidden")
+    write_entry(bob, day=days_ago(bob, 2), title="Rust only", topics=["rust"])
+
+    response = client.get(reverse("journal:topic", args=["computer-vision"]))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Newer vision" in html and "Older vision" in html
+    assert html.index("Newer vision") < html.index("Older vision")
+    for absent in ("Private vision", "Hidden vision", "Rust only"):
+        assert absent not in html
+
+
+def test_topic_page_leaves_out_suspended_authors(client, alice, bob):
+    write_entry(bob, title="Spam about rust", topics=["rust"])
+    bob.is_suspended = True
+    bob.save()
+    assert "Spam about rust" not in client.get("/topics/rust/").content.decode()
+
+
+def test_unknown_topic_is_not_found(client, db):
+    assert client.get("/topics/nothing-here/").status_code == 404
+    assert client.get("/feed/?topic=nothing-here").status_code == 404
+
+
+def test_topic_chips_on_cards_link_to_the_topic_page(client, alice):
+    write_entry(alice, topics=["LLMOps"])
+    html = client.get(reverse("journal:feed")).content.decode()
+    assert f'href="{reverse("journal:topic", args=["llmops"])}"' in html
+
+
+def test_feed_filters_by_topic(client, alice, bob):
+    write_entry(alice, title="About rust", topics=["rust"])
+    write_entry(bob, title="About python", topics=["python"])
+
+    html = client.get("/feed/?topic=rust").content.decode()
+
+    assert "About rust" in html
+    assert "About python" not in html
+    assert "#rust" in html
+
+
+def test_pages_of_a_filtered_feed_keep_the_topic(client, alice):
+    entries_about(alice, 25, ["rust"])
+    html = client.get("/feed/?topic=rust").content.decode()
+    assert 'href="?topic=rust&amp;page=2"' in html
+
+
+def test_topic_index_shows_this_weeks_most_active_topics_with_counts(client, alice, bob):
+    write_entry(alice, topics=["rust", "python"])
+    write_entry(bob, topics=["rust"])
+    Entry.objects.create(
+        author=alice,
+        day=timezone.now().date() - dt.timedelta(days=30),
+        number=9,
+        minutes=60,
+        title="A month ago",
+        body="Old.",
+    ).topics.set(Topic.from_names(["statistics"]))
+    write_entry(bob, day=days_ago(bob, 1), topics=["secret-topic"], visibility="private")
+
+    response = client.get(reverse("journal:topics"))
+
+    active = list(response.context["active"])
+    assert [(topic.slug, topic.week_count) for topic in active] == [("rust", 2), ("python", 1)]
+    everything = {topic.slug: topic.entry_count for topic in response.context["topics"]}
+    assert everything == {"python": 1, "rust": 2, "statistics": 1}
+    html = response.content.decode()
+    assert "2 entries since" in html
+    assert "secret-topic" not in html
+
+
+def test_topic_page_runs_a_constant_number_of_queries(client, django_assert_num_queries, db):
+    # The topic, the count for the paginator, the page of entries, their topics.
+    one, many = make_user("one"), make_user("many")
+    entries_about(one, 1, ["solo", "rust"])
+    entries_about(many, 25, ["crowd", "rust", "python"])
+    for slug in ("solo", "crowd"):
+        with django_assert_num_queries(4):
+            assert client.get(reverse("journal:topic", args=[slug])).status_code == 200
+        with django_assert_num_queries(4):
+            assert client.get(f"/feed/?topic={slug}").status_code == 200
+
+
+def test_topic_index_runs_a_constant_number_of_queries(client, django_assert_num_queries, db):
+    # This week's active topics, and all topics with their counts.
+    entries_about(make_user("one"), 1, ["solo"])
+    with django_assert_num_queries(2):
+        assert client.get(reverse("journal:topics")).status_code == 200
+    entries_about(make_user("many"), 25, [f"topic {number}" for number in range(25)])
+    with django_assert_num_queries(2):
+        response = client.get(reverse("journal:topics"))
+    assert len(response.context["topics"]) == 26
+
+
+@pytest.mark.parametrize("name", ["journal:topics", "journal:people", "journal:search"])
+def test_navigation_links_to_topics_people_and_search(client, db, name):
+    html = client.get(reverse("journal:home")).content.decode()
+    assert reverse(name) in html
