@@ -247,13 +247,27 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files from one input, each checked as a FileField checks one."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(upload, initial) for upload in files]
+
+
 class ImportForm(forms.Form):
     """Markdown files or ZIP archives to import; what is inside them is read by
     journal.importing, which reports file by file."""
 
     MAX_FILES = 500
 
-    files = forms.FileField(
+    files = MultipleFileField(
         label="Markdown files or a ZIP archive",
         widget=MultipleFileInput(attrs={"accept": ".md,.markdown,.zip"}),
         help_text="One or more .md files (Jekyll or Hugo posts, notes, a log.md), or a .zip "
@@ -262,7 +276,7 @@ class ImportForm(forms.Form):
     )
 
     def clean_files(self):
-        uploads = self.files.getlist(self.add_prefix("files"))
+        uploads = self.cleaned_data["files"]
         if len(uploads) > self.MAX_FILES:
             raise forms.ValidationError(
                 "Choose at most %(count)s files, or put them in one ZIP archive.",

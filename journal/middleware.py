@@ -6,7 +6,7 @@ import re
 import time
 import uuid
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
@@ -67,4 +67,28 @@ class DatabaseUnavailableMiddleware:
         logging.getLogger("momentum.db").warning("database unavailable: %s", exception)
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "5"
+        return response
+
+
+class QueryCountMiddleware:
+    """Report the SQL queries a request ran in ``X-Query-Count``, for the benchmark.
+
+    Installed only when MOMENTUM_COUNT_QUERIES is set (see settings), so production pays
+    nothing for it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = 0
+
+        def counted(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counted):
+            response = self.get_response(request)
+        response["X-Query-Count"] = str(count)
         return response

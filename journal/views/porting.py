@@ -42,8 +42,9 @@ def export(request):
 @participant_required
 @rate_limited("upload")
 def import_upload(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    # Bound on every POST: an empty one is an error to show, not a blank form.
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if form.is_bound and form.is_valid():
         plan = importing.read_files(
             ((upload.name, upload) for upload in form.cleaned_data["files"]), user=request.user
         )

@@ -10,6 +10,22 @@
     }
   });
 
+  // The account menu opens and closes without script; this only closes it when the
+  // person clicks elsewhere or presses Escape, as menus usually do.
+  document.querySelectorAll("details.account-menu").forEach(function (menu) {
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) {
+        menu.open = false;
+      }
+    });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  });
+
   // "Add an image": hand the chosen file to django-markdownx's own drop handler, which
   // uploads it and inserts the Markdown where the cursor is.
   document.querySelectorAll("input[data-image-upload-for]").forEach(function (picker) {

@@ -75,6 +75,7 @@ def test_newcomer_joins_writes_day_one_and_is_read_in_the_feed(page, tmp_path):
     assert Entry.objects.get(author__username="nia").number == 1
 
     nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_label("Account menu").click()
     nav.get_by_role("button", name="Log out").click()
     expect(nav.get_by_role("link", name="Log in")).to_be_visible()
 

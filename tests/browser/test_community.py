@@ -1,0 +1,93 @@
+"""Two people find each other: search, topics, cheers, comments, follows, notifications."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from journal.models import Cheer, Comment, Follow
+from tests.conftest import make_user, write_entry
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, username):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username or email").fill(username)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
+    expect(page.get_by_label("Account menu")).to_be_visible()
+
+
+def log_out(page):
+    page.get_by_label("Account menu").click()
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
+
+
+def test_a_second_learner_finds_cheers_comments_and_follows(page):
+    alice = make_user("alice", display_name="Alice Martin")
+    make_user("bob", display_name="Bob Stone")
+    entry = write_entry(
+        alice,
+        title="Attention, slowly",
+        minutes=90,
+        body="Read the transformer paper twice.",
+        key_lesson="Attention is a weighted average.",
+        topics=["computer vision"],
+    )
+
+    log_in(page, "bob")
+    search = page.get_by_role("search").get_by_label("Search entries")
+    search.fill("transformer")
+    search.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=transformer"))
+    expect(page.locator(".entry-card", has_text="Attention, slowly")).to_be_visible()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Topics").click()
+    page.get_by_role("main").get_by_role("link", name=re.compile("computer-vision")).first.click()
+    expect(page).to_have_url(re.compile(r"/topics/computer-vision/$"))
+    page.get_by_role("link", name="Attention, slowly").click()
+    expect(page).to_have_url(re.compile(r"/@alice/day/1/$"))
+
+    cheer = page.get_by_role("button", name="Cheer")
+    expect(cheer).to_have_attribute("aria-pressed", "false")
+    url_before = page.url
+    cheer.click()
+    expect(cheer).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".entry-encourage [data-cheer-count]")).to_have_text("1 cheer")
+    # The cheer went through without a page load.
+    assert page.url == url_before
+
+    page.get_by_label("Your comment").fill("Great notes, **keep going**!")
+    page.get_by_role("button", name="Post comment").click()
+    comment = page.locator(".comments").get_by_text("keep going")
+    expect(comment).to_be_visible()
+    assert comment.evaluate("node => node.tagName") == "STRONG"
+
+    page.get_by_role("link", name="Alice Martin").first.click()
+    page.get_by_role("button", name="Follow Alice Martin").click()
+    expect(page.get_by_text("You follow Alice Martin.")).to_be_visible()
+
+    assert Cheer.objects.filter(entry=entry, user__username="bob").exists()
+    assert Comment.objects.filter(entry=entry, author__username="bob").exists()
+    assert Follow.objects.filter(follower__username="bob", followed=alice).exists()
+
+    log_out(page)
+    log_in(page, "alice")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name=re.compile(r"Notifications 3 unread"))).to_be_visible()
+    nav.get_by_role("link", name=re.compile("Notifications")).click()
+    items = page.locator(".notification")
+    expect(items).to_have_count(3)
+    expect(items.nth(0)).to_contain_text("Bob Stone followed you")
+    expect(items.nth(1)).to_contain_text("Bob Stone commented on your Day 1")
+    expect(items.nth(2)).to_contain_text("Bob Stone cheered your Day 1")
+
+    nav.get_by_role("link", name="My journey").click()
+    heatmap = page.locator("svg.heatmap-svg")
+    expect(heatmap).to_be_visible()
+    today = heatmap.locator("rect.hm-cell", has=page.locator("title", has_text="90 minutes"))
+    expect(today).to_have_count(1)
+    expect(page.locator(".bar-chart .bar-row", has_text="computer-vision")).to_contain_text("1.5 h")
+    expect(page.get_by_text("Attention is a weighted average.").first).to_be_visible()

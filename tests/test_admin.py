@@ -1,0 +1,102 @@
+"""The Django admin: every registered model's list (searched and filtered) and change page."""
+
+import html
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from journal import services
+from journal.models import Report
+from tests.conftest import make_user, write_entry
+
+
+@pytest.fixture
+def superuser(db):
+    return make_user("root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def one_of_each(superuser, alice, bob):
+    """At least one row of every model the admin shows."""
+    entry = write_entry(alice, topics=["python"], key_lesson="Keep going")
+    comment = services.comment_create(author=bob, entry=entry, body="Nice work")
+    services.cheer_toggle(user=bob, entry=entry)
+    services.follow_toggle(follower=bob, followed=alice)
+    report = services.report_create(reporter=bob, target=entry, reason=Report.Reason.SPAM)
+    services.report_dismiss(moderator=superuser, report=report)
+    services.comment_set_hidden(moderator=superuser, comment=comment, hidden=True, reason="x")
+    Group.objects.create(name="Moderators")
+    EmailAddress.objects.create(user=alice, email=alice.email, verified=True, primary=True)
+
+
+def registered():
+    return sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+@pytest.fixture
+def staff_client(client, superuser, one_of_each):
+    client.force_login(superuser)
+    return client
+
+
+def filter_links(page):
+    """The query strings of every choice in the changelist's filter sidebar."""
+    sidebar = re.search(r'<search id="changelist-filter".*?</search>', page, re.S)
+    if not sidebar:
+        return []
+    links = re.findall(r'href="(\?[^"]+)"', sidebar.group(0))
+    return sorted({html.unescape(link) for link in links})
+
+
+@pytest.mark.parametrize("model", registered(), ids=lambda model: model._meta.label)
+def test_the_changelist_loads_searched_and_filtered(staff_client, model):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    response = staff_client.get(url)
+    assert response.status_code == 200
+    assert response.context["cl"].result_count >= 1, f"no {model._meta.label} row to show"
+    links = filter_links(response.content.decode())
+    model_admin = admin.site._registry[model]
+
+    if model_admin.search_fields:
+        assert staff_client.get(url, {"q": "alice"}).status_code == 200
+        response = staff_client.get(url, {"q": "no such thing anywhere"})
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == 0
+
+    assert bool(links) == bool(model_admin.list_filter)
+    for link in links:
+        response = staff_client.get(url + link)
+        assert response.status_code == 200, link
+        if model_admin.search_fields:
+            assert staff_client.get(url + link + "&q=alice").status_code == 200, link
+
+
+@pytest.mark.parametrize("model", registered(), ids=lambda model: model._meta.label)
+def test_the_change_page_loads(staff_client, model):
+    obj = model._default_manager.order_by("pk").first()
+    assert obj is not None, f"no {model._meta.label} row to open"
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
+    response = staff_client.get(url)
+    assert response.status_code == 200
+    assert str(obj) in html.unescape(response.content.decode())
+
+
+def test_staff_without_rights_and_visitors_are_kept_out(client, alice, moderator):
+    url = reverse("admin:journal_entry_changelist")
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    client.force_login(alice)
+    assert client.get(url).status_code == 302
+    # Staff status alone opens the admin, not every model in it.
+    client.force_login(moderator)
+    assert client.get(url).status_code == 403
+
+
+def test_entries_cannot_be_added_and_the_log_cannot_be_edited(staff_client):
+    assert staff_client.get(reverse("admin:journal_entry_add")).status_code == 403
+    assert staff_client.get(reverse("admin:journal_moderationaction_add")).status_code == 403

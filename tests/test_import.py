@@ -1,0 +1,344 @@
+"""Import through /settings/import/ (upload, preview, confirm) and `manage.py import_posts`:
+days kept, Day N renumbered, streaks recomputed, conflicts reported, all or nothing."""
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from journal import importing, services
+from journal.models import Comment, Entry
+from journal.views.porting import SESSION_KEY
+from tests.conftest import days_ago, make_user, write_entry
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+UPLOAD = reverse("journal:import_upload")
+PREVIEW = reverse("journal:import_preview")
+
+
+def md(name, text):
+    return SimpleUploadedFile(name, text.encode(), content_type="text/markdown")
+
+
+def post_of(day, title, minutes=60, **extra):
+    lines = [f"title: {title}", f"date: {day.isoformat()}", f"minutes: {minutes}"]
+    lines += [f"{key}: {value}" for key, value in extra.items()]
+    return "---\n" + "\n".join(lines) + f"\n---\nStudied {title}.\n"
+
+
+def upload(client, *files):
+    return client.post(UPLOAD, {"files": list(files)})
+
+
+def confirm(client, **fields):
+    token = client.session[SESSION_KEY]["token"]
+    return client.post(PREVIEW, {"token": token, **fields})
+
+
+@pytest.fixture
+def signed_in(client, alice):
+    client.force_login(alice)
+    return client
+
+
+def test_import_pages_need_a_participant(client, alice):
+    for url in (UPLOAD, PREVIEW):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+    alice.is_suspended = True
+    alice.save()
+    client.force_login(alice)
+    assert client.get(UPLOAD).status_code == 403
+    assert upload(client, md("2025-09-17-a.md", "Text.")).status_code == 403
+
+
+def test_settings_link_to_export_and_import(signed_in):
+    page = signed_in.get(reverse("journal:settings")).content.decode()
+    assert f'action="{reverse("journal:export")}"' in page
+    assert "Export my journal" in page
+    assert f'href="{UPLOAD}"' in page
+
+
+def test_upload_shows_a_preview_and_writes_nothing(signed_in, alice):
+    assert signed_in.get(UPLOAD).status_code == 200
+    response = upload(
+        signed_in,
+        md("2025-09-17-day-1.md", (FIXTURES / "jekyll/2025-09-17-day-1.md").read_text()),
+        md("bad.md", (FIXTURES / "broken/bad-yaml.md").read_text()),
+        md("2025-09-18-second.md", "# Second day\n\nMore."),
+    )
+    assert response.status_code == 302
+    assert response["Location"] == PREVIEW
+    assert not Entry.objects.exists()
+
+    page = signed_in.get(PREVIEW).content.decode()
+    for shown in (
+        "2025-09-17-day-1.md",
+        "Wed 17 Sep 2025",
+        "Day 1: Setting up PyTorch",
+        "75",
+        "machine-learning",
+        "Will be imported",
+        "bad.md",
+        "Its front matter cannot be read on line 5",
+        "Second day",
+        "<strong>2</strong> new entries",
+    ):
+        assert shown in page
+    assert not Entry.objects.exists()
+
+
+def test_confirm_imports_keeps_days_renumbers_and_recomputes_streaks(signed_in, alice):
+    today = write_entry(alice, title="Today, typed")
+    assert (today.number, alice.current_streak) == (1, 1)
+    upload(
+        signed_in,
+        md("a.md", post_of(days_ago(alice, 3), "Three days ago", topics="[python, rust]")),
+        md("b.md", post_of(days_ago(alice, 2), "Two days ago")),
+        md("c.md", post_of(days_ago(alice, 1), "Yesterday", minutes=20)),
+        md("d.md", post_of(days_ago(alice, 400), "Long ago", minutes=120)),
+    )
+    response = confirm(signed_in)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("journal:journey", args=["alice"])
+    assert SESSION_KEY not in signed_in.session
+
+    entries = list(Entry.objects.filter(author=alice).order_by("day"))
+    assert [(e.number, e.title) for e in entries] == [
+        (1, "Long ago"),
+        (2, "Three days ago"),
+        (3, "Two days ago"),
+        (4, "Yesterday"),
+        (5, "Today, typed"),
+    ]
+    assert sorted(t.slug for t in entries[1].topics.all()) == ["python", "rust"]
+    assert entries[1].body_html == "<p>Studied Three days ago.</p>"
+    alice.refresh_from_db()
+    # Yesterday's 20 minutes are under the goal of 60: the run is today alone.
+    assert (alice.entry_count, alice.total_minutes) == (5, 60 + 60 + 60 + 20 + 120)
+    assert (alice.current_streak, alice.longest_streak) == (1, 2)
+
+    journey = signed_in.get(response["Location"]).content.decode()
+    assert "Imported 4 entries." in journey
+    assert "Three days ago" in journey
+
+
+def test_imported_markdown_is_sanitised(signed_in, alice):
+    name = "2025-09-18-convolutions-finally-clicked.md"
+    upload(signed_in, md(name, (FIXTURES / "jekyll" / name).read_text()))
+    confirm(signed_in)
+    entry = Entry.objects.get(author=alice)
+    assert "<script" not in entry.body_html
+    assert entry.visibility == Entry.Visibility.PRIVATE
+    assert entry.created_at == dt.datetime(2025, 9, 18, 10, 0, tzinfo=dt.UTC)
+
+
+def test_existing_day_is_a_conflict_skipped_unless_replaced(signed_in, alice, bob):
+    mine = write_entry(alice, day=days_ago(alice, 1), title="Typed yesterday")
+    Comment.objects.create(entry=mine, author=bob, body="Nice")
+    upload(signed_in, md("y.md", post_of(days_ago(alice, 1), "Imported yesterday", minutes=90)))
+    page = signed_in.get(PREVIEW).content.decode()
+    assert "You already have “Typed yesterday” on this day" in page
+    assert 'name="replace"' in page
+
+    response = confirm(signed_in)
+    assert signed_in.get(response["Location"]).status_code == 200
+    mine.refresh_from_db()
+    assert mine.title == "Typed yesterday"
+
+    upload(signed_in, md("y.md", post_of(days_ago(alice, 1), "Imported yesterday", minutes=90)))
+    confirm(signed_in, replace="1")
+    mine.refresh_from_db()
+    assert (mine.title, mine.minutes, mine.number) == ("Imported yesterday", 90, 1)
+    assert mine.comments.count() == 1
+    assert Entry.objects.filter(author=alice).count() == 1
+
+
+def test_two_files_for_one_day_are_a_conflict_not_a_crash(signed_in, alice):
+    day = days_ago(alice, 5)
+    upload(
+        signed_in, md("first.md", post_of(day, "First")), md("second.md", post_of(day, "Second"))
+    )
+    page = signed_in.get(PREVIEW).content.decode()
+    assert "Same day as first.md; only that one is imported." in page
+    confirm(signed_in, replace="1")
+    assert list(Entry.objects.filter(author=alice).values_list("title", flat=True)) == ["First"]
+
+
+def test_future_day_is_refused(signed_in, alice):
+    tomorrow = alice.local_today() + dt.timedelta(days=1)
+    upload(signed_in, md("t.md", post_of(tomorrow, "Tomorrow")))
+    page = signed_in.get(PREVIEW).content.decode()
+    assert "It is dated in the future; only past days can be imported." in page
+    assert "There is nothing to import in these files." in page
+    assert not Entry.objects.exists()
+
+
+def test_import_is_one_transaction(signed_in, alice, monkeypatch):
+    write_entry(alice, title="Already here")
+    upload(
+        signed_in,
+        md("a.md", post_of(days_ago(alice, 3), "A", topics="[x]")),
+        md("b.md", post_of(days_ago(alice, 2), "B", topics="[y]")),
+    )
+    calls = []
+    real = services.Topic.from_names
+
+    def failing(names):
+        calls.append(names)
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return real(names)
+
+    monkeypatch.setattr(services.Topic, "from_names", failing)
+    with pytest.raises(RuntimeError):
+        confirm(signed_in)
+    assert list(Entry.objects.values_list("title", flat=True)) == ["Already here"]
+    alice.refresh_from_db()
+    assert alice.entry_count == 1
+
+
+def test_confirm_needs_the_preview_token_and_csrf(alice):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    page = client.get(UPLOAD).content.decode()
+    csrf = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    client.post(
+        UPLOAD,
+        {"files": [md("a.md", post_of(days_ago(alice, 2), "A"))], "csrfmiddlewaretoken": csrf},
+    )
+    assert client.post(PREVIEW, {"token": client.session[SESSION_KEY]["token"]}).status_code == 403
+    response = client.post(PREVIEW, {"token": "stale", "csrfmiddlewaretoken": csrf})
+    assert response.status_code == 302
+    assert not Entry.objects.exists()
+    client.post(
+        PREVIEW, {"token": client.session[SESSION_KEY]["token"], "csrfmiddlewaretoken": csrf}
+    )
+    assert Entry.objects.filter(author=alice, title="A").exists()
+
+
+def test_cancel_forgets_the_files(signed_in, alice):
+    upload(signed_in, md("a.md", post_of(days_ago(alice, 2), "A")))
+    response = signed_in.post(PREVIEW, {"cancel": "1"})
+    assert response["Location"] == reverse("journal:settings")
+    assert SESSION_KEY not in signed_in.session
+    assert signed_in.get(PREVIEW)["Location"] == UPLOAD
+    assert not Entry.objects.exists()
+
+
+def test_a_preview_belongs_to_its_session(signed_in, alice, bob):
+    upload(signed_in, md("a.md", post_of(days_ago(alice, 2), "A")))
+    other = Client()
+    other.force_login(bob)
+    assert other.get(PREVIEW)["Location"] == UPLOAD
+    assert (
+        other.post(PREVIEW, {"token": signed_in.session[SESSION_KEY]["token"]}).status_code == 302
+    )
+    assert not Entry.objects.exists()
+
+
+def test_upload_form_refuses_nothing_and_too_much(signed_in, monkeypatch):
+    response = signed_in.post(UPLOAD, {})
+    assert response.status_code == 400
+    monkeypatch.setattr("journal.forms.MAX_UPLOAD_BYTES", 10)
+    response = upload(signed_in, md("a.md", "more than ten bytes"))
+    assert response.status_code == 400
+    assert "together; import them in smaller batches" in response.content.decode()
+
+
+def test_zip_upload(signed_in, alice):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "_posts/2025-09-19-day-3.md", (FIXTURES / "jekyll/2025-09-19-day-3.md").read_text()
+        )
+        archive.writestr("../escape.md", "Nope.")
+        archive.writestr("cover.png", b"\x89PNG")
+    upload(signed_in, SimpleUploadedFile("blog.zip", buffer.getvalue(), "application/zip"))
+    page = signed_in.get(PREVIEW).content.decode()
+    assert "blog.zip › _posts/2025-09-19-day-3.md" in page
+    assert "Its path climbs out of the archive with “..”." in page
+    assert "only .md files are imported; ignored cover.png" in page
+    confirm(signed_in)
+    assert list(Entry.objects.values_list("title", "day")) == [
+        ("Ownership and borrowing", dt.date(2025, 9, 19))
+    ]
+
+
+# The command
+
+
+def test_import_posts_command(alice, tmp_path):
+    write_entry(alice, day=dt.date(2025, 9, 19), title="Typed on the 19th")
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "import_posts",
+        str(FIXTURES / "jekyll"),
+        str(FIXTURES / "logs/log.md"),
+        str(FIXTURES / "broken/bad-yaml.md"),
+        user="alice",
+        stdout=out,
+        stderr=err,
+    )
+    output = out.getvalue()
+    assert (
+        "2025-09-17-day-1.md: 2025-09-17 “Day 1: Setting up PyTorch” (75 min; machine-learning"
+        in output
+    )
+    assert (
+        "2025-09-19-day-3.md: 2025-09-19 “Ownership and borrowing” (90 min; Rust, systems) conflict: “Typed on the 19th” is already on this day"
+        in output
+    )
+    assert (
+        "log.md › Day 3: 2025-10-04 “Attention is all you need” (60 min; ml, 100-days) new"
+        in output
+    )
+    assert "bad-yaml.md: cannot be read. Its front matter cannot be read on line 5" in output
+    assert output.rstrip().endswith(
+        "Imported 7 entries, skipped 1 for days already written. 1 could not be read (see above)."
+    )
+    assert "6/6" in err.getvalue()  # tqdm's progress bar
+    alice.refresh_from_db()
+    assert alice.entry_count == 8
+    assert Entry.objects.get(author=alice, day=dt.date(2025, 9, 19)).title == "Typed on the 19th"
+    assert list(
+        Entry.objects.filter(author=alice).order_by("day").values_list("number", flat=True)
+    ) == list(range(1, 9))
+
+
+def test_import_posts_command_replace_and_dry_run(alice):
+    write_entry(alice, day=dt.date(2025, 9, 19), title="Typed on the 19th")
+    out = io.StringIO()
+    path = str(FIXTURES / "jekyll/2025-09-19-day-3.md")
+    call_command("import_posts", path, user="alice", dry_run=True, stdout=out, stderr=io.StringIO())
+    assert (
+        out.getvalue()
+        .rstrip()
+        .endswith("Dry run: 0 new, 1 on days already written, 0 refused. Nothing was written.")
+    )
+    call_command("import_posts", path, user="alice", replace=True, stdout=out, stderr=io.StringIO())
+    assert "Imported 0 entries, 1 of them replacing an entry." in out.getvalue()
+    assert Entry.objects.get(author=alice).title == "Ownership and borrowing"
+
+
+def test_import_posts_command_errors(alice, tmp_path):
+    with pytest.raises(CommandError, match="nobody called “zed”"):
+        call_command("import_posts", str(FIXTURES), user="zed")
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("import_posts", str(tmp_path / "nope.md"), user="alice")
+
+
+def test_import_into_another_time_zone_keeps_the_written_day(db):
+    kenji = make_user("kenji", time_zone="Asia/Tokyo")
+    # 23:30 in Paris on the 17th is already the 18th in Tokyo; the file's own day stands.
+    data = "---\ndate: 2025-09-17 23:30:00 +0200\n---\nLate night study.\n"
+    plan = importing.read_files([("late.md", io.BytesIO(data.encode()))], user=kenji).check(kenji)
+    services.journal_import(user=kenji, items=plan.importable())
+    assert Entry.objects.get(author=kenji).day == dt.date(2025, 9, 17)

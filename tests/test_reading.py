@@ -1,0 +1,366 @@
+"""Reading: the landing page, the feed, a journey and one entry; who sees what, in how many queries."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from journal import services
+from journal.models import Comment, Entry, Topic, User
+from tests.conftest import days_ago, make_user, write_entry
+
+FEED = reverse("journal:feed")
+HOME = reverse("journal:home")
+
+
+def journey_url(person):
+    return reverse("journal:journey", kwargs={"username": person.username})
+
+
+@pytest.fixture
+def lesson(alice):
+    """Alice's public Day 1, with everything a card shows."""
+    return write_entry(
+        alice,
+        title="Backpropagation by hand",
+        minutes=75,
+        topics=["Deep Learning", "maths"],
+        body="Worked through the **chain rule** on a tiny network.",
+        key_lesson="Gradients flow backwards, one local derivative at a time.",
+        reflection="## Hard\n\nBut *good*.",
+    )
+
+
+@pytest.fixture
+def secret(alice, lesson):
+    """Alice's private entry for yesterday: Day 1 in day order, so the lesson becomes Day 2."""
+    return write_entry(
+        alice,
+        day=days_ago(alice, 1),
+        title="My private doubts",
+        minutes=30,
+        topics=["secret-topic"],
+        body="Nobody else should read this.",
+        key_lesson="A private lesson.",
+        visibility=Entry.Visibility.PRIVATE,
+    )
+
+
+def assert_card(page, entry, excerpt=True):
+    """What every entry card shows (the entry page shows the whole body, not an excerpt)."""
+    entry.refresh_from_db()
+    assert entry.author.name in page
+    assert f"Day {entry.number}" in page
+    assert entry.title in page
+    assert entry.hours_label in page
+    for topic in entry.topics.all():
+        assert f"#{topic.slug}" in page
+    assert entry.key_lesson in page
+    if excerpt:
+        assert entry.excerpt in page
+
+
+SECRET_WORDS = ["My private doubts", "A private lesson.", "Nobody else should read this."]
+
+
+def assert_no_secret(page):
+    for words in SECRET_WORDS:
+        assert words not in page
+
+
+# The feed
+
+
+def test_the_feed_shows_each_card(client, lesson):
+    response = client.get(FEED)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert_card(page, lesson)
+    assert "1 h 15 min" in page
+    assert "Gradients flow backwards" in page
+    assert "#deep-learning" in page and "#maths" in page
+    assert "Worked through the chain rule on a tiny network." in page
+
+
+def test_the_feed_is_newest_first_and_paginated(client, alice, bob):
+    for n in range(25):
+        author = alice if n % 2 else bob
+        Entry.objects.create(
+            author=author, day=days_ago(author, n + 2), number=n + 1, title=f"Entry {n:02}",
+            minutes=60, body="b",
+            created_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC) + dt.timedelta(hours=n),
+        )  # fmt: skip
+    first = client.get(FEED)
+    titles = [entry.title for entry in first.context["page"]]
+    assert titles == [f"Entry {n:02}" for n in range(24, 4, -1)]
+    assert "Page 1 of 2" in first.content.decode()
+    second = client.get(FEED, {"page": 2})
+    assert [entry.title for entry in second.context["page"]] == [
+        f"Entry {n:02}" for n in range(4, -1, -1)
+    ]
+
+
+def test_the_feed_filters_by_topic(client, alice, bob, lesson):
+    write_entry(bob, title="Rust lifetimes", topics=["rust"])
+    page = client.get(FEED, {"topic": "rust"}).content.decode()
+    assert "Rust lifetimes" in page
+    assert "Backpropagation by hand" not in page
+    assert client.get(FEED, {"topic": "no-such-topic"}).status_code == 404
+
+
+def test_private_hidden_and_suspended_entries_stay_out_of_the_feed(
+    client, alice, bob, moderator, secret
+):
+    hidden = write_entry(bob, title="Hidden spam")
+    services.entry_set_hidden(moderator=moderator, entry=hidden, hidden=True, reason="spam")
+    carol = make_user("carol", display_name="Carol")
+    write_entry(carol, title="Carol's words")
+    services.user_set_suspended(moderator=moderator, user=carol, suspended=True)
+    for viewer in (None, bob, alice):
+        if viewer:
+            client.force_login(viewer)
+        page = client.get(FEED).content.decode()
+        assert "Backpropagation by hand" in page
+        assert_no_secret(page)
+        assert "Hidden spam" not in page
+        assert "Carol&#x27;s words" not in page
+
+
+# The landing page
+
+
+def test_visitors_get_the_landing_page(client, alice, bob, lesson, secret):
+    write_entry(bob, minutes=45)
+    response = client.get(HOME)
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "journal/landing.html"
+    page = response.content.decode()
+    assert "Join the challenge" in page
+    assert reverse("account_signup") in page
+    assert (response.context["learners"], response.context["entries_written"]) == (2, 3)
+    assert response.context["hours_learned"] == (75 + 30 + 45) // 60
+    assert_card(page, lesson)
+    assert_no_secret(page)
+
+
+def test_the_landing_page_invites_the_first_writer(client, db):
+    page = client.get(HOME).content.decode()
+    assert "Your Day 1 could be the first." in page
+
+
+def test_signed_in_people_get_the_feed_at_home(client, alice, bob, lesson, secret):
+    client.force_login(bob)
+    response = client.get(HOME)
+    assert response.status_code == 200
+    assert "journal/feed.html" in [t.name for t in response.templates]
+    assert "journal/landing.html" not in [t.name for t in response.templates]
+    page = response.content.decode()
+    assert "Backpropagation by hand" in page
+    assert_no_secret(page)
+
+
+# A journey
+
+
+def test_the_journey_shows_the_profile_figures_and_entries(client, alice, lesson):
+    User.objects.filter(pk=alice.pk).update(
+        bio="Engineer learning ML.", learning_focus="Neural networks from scratch"
+    )
+    write_entry(alice, day=days_ago(alice, 1), minutes=120, title="Linear algebra")
+    write_entry(alice, day=days_ago(alice, 3), minutes=10, title="Too short")
+    response = client.get(journey_url(alice))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Alice Martin" in page and "@alice" in page
+    assert "Engineer learning ML." in page
+    assert "Neural networks from scratch" in page
+    person = response.context["person"]
+    # Three entries, 205 minutes; the last two days count, the older one missed the goal.
+    assert (person.entry_count, person.total_hours) == (3, 3.4)
+    assert (person.current_streak, person.longest_streak) == (2, 2)
+    assert "<dt>Current streak</dt><dd>2 <small>days</small>" in page
+    assert "<dt>Longest streak</dt><dd>2 <small>days</small>" in page
+    assert "<dt>Total learning</dt><dd>3.4 <small>hours</small>" in page
+    assert "<dt>Entries</dt><dd>3</dd>" in page
+    assert_card(page, lesson)
+    assert "Linear algebra" in page and "Too short" in page
+    assert [e.number for e in response.context["page"]] == [3, 2, 1]
+
+
+def test_others_never_see_private_entries_on_a_journey(client, alice, bob, secret):
+    for viewer in (None, bob):
+        if viewer:
+            client.force_login(viewer)
+        response = client.get(journey_url(alice))
+        page = response.content.decode()
+        assert "Backpropagation by hand" in page
+        assert_no_secret(page)
+        assert "#secret-topic" not in page
+        assert [e.title for e in response.context["page"]] == ["Backpropagation by hand"]
+
+
+def test_the_author_sees_their_private_entries_marked(client, alice, secret):
+    client.force_login(alice)
+    page = client.get(journey_url(alice)).content.decode()
+    assert "My private doubts" in page
+    assert "A private lesson." in page
+    assert '<span class="badge">Private</span>' in page
+
+
+def test_unknown_and_suspended_people_have_no_journey(client, alice, moderator):
+    assert client.get("/@nobody/").status_code == 404
+    services.user_set_suspended(moderator=moderator, user=alice, suspended=True)
+    assert client.get(journey_url(alice)).status_code == 404
+    client.force_login(moderator)
+    assert client.get(journey_url(alice)).status_code == 200
+
+
+# One entry
+
+
+def test_the_entry_page_shows_the_whole_entry(client, lesson):
+    response = client.get(lesson.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert_card(page, lesson, excerpt=False)
+    assert "<strong>chain rule</strong>" in page
+    assert "<h2>Hard</h2>" in page and "<em>good</em>" in page
+    assert "1 h 15 min of learning" in page
+    assert reverse("journal:entry_edit", kwargs={"pk": lesson.pk}) not in page
+
+
+def test_the_author_gets_edit_and_delete_links(client, alice, lesson):
+    client.force_login(alice)
+    page = client.get(lesson.get_absolute_url()).content.decode()
+    assert reverse("journal:entry_edit", kwargs={"pk": lesson.pk}) in page
+    assert reverse("journal:entry_delete", kwargs={"pk": lesson.pk}) in page
+
+
+def test_a_private_entry_is_404_for_everyone_but_its_author(client, alice, bob, secret):
+    url = secret.get_absolute_url()
+    assert client.get(url).status_code == 404
+    client.force_login(bob)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert_no_secret(response.content.decode())
+    client.force_login(alice)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Nobody else should read this." in response.content.decode()
+
+
+def test_a_hidden_entry_is_404_for_others_and_explained_to_its_author(
+    client, alice, bob, moderator, lesson
+):
+    services.entry_set_hidden(moderator=moderator, entry=lesson, hidden=True, reason="Off topic")
+    client.force_login(bob)
+    assert client.get(lesson.get_absolute_url()).status_code == 404
+    client.force_login(alice)
+    page = client.get(lesson.get_absolute_url()).content.decode()
+    assert "A moderator hid this entry: Off topic" in page
+
+
+def test_an_unknown_day_is_404(client, alice, lesson):
+    assert client.get(reverse("journal:entry_detail", args=["alice", 99])).status_code == 404
+    assert client.get(reverse("journal:entry_detail", args=["bob", 1])).status_code == 404
+
+
+# Query counts: each page runs the same number of queries for 1 entry and for 25
+
+
+_titles = itertools.count()
+
+
+def add_entries(authors, per_author, topics):
+    """Older entries for each author, as the import writes them, three topics each."""
+    topic_rows = Topic.from_names(topics)
+    with transaction.atomic():
+        for author in authors:
+            for n in range(per_author):
+                entry = Entry.objects.create(
+                    author=author, day=days_ago(author, n + 2), number=0, minutes=60 + n,
+                    title=f"Entry {next(_titles)}", body=f"Body {n}", key_lesson=f"Lesson {n}",
+                )  # fmt: skip
+                entry.topics.set(topic_rows[n % 3 : n % 3 + 3])
+            services.user_refresh_stats(user=author)
+
+
+def count_queries(client, url):
+    # The first request warms per-process caches (content types, time zone list).
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def assert_fixed_queries(django_assert_num_queries, client, url, expected, grow):
+    """The page runs ``expected`` queries with one entry, and still after ``grow()``."""
+    few = count_queries(client, url)
+    grow()
+    many = count_queries(client, url)
+    assert few == many, f"{url}: {few} queries with 1 entry, {many} with 25"
+    with django_assert_num_queries(expected):
+        assert client.get(url).status_code == 200
+
+
+@pytest.fixture
+def crowd(alice, bob):
+    """Alice's Day 1; growing adds 24 entries by three people, with comments and cheers."""
+    carol = make_user("carol", display_name="Carol")
+    first = write_entry(alice, topics=["python"], key_lesson="First lesson")
+    topics = ["python", "rust", "vision", "llmops", "maths", "sql"]
+
+    def grow():
+        add_entries([alice], 12, topics)
+        add_entries([bob, carol], 6, topics)
+        for person in (bob, carol):
+            services.comment_create(author=person, entry=first, body=f"Well done, {person}!")
+            services.cheer_toggle(user=person, entry=first)
+        assert Entry.objects.count() == 25
+
+    return first, grow
+
+
+@pytest.mark.parametrize(("signed_in", "expected"), [(False, 3), (True, 7)])
+def test_the_feed_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, bob, crowd, signed_in, expected
+):
+    if signed_in:
+        client.force_login(bob)
+    _, grow = crowd
+    assert_fixed_queries(django_assert_num_queries, client, FEED, expected, grow)
+
+
+@pytest.mark.parametrize(("signed_in", "expected"), [(False, 3), (True, 7)])
+def test_home_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, bob, crowd, signed_in, expected
+):
+    if signed_in:
+        client.force_login(bob)
+    _, grow = crowd
+    assert_fixed_queries(django_assert_num_queries, client, HOME, expected, grow)
+
+
+@pytest.mark.parametrize(("signed_in", "expected"), [(False, 7), (True, 12)])
+def test_a_journey_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, alice, bob, crowd, signed_in, expected
+):
+    if signed_in:
+        client.force_login(bob)
+    _, grow = crowd
+    assert_fixed_queries(django_assert_num_queries, client, journey_url(alice), expected, grow)
+
+
+@pytest.mark.parametrize(("signed_in", "expected"), [(False, 3), (True, 7)])
+def test_an_entry_page_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, bob, crowd, signed_in, expected
+):
+    if signed_in:
+        client.force_login(bob)
+    first, grow = crowd
+    url = first.get_absolute_url()
+    assert_fixed_queries(django_assert_num_queries, client, url, expected, grow)
+    assert Comment.objects.filter(entry=first).count() == 2
