@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # A local key for `make run` and `make test`, made once per checkout; production sets its own.
 SECRET_KEY_FILE := $(VENV)/secret-key
 
-.PHONY: run test lint format migrations-check clean
+.PHONY: run test bench lint format migrations-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: $(VENV)/.installed
 # The whole suite, browser tests included; DATABASE_URL picks the database (SQLite by default).
 test: $(VENV)/.installed
 	DJANGO_SECRET_KEY=$$(cat $(SECRET_KEY_FILE)) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Production-like gunicorn on loopback under wrk; see tests/bench/run.py and the README.
+bench: $(VENV)/.installed
+	DJANGO_SECRET_KEY=$$(cat $(SECRET_KEY_FILE)) $(BIN)/python -m tests.bench.run
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

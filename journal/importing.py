@@ -598,11 +598,10 @@ def parse_date(text):
     plain = re.sub(r"\s+\d{1,2}:\d{2}(:\d{2})?(\s*[ap]\.?m\.?)?$", "", plain, flags=re.IGNORECASE)
     plain = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", plain)
     plain = re.sub(r"\bsept\b", "Sep", plain, flags=re.IGNORECASE)
-    plain = (
-        " ".join(plain.replace(",", " ").replace(".", " ").split())
-        if re.search(r"[A-Za-z]", plain)
-        else plain
-    )
+    if re.search(r"[A-Za-z]", plain):
+        # Beside a month name, commas and dots only separate ("Nov. 25, 2026"); in
+        # 25.11.2026 the dots are the date's own.
+        plain = " ".join(plain.replace(",", " ").replace(".", " ").split())
     for pattern in _DAY_FIRST_FORMATS:
         try:
             return dt.datetime.strptime(plain, pattern).date()
@@ -682,9 +681,8 @@ def _minutes(meta, user):
 
 def _parse_minutes(value):
     """Minutes from 90, "90 min", "1.5 h", "1h30", "1 h 30 min", "1:30" or "PT1H30M"."""
-    text = str(value).strip().lower().replace(",", ".")
-    if isinstance(value, bool):
-        text = ""
+    # YAML reads "yes" and "no" as booleans, which are no duration.
+    text = "" if isinstance(value, bool) else str(value).strip().lower().replace(",", ".")
     clock = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
     spelled = re.fullmatch(
         r"(?:pt)?(?:(\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?\s*)?"

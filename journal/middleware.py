@@ -7,7 +7,7 @@ import time
 import uuid
 
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 
 request_id_var = contextvars.ContextVar("request_id", default="-")
@@ -47,6 +47,20 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+
+
+class AllowedMethodsMiddleware:
+    """Momentum speaks GET, HEAD and POST only; anything else is refused before any view."""
+
+    ALLOWED = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED:
+            return HttpResponseNotAllowed(self.ALLOWED)
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

@@ -334,6 +334,15 @@ def test_archive_symlinks_are_refused(learner):
     assert report.error == "It is a symbolic link; links are never followed out of an archive."
 
 
+def test_encrypted_members_are_refused(learner):
+    data = bytearray(zip_of({"2025-09-17-secret.md": b"Scrambled."}))
+    # zipfile cannot encrypt; set the "encrypted" flag in both headers by hand.
+    struct.pack_into("<H", data, 6, 0x1)
+    struct.pack_into("<H", data, data.index(b"PK\x01\x02") + 8, 0x1)
+    (report,) = read_bytes(learner, "locked.zip", bytes(data)).files
+    assert report.error == "It is encrypted."
+
+
 def test_zip_bomb_member_declaring_a_huge_size(learner):
     data = zip_of({"2025-09-17-bomb.md": b"0" * (importing.MAX_FILE_BYTES * 3)})
     assert len(data) < 10_000

@@ -14,7 +14,7 @@ from journal.forms import AccountDeleteForm, ProfileForm
 def profile_settings(request):
     person = request.user
     old_goal = person.daily_goal_minutes
-    form = ProfileForm(request.POST or None, instance=person)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=person)
     if request.method == "POST" and form.is_valid():
         person = form.save(commit=False)
         # Only the profile's own columns: the streak figures belong to the entry writes.
@@ -34,7 +34,7 @@ def account_delete(request):
 
     Open to suspended people too: leaving is always allowed.
     """
-    form = AccountDeleteForm(request.POST or None, user=request.user)
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         person = request.user
         with transaction.atomic():

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, When
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from journal import search as entry_search
 from journal.models import Entry, Topic, User
@@ -22,6 +23,7 @@ PEOPLE_SORTS = {
 }
 
 
+@require_safe
 def topic_index(request):
     """The most active topics this week, then every topic with public entries."""
     # By the entries' local days rather than their creation times, so that an import
@@ -46,6 +48,7 @@ def topic_index(request):
     )
 
 
+@require_safe
 def topic(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     entries = Entry.objects.public().filter(topics=topic).for_cards().newest_first()
@@ -54,6 +57,7 @@ def topic(request, slug):
     return render(request, "journal/topic.html", {"topic": topic, "page": page})
 
 
+@require_safe
 def search(request):
     """Public entries matching ``?q=``; see journal/search.py for how each database matches."""
     query = request.GET.get("q", "").strip()[: entry_search.MAX_QUERY_LENGTH]
@@ -70,6 +74,7 @@ def search(request):
     )
 
 
+@require_safe
 def people(request):
     """Participants with their streaks and hours, sortable by ``?sort=``."""
     sort = request.GET.get("sort")

@@ -29,7 +29,10 @@ def write(request):
     open_days = [day for day in (today, yesterday) if day not in written]
 
     form = EntryForm(
-        request.POST or None, author=author, open_days=open_days, initial={"day": wanted}
+        request.POST if request.method == "POST" else None,
+        author=author,
+        open_days=open_days,
+        initial={"day": wanted},
     )
     if request.method == "POST" and form.is_valid():
         entry = form.save(commit=False)
@@ -52,7 +55,9 @@ def write(request):
 @rate_limited("entry")
 def entry_edit(request, pk):
     entry = get_object_or_404(Entry, pk=pk, author=request.user)
-    form = EntryForm(request.POST or None, instance=entry, author=request.user)
+    form = EntryForm(
+        request.POST if request.method == "POST" else None, instance=entry, author=request.user
+    )
     if request.method == "POST" and form.is_valid():
         services.entry_save(entry=form.save(commit=False), topic_names=form.topic_list())
         messages.success(request, f"Day {entry.number} is updated.")

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from journal import services
 from journal.access import participant_required
@@ -42,7 +42,7 @@ def _report_target(request, kind, key):
 @rate_limited("report")
 def report(request, kind, key):
     target = _report_target(request, kind, key)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.report_create(reporter=request.user, target=target, **form.cleaned_data)
@@ -76,6 +76,7 @@ def _staff_only(view):
 
 
 @_staff_only
+@require_safe
 def queue(request):
     """Open reports grouped by what they target, the oldest waiting first."""
     open_reports = (

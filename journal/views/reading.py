@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from journal import charts
 from journal.forms import CommentForm
@@ -12,6 +13,7 @@ PAGE_SIZE = 20
 KEY_LESSONS_SHOWN = 8
 
 
+@require_safe
 def home(request):
     """The feed for people who have joined; for visitors, what the challenge is."""
     if request.user.is_authenticated:
@@ -32,6 +34,7 @@ def home(request):
     )
 
 
+@require_safe
 def feed(request):
     entries = Entry.objects.public().for_cards().newest_first()
     topic = None
@@ -43,6 +46,7 @@ def feed(request):
     return render(request, "journal/feed.html", {"page": page, "topic": topic})
 
 
+@require_safe
 def journey(request, username):
     person = get_object_or_404(User.objects.visible_to(request.user), username=username)
     entries = Entry.objects.visible_to(request.user).filter(author=person)
@@ -78,6 +82,7 @@ def journey(request, username):
     )
 
 
+@require_safe
 def entry_detail(request, username, number):
     entry = get_object_or_404(
         Entry.objects.visible_to(request.user).for_cards(),

@@ -14,7 +14,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from journal import services
 from journal.access import participant_required
@@ -90,7 +90,7 @@ def _own_comment(request, pk):
 @rate_limited("comment")
 def comment_edit(request, pk):
     comment = _own_comment(request, pk)
-    form = CommentForm(request.POST or None, instance=comment)
+    form = CommentForm(request.POST if request.method == "POST" else None, instance=comment)
     if request.method == "POST" and form.is_valid():
         services.comment_update(comment=comment, body=form.cleaned_data["body"])
         messages.success(request, "Your comment is updated.")
@@ -128,6 +128,7 @@ def follow(request, username):
 
 
 @login_required
+@require_safe
 def following(request):
     """Public entries of the people I follow, newest first."""
     followed = Follow.objects.filter(follower=request.user).values("followed")
@@ -137,6 +138,7 @@ def following(request):
     return render(request, "journal/following.html", {"page": page})
 
 
+@require_safe
 def encourage(request):
     """Recent public entries nobody has cheered or commented on yet, other than my own."""
     entries = Entry.objects.public().filter(
@@ -152,6 +154,7 @@ def encourage(request):
 
 
 @login_required
+@require_safe
 def notifications(request):
     """My notifications, newest first; the ones on the page are marked read by being seen."""
     inbox = (

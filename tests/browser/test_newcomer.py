@@ -44,7 +44,8 @@ def test_newcomer_joins_writes_day_one_and_is_read_in_the_feed(page, tmp_path):
         "Worked through a 3x3 kernel by hand.\n\n"
         "```python\nprint(sum(k * x for k, x in zip(kernel, patch)))\n```\n\n"
     )
-    body.press("End")
+    # The uploaded image's Markdown goes where the cursor is: after the code block.
+    body.press("Control+End")
     page.set_input_files("input[data-image-upload-for=id_body]", png_file(tmp_path))
     expect(page.locator(".upload-status")).to_have_text("Image added.")
     expect(body).to_have_value(re.compile(r"!\[\]\(/media/uploads/\S+\.png\)"))

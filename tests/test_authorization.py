@@ -1,0 +1,259 @@
+"""Every URL of the project, with every kind of visitor and every HTTP method.
+
+The table below is the access policy. A URL that is not in it fails the test, so a new
+page cannot ship without someone deciding who may use it.
+"""
+
+import pytest
+from django.db import transaction
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+from journal import services
+from journal.models import Entry
+from tests.conftest import make_user, write_entry
+
+VISITORS = ["anonymous", "other", "owner", "suspended", "staff"]
+
+# Shorthands for the outcomes.
+OK, REDIRECT, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, BAD = 200, 302, "login", 403, 404, 405, 400
+
+
+def same_for_all(get, post):
+    return {visitor: (get, post) for visitor in VISITORS}
+
+
+def members(get, post, *, anonymous=(LOGIN, LOGIN), **overrides):
+    """Signed-in people get (get, post); visitors are sent to log in."""
+    table = {visitor: (get, post) for visitor in VISITORS}
+    table["anonymous"] = anonymous
+    table.update(overrides)
+    return table
+
+
+def participants(get, post, **overrides):
+    """Like members, but a suspended person is told why they cannot."""
+    return members(get, post, suspended=(FORBIDDEN, FORBIDDEN), **overrides)
+
+
+PUBLIC_PAGE = same_for_all(OK, NOT_ALLOWED)
+NO_ARGS = lambda w: []  # noqa: E731
+OWNER = lambda w: ["owner"]  # noqa: E731
+MY_ENTRY = lambda w: [w["entry"].pk]  # noqa: E731
+MY_COMMENT = lambda w: [w["comment"].pk]  # noqa: E731
+TOPIC = lambda w: ["python"]  # noqa: E731
+# Pages about accounts that allauth serves to anyone (the link in an email, the sign-up).
+ACCOUNT_PAGE = same_for_all(OK, NOT_ALLOWED)
+SIGNED_OUT_ONLY = members(REDIRECT, REDIRECT, anonymous=(OK, OK))
+
+# name: (how to build its URL from the world, {visitor: (GET outcome, POST outcome)}).
+# "owner" owns the entry, the comment (on other's entry) and the journey in the URL; an
+# empty POST is a form without data, so forms answer 400 and toggles act.
+POLICY = {
+    # Reading: open to everyone, and only for reading.
+    "journal:home": (NO_ARGS, PUBLIC_PAGE),
+    "journal:healthz": (NO_ARGS, PUBLIC_PAGE),
+    "journal:feed": (NO_ARGS, PUBLIC_PAGE),
+    "journal:atom": (NO_ARGS, PUBLIC_PAGE),
+    "journal:journey": (OWNER, PUBLIC_PAGE),
+    "journal:journey_atom": (OWNER, PUBLIC_PAGE),
+    "journal:entry_detail": (lambda w: ["owner", 1], PUBLIC_PAGE),
+    "journal:encourage": (NO_ARGS, PUBLIC_PAGE),
+    "journal:topics": (NO_ARGS, PUBLIC_PAGE),
+    "journal:topic": (TOPIC, PUBLIC_PAGE),
+    "journal:topic_atom": (TOPIC, PUBLIC_PAGE),
+    "journal:search": (NO_ARGS, PUBLIC_PAGE),
+    "journal:people": (NO_ARGS, PUBLIC_PAGE),
+    # Pages of one's own, which a suspended person still reads.
+    "journal:following": (NO_ARGS, members(OK, NOT_ALLOWED)),
+    "journal:notifications": (NO_ARGS, members(OK, NOT_ALLOWED)),
+    "journal:notifications_mark_read": (NO_ARGS, members(NOT_ALLOWED, REDIRECT)),
+    "journal:settings": (NO_ARGS, members(OK, BAD)),
+    # Leaving and taking one's data are open to suspended people too.
+    "journal:account_delete": (NO_ARGS, members(OK, BAD)),
+    "journal:export": (NO_ARGS, members(NOT_ALLOWED, OK)),
+    # Writing: participants only. Other has written today, so /write/ sends them to edit.
+    "journal:write": (NO_ARGS, participants(OK, BAD, other=(REDIRECT, BAD), owner=(REDIRECT, BAD))),
+    "journal:entry_edit": (
+        MY_ENTRY,
+        participants(NOT_FOUND, NOT_FOUND, owner=(OK, BAD)),
+    ),
+    "journal:entry_delete": (
+        MY_ENTRY,
+        participants(NOT_FOUND, NOT_FOUND, owner=(OK, REDIRECT)),
+    ),
+    "journal:markdown_preview": (NO_ARGS, participants(NOT_ALLOWED, OK)),
+    "journal:image_upload": (NO_ARGS, participants(NOT_ALLOWED, BAD)),
+    "journal:import_upload": (NO_ARGS, participants(OK, BAD)),
+    # Without an upload first there is nothing to preview: back to the upload page.
+    "journal:import_preview": (NO_ARGS, participants(REDIRECT, REDIRECT)),
+    # Encouraging: not oneself. A GET only goes back to the entry or journey.
+    "journal:cheer": (MY_ENTRY, participants(REDIRECT, REDIRECT, owner=(NOT_FOUND, NOT_FOUND))),
+    "journal:follow": (OWNER, participants(REDIRECT, REDIRECT, owner=(NOT_FOUND, NOT_FOUND))),
+    "journal:comment_create": (MY_ENTRY, participants(REDIRECT, BAD)),
+    "journal:comment_edit": (MY_COMMENT, participants(NOT_FOUND, NOT_FOUND, owner=(OK, BAD))),
+    "journal:comment_delete": (
+        MY_COMMENT,
+        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
+    ),
+    "journal:report": (
+        lambda w: ["entry", w["entry"].pk],
+        participants(OK, BAD, owner=(NOT_FOUND, NOT_FOUND)),
+    ),
+    # Moderation: staff only; everyone else is told the page does not exist.
+    "journal:moderation": (
+        NO_ARGS,
+        members(NOT_FOUND, NOT_FOUND, staff=(OK, NOT_ALLOWED)),
+    ),
+    "journal:moderation_act": (
+        NO_ARGS,
+        members(NOT_FOUND, NOT_FOUND, staff=(NOT_ALLOWED, REDIRECT)),
+    ),
+    # Accounts (allauth).
+    "account_signup": (NO_ARGS, SIGNED_OUT_ONLY),
+    "account_login": (NO_ARGS, SIGNED_OUT_ONLY),
+    "account_logout": (NO_ARGS, members(OK, REDIRECT, anonymous=(REDIRECT, REDIRECT))),
+    "account_inactive": (NO_ARGS, ACCOUNT_PAGE),
+    "account_email_verification_sent": (NO_ARGS, ACCOUNT_PAGE),
+    "account_reset_password_done": (NO_ARGS, ACCOUNT_PAGE),
+    "account_reset_password_from_key_done": (NO_ARGS, ACCOUNT_PAGE),
+    "account_reset_password": (NO_ARGS, same_for_all(OK, OK)),
+    # A wrong key shows a page that says so; nothing is confirmed or reset.
+    "account_confirm_email": (lambda w: ["wrong-key"], same_for_all(OK, NOT_FOUND)),
+    "account_reset_password_from_key": (lambda w: ["1", "wrong-key"], same_for_all(OK, OK)),
+    "account_email": (NO_ARGS, members(OK, REDIRECT)),
+    "account_change_password": (NO_ARGS, members(OK, OK)),
+    "account_reauthenticate": (NO_ARGS, members(OK, OK)),
+    # Password set is for accounts without one, login codes are off: both send people on.
+    "account_set_password": (NO_ARGS, members(REDIRECT, REDIRECT)),
+    "account_confirm_login_code": (NO_ARGS, members(REDIRECT, REDIRECT)),
+}
+
+
+@pytest.fixture
+def world(db):
+    owner = make_user("owner")
+    other = make_user("other")
+    suspended = make_user("suspended")
+    staff = make_user("staff", is_staff=True)
+    mine = write_entry(owner, title="Owner's entry", topics=["python"])
+    theirs = write_entry(other, title="Other's entry")
+    comment = services.comment_create(author=owner, entry=theirs, body="Nice work")
+    services.user_set_suspended(moderator=staff, user=suspended, suspended=True)
+    report = services.report_create(reporter=other, target=mine, reason="spam")
+    return {
+        "anonymous": None,
+        "other": other,
+        "owner": owner,
+        "suspended": suspended,
+        "staff": staff,
+        "entry": mine,
+        "other_entry": theirs,
+        "comment": comment,
+        "report": report,
+    }
+
+
+def project_url_names(patterns=None, namespace=None):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            if namespace and pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}"
+            yield from project_url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or f"unnamed:{pattern.pattern}"
+            yield f"{namespace}:{name}" if namespace else name
+
+
+def outcome(response):
+    if response.status_code == 302 and reverse("account_login") in response["Location"]:
+        return LOGIN
+    return response.status_code
+
+
+class Rollback(Exception):
+    """Undoes one request's writes, so that every visitor meets the same world."""
+
+
+def observe(client, world, url, visitor, method):
+    client.logout()
+    try:
+        with transaction.atomic():
+            if world[visitor]:
+                client.force_login(world[visitor])
+            seen = outcome(client.generic(method, url))
+            raise Rollback
+    except Rollback:
+        return seen
+
+
+@pytest.mark.parametrize("name", sorted(POLICY))
+def test_access_policy(client, world, name):
+    build, expected = POLICY[name]
+    url = reverse(name, args=build(world))
+    seen = {
+        visitor: tuple(observe(client, world, url, visitor, method) for method in ("GET", "POST"))
+        for visitor in VISITORS
+    }
+    assert seen == expected
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "OPTIONS"])
+def test_other_methods_are_refused_everywhere(client, world, method):
+    client.force_login(world["owner"])
+    entries = Entry.objects.count()
+    for name, (build, _) in POLICY.items():
+        response = client.generic(method, reverse(name, args=build(world)))
+        assert response.status_code == NOT_ALLOWED, name
+    assert Entry.objects.count() == entries
+
+
+def test_every_url_is_in_the_policy():
+    journal_and_accounts = {
+        name for name in project_url_names() if not name.startswith(("admin:", "unnamed:"))
+    }
+    assert journal_and_accounts == set(POLICY)
+    # The one unnamed pattern outside the admin: uploaded images, public files.
+    unnamed = [name for name in project_url_names() if name.startswith("unnamed:")]
+    assert unnamed == ["unnamed:^media/(?P<path>uploads/.+\\.(?:png|jpg|webp))$"]
+
+
+def test_uploaded_images_are_served_to_everyone_for_reading_only(client, db):
+    assert client.get("/media/uploads/2026/11/none.png").status_code == NOT_FOUND
+    assert client.get("/media/uploads/../settings.py").status_code == NOT_FOUND
+    assert client.post("/media/uploads/2026/11/none.png").status_code == NOT_FOUND
+
+
+def admin_urls():
+    for name in sorted(set(project_url_names())):
+        if name.startswith("admin:") and ":unnamed:" not in name:
+            yield name, _reverse_with_some_arguments(name)
+
+
+def _reverse_with_some_arguments(name):
+    for args in ([], ["1"], ["journal"], ["1", "1"], ["1", "1", "1"]):
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"cannot build {name}")
+
+
+def test_the_admin_is_closed_to_everyone_but_staff(client, world):
+    admin_login = reverse("admin:login")
+    for visitor in ("anonymous", "other", "suspended"):
+        client.logout()
+        if world[visitor]:
+            client.force_login(world[visitor])
+        for name, url in admin_urls():
+            if name in ("admin:login", "admin:logout"):
+                continue
+            for method in ("GET", "POST"):
+                response = client.generic(method, url)
+                assert response.status_code == 302, (visitor, name, method)
+                assert response["Location"].startswith(admin_login), (visitor, name)
+    # Staff without permissions get the admin's own refusals, never a page of data.
+    client.force_login(world["staff"])
+    for name, url in admin_urls():
+        if name.startswith("admin:journal_") and name.endswith(("_changelist", "_change")):
+            assert client.get(url).status_code in (403, 302), name

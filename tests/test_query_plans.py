@@ -1,0 +1,111 @@
+"""Every list page's main query uses an index on PostgreSQL, read from EXPLAIN.
+
+A community from seed_scale is loaded once for the module, ANALYZE gives the planner its
+statistics, and each page's query is built from the QuerySet methods its view uses.
+"""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.models import Case, Count, IntegerField, When
+from django.utils import timezone
+
+from journal.models import Entry, Notification, Report, Topic, User
+
+PAGE = 20
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="EXPLAIN plans are PostgreSQL's"
+)
+
+
+@pytest.fixture(scope="module")
+def community(django_db_setup, django_db_blocker):
+    """The seeded rows, inside a transaction rolled back after the module."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_scale", users=300, entries=25_000, seed=11, verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        yield
+        transaction.set_rollback(True)
+
+
+def plan(queryset):
+    return queryset.explain()
+
+
+def assert_uses_an_index(queryset):
+    text = plan(queryset)
+    assert "Seq Scan on journal_entry " not in text, text
+    assert "Index" in text, text
+
+
+def busiest(model_field, queryset):
+    return queryset.annotate(n=Count(model_field)).order_by("-n").first()
+
+
+def test_public_feed_newest_first(community, db):
+    assert_uses_an_index(Entry.objects.public().for_cards().newest_first()[:PAGE])
+
+
+def test_landing_page_latest_entries(community, db):
+    assert_uses_an_index(Entry.objects.public().for_cards().newest_first()[:6])
+
+
+def test_a_journeys_entries(community, db):
+    person = User.objects.order_by("-entry_count").first()
+    for viewer in (person, User.objects.exclude(pk=person.pk).first()):
+        entries = Entry.objects.visible_to(viewer).filter(author=person)
+        assert_uses_an_index(entries.prefetch_related("topics").order_by("-day")[:PAGE])
+
+
+@pytest.mark.parametrize("popularity", ["popular", "rare"])
+def test_a_topics_entries(community, db, popularity):
+    topics = Topic.objects.annotate(n=Count("entries")).filter(n__gt=0)
+    topic = topics.order_by("-n" if popularity == "popular" else "n").first()
+    entries = Entry.objects.public().filter(topics=topic).for_cards().newest_first()
+    assert_uses_an_index(entries[:PAGE])
+
+
+def test_people_by_current_streak(community, db):
+    # The ordering of journal.views.discover.people for ?sort=current.
+    alive_since = timezone.now().date() - dt.timedelta(days=2)
+    people = (
+        User.objects.public()
+        .annotate(
+            live_run=Case(
+                When(latest_run_end__gte=alive_since, then="latest_run_length"),
+                default=0,
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-live_run", "-longest_streak", "-date_joined", "-id")
+    )
+    assert "journal_entry" not in plan(people[:24])
+
+
+def test_moderation_queue_open_reports(community, db):
+    reports = (
+        Report.objects.filter(state=Report.State.OPEN)
+        .select_related(
+            "reporter",
+            "entry__author",
+            "comment__author",
+            "comment__entry__author",
+            "reported_user",
+        )
+        .order_by("created_at", "pk")
+    )
+    assert_uses_an_index(reports)
+
+
+def test_notifications_inbox(community, db):
+    person = busiest("notifications", User.objects.all())
+    inbox = (
+        Notification.objects.inbox(person)
+        .select_related("actor", "entry", "comment")
+        .order_by("-created_at", "-pk")
+    )
+    assert_uses_an_index(inbox[:PAGE])
