@@ -142,7 +142,14 @@ class ImageUploadForm(forms.Form):
 
     MAX_BYTES = 5 * 1024 * 1024
     MAX_PIXELS = 40_000_000
-    FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+    # Detected format: (format it is stored in, extension). Phone cameras' JPEGs are often
+    # MPO (a JPEG with extra frames), stored as the plain JPEG of their first frame.
+    FORMATS = {
+        "PNG": ("PNG", "png"),
+        "JPEG": ("JPEG", "jpg"),
+        "MPO": ("JPEG", "jpg"),
+        "WEBP": ("WEBP", "webp"),
+    }
 
     image = forms.FileField()
 
@@ -184,8 +191,8 @@ class ImageUploadForm(forms.Form):
         with Image.open(upload) as image:
             image = ImageOps.exif_transpose(image)
             buffer = io.BytesIO()
-            image.save(buffer, format=self.image_format)
-        extension = self.FORMATS[self.image_format]
+            stored_format, extension = self.FORMATS[self.image_format]
+            image.save(buffer, format=stored_format)
         path = f"uploads/{timezone.now():%Y/%m}/{secrets.token_urlsafe(16)}.{extension}"
         return default_storage.save(path, ContentFile(buffer.getvalue()))
 

@@ -21,10 +21,14 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
-EXTENSIONS = ["fenced_code", "tables", "sane_lists", "smarty"]
-# Column alignment as the allowlisted ``align`` attribute: the default inline style
-# would be stripped by nh3, silently losing it.
-EXTENSION_CONFIGS = {"tables": {"use_align_attribute": True}}
+EXTENSIONS = ["fenced_code", "tables", "sane_lists", "smarty", "toc"]
+EXTENSION_CONFIGS = {
+    # Column alignment as the allowlisted ``align`` attribute: the default inline style
+    # would be stripped by nh3, silently losing it.
+    "tables": {"use_align_attribute": True},
+    # A writer's "# heading" sits under the entry's own title (h1) and sections (h2).
+    "toc": {"baselevel": 3},
+}
 
 
 def render_markdown(text):

@@ -33,7 +33,8 @@ if a < b:
 
 def test_headings_code_tables_and_lists_render():
     html = render_markdown(RICH)
-    assert "<h1>Day one</h1>" in html
+    # Headings start at h3, under the page's own title and section headings.
+    assert "<h3>Day one</h3>" in html
     assert "<em>emphasis</em>" in html and "<code>inline code</code>" in html
     # The code block keeps its text, escaped, and is not run through Markdown again.
     assert '<pre><code>if a &lt; b:\n    print("&lt;b&gt;")\n</code></pre>' in html
@@ -95,7 +96,7 @@ def test_entry_save_stores_the_sanitised_html(alice):
     entry.refresh_from_db()
     assert entry.body_html == render_markdown(entry.body)
     assert entry.reflection_html == render_markdown(entry.reflection)
-    assert "<h1>Notes</h1>" in entry.body_html
+    assert "<h3>Notes</h3>" in entry.body_html
     for stored in (entry.body_html, entry.reflection_html):
         assert "script" not in stored and "onclick" not in stored and "javascript" not in stored
     assert "<em>Hard</em>" in entry.reflection_html
@@ -114,7 +115,7 @@ def test_editing_the_body_renders_it_again(alice):
 def test_the_entry_page_shows_the_rendered_markdown_and_no_script(client, alice):
     entry = write_entry(alice, body="## Heading\n\n<script>alert('pwned')</script>\n\n`code`")
     page = client.get(entry.get_absolute_url()).content.decode()
-    assert "<h2>Heading</h2>" in page
+    assert "<h4>Heading</h4>" in page
     assert "<code>code</code>" in page
     assert "alert(&#x27;pwned&#x27;)" not in page and "alert('pwned')" not in page
 

@@ -227,7 +227,7 @@ def test_the_entry_page_shows_the_whole_entry(client, lesson):
     page = response.content.decode()
     assert_card(page, lesson, excerpt=False)
     assert "<strong>chain rule</strong>" in page
-    assert "<h2>Hard</h2>" in page and "<em>good</em>" in page
+    assert "<h4>Hard</h4>" in page and "<em>good</em>" in page
     assert "1 h 15 min of learning" in page
     assert reverse("journal:entry_edit", kwargs={"pk": lesson.pk}) not in page
 

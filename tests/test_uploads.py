@@ -172,3 +172,20 @@ def test_only_uploaded_images_are_served_from_media(client, db, settings):
     (settings.MEDIA_ROOT / "secret.png").write_bytes(image_bytes("PNG"))
     assert client.get("/media/uploads/page.html").status_code == 404
     assert client.get("/media/secret.png").status_code == 404
+
+
+def test_a_phone_cameras_mpo_jpeg_is_stored_as_a_jpeg(client, alice, settings):
+    frames = [Image.new("RGB", (40, 30), colour) for colour in ("red", "blue")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="MPO", save_all=True, append_images=frames[1:])
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+    client.force_login(alice)
+    response = client.post(
+        reverse("journal:image_upload"),
+        {"image": SimpleUploadedFile("IMG_0001.jpg", buffer.getvalue(), "image/jpeg")},
+    )
+    assert response.status_code == 200
+    stored = response.json()["image_code"]
+    assert stored.endswith(".jpg)")
+    path = settings.MEDIA_ROOT / stored[stored.index("uploads/") : -1]
+    assert Image.open(path).format == "JPEG"
