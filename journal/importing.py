@@ -11,6 +11,7 @@ being read once its Markdown passes ``MAX_UNPACKED_BYTES`` or ``MAX_ARCHIVE_MEMB
 """
 
 import datetime as dt
+import posixpath
 import re
 import stat
 import tomllib
@@ -21,6 +22,8 @@ from pathlib import PurePosixPath
 
 import frontmatter
 import yaml
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from journal.models import MINUTES_IN_A_DAY, Entry
@@ -30,6 +33,11 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 MAX_ARCHIVE_MEMBERS = 2000
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
+# Images in an archive are stored (re-encoded, as uploads are) up to this much in all.
+MAX_IMAGE_BYTES = 40 * 1024 * 1024
+# ![alt](path "title") with a path relative to the Markdown file, as our export writes.
+_IMAGE_LINK = re.compile(r"(!\[[^\]\n]*\]\()([^)\s]+)((?:\s+\"[^\"\n]*\")?\))")
 TITLE_MAX = Entry._meta.get_field("title").max_length
 KEY_LESSON_MAX = Entry._meta.get_field("key_lesson").max_length
 
@@ -268,6 +276,7 @@ def _read_archive(plan, name, fileobj, budget, user):
     ignored = []
     reports = []
     with archive:
+        images = _store_images(archive, members, name, plan)
         for member in members:
             inner = member.filename
             path = PurePosixPath(inner.replace("\\", "/"))
@@ -276,25 +285,83 @@ def _read_archive(plan, name, fileobj, budget, user):
             label = f"{name} › {inner}"
             if unsafe := _unsafe_member(member, path):
                 reports.append(FileReport(label, error=unsafe))
+            elif path.suffix.lower() in IMAGE_SUFFIXES:
+                continue
             elif path.suffix.lower() not in MARKDOWN_SUFFIXES:
                 ignored.append(inner)
             else:
                 try:
-                    reports.append(
-                        _read_markdown(
-                            label, lambda m=member: _read_member(archive, m), budget, user
-                        )
+                    report = _read_markdown(
+                        label, lambda m=member: _read_member(archive, m), budget, user
                     )
                 except _OverBudget as error:
                     # Over the budget for the whole import: none of this archive is imported.
                     plan.files.append(FileReport(name, error=str(error)))
                     return
+                for draft in report.drafts:
+                    draft.body = _link_images(draft.body, path.parent, images)
+                    draft.reflection = _link_images(draft.reflection, path.parent, images)
+                reports.append(report)
     plan.files.extend(reports)
     if ignored:
         shown = ", ".join(ignored[:5]) + (
             f" and {len(ignored) - 5} more" if len(ignored) > 5 else ""
         )
         plan.notes.append(f"{name}: only .md files are imported; ignored {shown}.")
+
+
+def _store_images(archive, members, name, plan):
+    """Store the archive's images as uploads are stored (checked, re-encoded, renamed);
+    returns their paths in the archive mapped to their URLs.
+
+    They are stored at preview time so that the preview shows them; an import that is
+    then cancelled leaves them unlinked under random names.
+    """
+    # Imported here: journal.forms reads this module's limits when it loads.
+    from journal.forms import ImageUploadForm
+
+    stored, budget, refused = {}, MAX_IMAGE_BYTES, []
+    for member in members:
+        path = PurePosixPath(member.filename.replace("\\", "/"))
+        if path.suffix.lower() not in IMAGE_SUFFIXES or member.is_dir():
+            continue
+        if _unsafe_member(member, path) or "__MACOSX" in path.parts:
+            continue  # reported with the other files' problems
+        try:
+            data = _read_member(archive, member, limit=ImageUploadForm.MAX_BYTES)
+        except Unreadable:
+            refused.append(member.filename)
+            continue
+        budget -= len(data)
+        if budget < 0:
+            plan.notes.append(
+                f"{name}: images past {_megabytes(MAX_IMAGE_BYTES)} in all were not imported."
+            )
+            break
+        form = ImageUploadForm(files={"image": SimpleUploadedFile(path.name, data)})
+        if form.is_valid():
+            stored[str(path)] = default_storage.url(form.save())
+        else:
+            refused.append(member.filename)
+    if refused:
+        plan.notes.append(
+            f"{name}: these images could not be read and were left out: "
+            + ", ".join(refused[:5])
+            + (" and more" if len(refused) > 5 else "")
+        )
+    return stored
+
+
+def _link_images(text, folder, images):
+    """Point image links that name a file of the archive at where it is now stored."""
+
+    def relink(match):
+        target = posixpath.normpath(str(folder / match.group(2)))
+        return (
+            match.group(1) + images[target] + match.group(3) if target in images else match.group(0)
+        )
+
+    return _IMAGE_LINK.sub(relink, text) if images and text else text
 
 
 def _unsafe_member(member, path):
@@ -309,15 +376,15 @@ def _unsafe_member(member, path):
     return ""
 
 
-def _read_member(archive, member):
-    if member.file_size > MAX_FILE_BYTES:
+def _read_member(archive, member, limit=MAX_FILE_BYTES):
+    if member.file_size > limit:
         raise Unreadable(
-            f"It unpacks to more than {_megabytes(MAX_FILE_BYTES)}, the most one file may hold."
+            f"It unpacks to more than {_megabytes(limit)}, the most one file may hold."
         )
     try:
         with archive.open(member) as stream:
             # The declared size is not trusted: reading stops at the limit whatever it says.
-            return _read_capped(stream)
+            return _read_capped(stream, limit)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
         raise Unreadable(f"It is damaged or packed in a way we cannot read ({error}).") from None
 

@@ -3,6 +3,7 @@ back through import into a fresh account."""
 
 import io
 import json
+import re
 import zipfile
 
 import frontmatter
@@ -13,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from journal import exporting, importing, services
 from journal.models import Comment, Entry, User
@@ -219,3 +221,35 @@ def test_export_then_import_gives_the_same_journal(journal):
     fresh.refresh_from_db()
     source.refresh_from_db()
     assert fresh.stored_stats() == source.stored_stats()
+
+
+def test_images_come_back_in_a_round_trip(alice, settings):
+    png = io.BytesIO()
+    Image.new("RGB", (20, 10), "teal").save(png, format="PNG")
+    stored = default_storage.save("uploads/2026/11/sketch.png", ContentFile(png.getvalue()))
+    write_entry(alice, title="With a sketch", body=f'Look:\n\n![sketch](/media/{stored} "mine")')
+    archive = io.BytesIO()
+    exporting.export_journal(alice, archive)
+    archive.seek(0)
+
+    newcomer = make_user("newcomer")
+    plan = importing.read_files([("journal.zip", archive)], user=newcomer).check(newcomer)
+    services.journal_import(user=newcomer, items=plan.importable())
+
+    entry = Entry.objects.get(author=newcomer)
+    link = re.search(r"!\[sketch\]\((\S+) \"mine\"\)", entry.body).group(1)
+    assert link.startswith(settings.MEDIA_URL + "uploads/") and link != f"/media/{stored}"
+    copy = Image.open(settings.MEDIA_ROOT / link.removeprefix(settings.MEDIA_URL))
+    assert (copy.format, copy.size) == ("PNG", (20, 10))
+    assert f'src="{link}"' in entry.body_html
+
+
+def test_a_broken_image_in_an_archive_is_left_out_with_a_note(alice):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("2025-09-17-day.md", "# Day\n\n![x](images/fake.png)\n")
+        bundle.writestr("images/fake.png", b"<svg onload=alert(1)>")
+    archive.seek(0)
+    plan = importing.read_files([("notes.zip", archive)], user=alice)
+    assert any("images/fake.png" in note for note in plan.notes)
+    assert "![x](images/fake.png)" in plan.drafts()[0].body

@@ -265,7 +265,7 @@ def test_zip_upload(signed_in, alice):
     page = signed_in.get(PREVIEW).content.decode()
     assert "blog.zip › _posts/2025-09-19-day-3.md" in page
     assert "Its path climbs out of the archive with “..”." in page
-    assert "only .md files are imported; ignored cover.png" in page
+    assert "these images could not be read and were left out: cover.png" in page
     confirm(signed_in)
     assert list(Entry.objects.values_list("title", "day")) == [
         ("Ownership and borrowing", dt.date(2025, 9, 19))
