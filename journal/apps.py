@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class JournalConfig(AppConfig):
     name = "journal"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from journal import pagecache
+
+        pagecache.connect_signals()

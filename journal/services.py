@@ -17,6 +17,7 @@ from journal.models import (
     Topic,
     User,
 )
+from journal.pagecache import public_content_changed
 
 
 class DayTaken(Exception):
@@ -52,6 +53,8 @@ def user_refresh_stats(*, user):
     for field, value in vars(stats).items():
         setattr(user, field, value)
     User.objects.filter(pk=user.pk).update(**vars(stats))
+    # update() sends no signal: the figures on public pages changed all the same.
+    public_content_changed()
     return stats
 
 
@@ -116,6 +119,7 @@ def entries_refresh_counts(*, entry_ids):
         cheer_count=Coalesce(Subquery(_count(cheers)), 0),
         comment_count=Coalesce(Subquery(_count(comments)), 0),
     )
+    public_content_changed()
 
 
 def _count(queryset):
@@ -163,6 +167,8 @@ def _log(*, moderator, action, reason="", **targets):
     ModerationAction.objects.create(
         moderator=moderator, action=action, reason=reason, target_label=label[:300], **targets
     )
+    # Moderation writes with update(), which sends no signal.
+    public_content_changed()
 
 
 def _close_reports(*, moderator, state, **target):

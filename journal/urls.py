@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from journal import feeds
+from journal.pagecache import for_visitors
 from journal.views import (
     accounts,
     discover,
@@ -18,9 +19,13 @@ app_name = "journal"
 urlpatterns = [
     path("", reading.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
-    path("feed/atom/", require_safe(feeds.LatestEntries()), name="atom"),
+    path("feed/atom/", require_safe(for_visitors(feeds.LatestEntries())), name="atom"),
     path("feed/", reading.feed, name="feed"),
-    path("@<str:username>/atom/", require_safe(feeds.PersonEntries()), name="journey_atom"),
+    path(
+        "@<str:username>/atom/",
+        require_safe(for_visitors(feeds.PersonEntries())),
+        name="journey_atom",
+    ),
     path("@<str:username>/", reading.journey, name="journey"),
     path("@<str:username>/day/<int:number>/", reading.entry_detail, name="entry_detail"),
     path("@<str:username>/follow/", social.follow, name="follow"),
@@ -33,7 +38,11 @@ urlpatterns = [
     path("notifications/", social.notifications, name="notifications"),
     path("notifications/read/", social.notifications_mark_read, name="notifications_mark_read"),
     path("topics/", discover.topic_index, name="topics"),
-    path("topics/<slug:slug>/atom/", require_safe(feeds.TopicEntries()), name="topic_atom"),
+    path(
+        "topics/<slug:slug>/atom/",
+        require_safe(for_visitors(feeds.TopicEntries())),
+        name="topic_atom",
+    ),
     path("topics/<slug:slug>/", discover.topic, name="topic"),
     path("search/", discover.search, name="search"),
     path("people/", discover.people, name="people"),

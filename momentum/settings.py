@@ -214,6 +214,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
+# Visitors' pages served from the cache until public content changes (journal/pagecache.py).
+MOMENTUM_PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
+
 # (requests, seconds) per person, or per address for visitors; see journal/ratelimit.py.
 MOMENTUM_RATE_LIMITS = {
     "entry": (30, 3600),

@@ -20,6 +20,9 @@ _test_settings = override_settings(
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     },
     PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    # Tests run inside a transaction that never commits, so the page cache would never
+    # hear of their writes; tests/test_pagecache.py and the browser tests turn it on.
+    MOMENTUM_PAGE_CACHE=False,
 )
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from journal import search as entry_search
 from journal.models import Entry, Topic, User
+from journal.pagecache import for_visitors
 from journal.views.reading import mark_cheered
 
 PAGE_SIZE = 20
@@ -24,6 +25,7 @@ PEOPLE_SORTS = {
 
 
 @require_safe
+@for_visitors
 def topic_index(request):
     """The most active topics this week, then every topic with public entries."""
     # By the entries' local days rather than their creation times, so that an import
@@ -49,6 +51,7 @@ def topic_index(request):
 
 
 @require_safe
+@for_visitors
 def topic(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     entries = Entry.objects.public().filter(topics=topic).for_cards().newest_first()
@@ -58,6 +61,7 @@ def topic(request, slug):
 
 
 @require_safe
+@for_visitors
 def search(request):
     """Public entries matching ``?q=``; see journal/search.py for how each database matches."""
     query = request.GET.get("q", "").strip()[: entry_search.MAX_QUERY_LENGTH]
@@ -75,6 +79,7 @@ def search(request):
 
 
 @require_safe
+@for_visitors
 def people(request):
     """Participants with their streaks and hours, sortable by ``?sort=``."""
     sort = request.GET.get("sort")

@@ -8,12 +8,14 @@ from django.views.decorators.http import require_safe
 from journal import charts
 from journal.forms import CommentForm
 from journal.models import Cheer, Comment, Entry, Follow, Topic, User
+from journal.pagecache import for_visitors
 
 PAGE_SIZE = 20
 KEY_LESSONS_SHOWN = 8
 
 
 @require_safe
+@for_visitors
 def home(request):
     """The feed for people who have joined; for visitors, what the challenge is."""
     if request.user.is_authenticated:
@@ -35,6 +37,7 @@ def home(request):
 
 
 @require_safe
+@for_visitors
 def feed(request):
     entries = Entry.objects.public().for_cards().newest_first()
     topic = None
@@ -47,6 +50,7 @@ def feed(request):
 
 
 @require_safe
+@for_visitors
 def journey(request, username):
     person = get_object_or_404(User.objects.visible_to(request.user), username=username)
     entries = Entry.objects.visible_to(request.user).filter(author=person)
@@ -83,6 +87,7 @@ def journey(request, username):
 
 
 @require_safe
+@for_visitors
 def entry_detail(request, username, number):
     entry = get_object_or_404(
         Entry.objects.visible_to(request.user).for_cards(),

@@ -51,6 +51,12 @@ def browser_problems():
     return []
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    # Browser tests commit their writes, so visitors' pages are cached as in production.
+    settings.MOMENTUM_PAGE_CACHE = True
+
+
 @pytest.fixture
 def page(browser, live_server, transactional_db, browser_problems):
     """A fresh browser tab on the live server that records page errors, dialogs and CSP
