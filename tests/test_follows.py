@@ -109,8 +109,10 @@ def test_following_is_paginated(client, alice, bob):
         write_entry(alice, day=days_ago(alice, n), title=f"Lesson number {n}")
     services.follow_toggle(follower=bob, followed=alice)
     client.force_login(bob)
-    first = client.get(reverse("journal:following")).content.decode()
-    second = client.get(reverse("journal:following") + "?page=2").content.decode()
+    response = client.get(reverse("journal:following"))
+    first = response.content.decode()
+    older = {"before": response.context["page"].next_cursor}
+    second = client.get(reverse("journal:following"), older).content.decode()
     # Newest written first: the first entry written is the one on page 2.
     assert "Lesson number 20<" in first and "Lesson number 0<" not in first
     assert "Lesson number 0<" in second

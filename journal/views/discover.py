@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from journal import search as entry_search
 from journal.models import Entry, Topic, User
 from journal.pagecache import for_visitors
+from journal.pagination import keyset_page
 from journal.views.reading import mark_cheered
 
 PAGE_SIZE = 20
@@ -55,7 +56,7 @@ def topic_index(request):
 def topic(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     entries = Entry.objects.public().filter(topics=topic).for_cards().newest_first()
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(entries, request.GET.get("before"))
     mark_cheered(page, request.user)
     return render(request, "journal/topic.html", {"topic": topic, "page": page})
 

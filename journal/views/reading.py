@@ -9,6 +9,7 @@ from journal import charts
 from journal.forms import CommentForm
 from journal.models import Cheer, Comment, Entry, Follow, Topic, User
 from journal.pagecache import for_visitors
+from journal.pagination import keyset_page
 
 PAGE_SIZE = 20
 KEY_LESSONS_SHOWN = 8
@@ -44,7 +45,7 @@ def feed(request):
     if request.GET.get("topic"):
         topic = get_object_or_404(Topic, slug=request.GET["topic"])
         entries = entries.filter(topics=topic)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(entries, request.GET.get("before"))
     mark_cheered(page, request.user)
     return render(request, "journal/feed.html", {"page": page, "topic": topic})
 

@@ -20,6 +20,7 @@ from journal import services
 from journal.access import participant_required
 from journal.forms import CommentForm
 from journal.models import Comment, Entry, Follow, Notification, User
+from journal.pagination import keyset_page
 from journal.ratelimit import rate_limited
 from journal.views.reading import PAGE_SIZE, entry_page, mark_cheered
 
@@ -134,7 +135,7 @@ def following(request):
     """Public entries of the people I follow, newest first."""
     followed = Follow.objects.filter(follower=request.user).values("followed")
     entries = Entry.objects.public().filter(author__in=followed).for_cards().newest_first()
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(entries, request.GET.get("before"))
     mark_cheered(page, request.user)
     return render(request, "journal/following.html", {"page": page})
 
