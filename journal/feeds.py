@@ -1,5 +1,7 @@
 """Atom feeds of public entries: the whole site, one person, one topic."""
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -11,8 +13,29 @@ from journal.models import Entry, Topic, User
 ITEMS = 30
 
 
+# The control characters XML 1.0 cannot carry. Forms accept them, and one in a title or
+# a name would otherwise make every feed that shows it fail with a server error.
+XML_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_safe(value):
+    if isinstance(value, str):
+        return XML_CONTROL_CHARS.sub("", value)
+    if isinstance(value, list | tuple):
+        return [_xml_safe(item) for item in value]
+    return value
+
+
 class AtomWithContent(Atom1Feed):
     """Atom with each entry's full HTML in <content>, next to its short <summary>."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed = {key: _xml_safe(value) for key, value in self.feed.items()}
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **kwargs)
+        self.items[-1] = {key: _xml_safe(value) for key, value in self.items[-1].items()}
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)

@@ -32,6 +32,9 @@ CONFIG = "english"
 # turned into markup.
 _START, _STOP = "\x02", "\x03"
 MAX_QUERY_LENGTH = 200
+# How many of the most recent matches are ranked (see _full_text).
+CANDIDATES = 500
+_VECTOR = RawSQL('"journal_entry"."search_vector"', [], output_field=SearchVectorField())
 BLOCK_TAG = r"</?(p|div|br|hr|li|ul|ol|h[1-6]|pre|blockquote|table|tr|td|th)(\s[^>]*)?/?>"
 
 
@@ -52,14 +55,32 @@ def search_entries(entries, text):
     return _fallback(entries, text)
 
 
-def _full_text(entries, text):
+def full_text_matches(entries, text):
+    """``entries`` whose stored search vector matches ``text``, newest first (PostgreSQL)."""
     query = SearchQuery(text, search_type="websearch", config=CONFIG)
     # The generated column is not a model field (SQLite has no tsvector), so it is read
     # raw; filtering on it directly lets PostgreSQL use the GIN index.
-    vector = RawSQL('"journal_entry"."search_vector"', [], output_field=SearchVectorField())
     return (
-        entries.alias(search_vector=vector)
+        entries.alias(search_vector=_VECTOR)
         .filter(search_vector=query)
+        .order_by("-created_at", "-id")
+    )
+
+
+def _full_text(entries, text):
+    query = SearchQuery(text, search_type="websearch", config=CONFIG)
+    # Ranking reads every match, and a common word matches half of a million entries:
+    # only the most recent CANDIDATES matches are ranked. PostgreSQL finds them either
+    # through the GIN index (rare words) or by walking the newest-first index (common
+    # words), whichever its statistics say is cheaper, so both stay fast. They are
+    # fetched apart, not as a subquery, because the raw column reference would point at
+    # the outer query's table there.
+    recent_matches = list(
+        full_text_matches(entries, text).values_list("pk", flat=True)[:CANDIDATES]
+    )
+    return (
+        entries.filter(pk__in=recent_matches)
+        .alias(search_vector=_VECTOR)
         .annotate(
             rank=SearchRank(F("search_vector"), query),
             headline=SearchHeadline(

@@ -91,14 +91,16 @@ def test_pages_of_results_keep_the_query(client, alice):
 
 
 def test_search_runs_a_constant_number_of_queries(client, django_assert_num_queries, db):
-    # The count for the paginator, the page of results, their topics.
+    # The count for the paginator, the page of results, their topics; on PostgreSQL
+    # first the most recent matches to rank.
+    expected = 4 if search.is_full_text() else 3
     write_entry(make_user("one"), title="Lonely graph theory", topics=["math"])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(expected):
         assert len(results(client, "graph")[0]) == 1
     many = make_user("many")
     for offset in range(25):
         write_entry(many, day=days_ago(many, offset), title="Graph theory", topics=["a", "b"])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(expected):
         assert len(results(client, "graph")[0]) == 20
 
 
@@ -178,7 +180,7 @@ def test_the_search_query_can_use_the_gin_index(alice):
         for n in range(1000)
     )
     Entry.objects.filter(number=7).update(title="Indexes")
-    entries = search.search_entries(Entry.objects.public(), "indexes")
+    entries = search.full_text_matches(Entry.objects.public(), "indexes")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("ANALYZE journal_entry")
         # On a small table a sequential scan, or a walk down the public-entries index,
@@ -200,3 +202,14 @@ def test_snippets_keep_words_apart_across_paragraphs_only(client, alice):
     _, html = results(client, "attention")
     assert "Worth it. End of one." in html
     assert "one.Start" not in html
+
+
+@on_postgresql
+def test_a_very_common_word_ranks_the_most_recent_matches(client, alice, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    for offset in range(5):
+        write_entry(alice, day=days_ago(alice, offset), title=f"Graphs, part {offset}")
+    titles, html = results(client, "graphs")
+    # Written in order: the three most recent are parts 2, 3 and 4.
+    assert sorted(titles) == [f"Graphs, part {n}" for n in (2, 3, 4)]
+    assert "here are the best of the 3 most recent" in html

@@ -75,7 +75,12 @@ def search(request):
     return render(
         request,
         "journal/search.html",
-        {"query": query, "page": page, "full_text": entry_search.is_full_text()},
+        {
+            "query": query,
+            "page": page,
+            "full_text": entry_search.is_full_text(),
+            "candidates": entry_search.CANDIDATES if entry_search.is_full_text() else None,
+        },
     )
 
 

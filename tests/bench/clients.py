@@ -1,0 +1,199 @@
+"""Concurrent participants for the load and fault tests: a bounded run over loopback.
+
+Each participant writes today's entry from two tabs at once, then comments on and cheers
+other people's entries. Every response is logged with how long it took, and every write
+the server acknowledged is remembered, so that the tests can look for it in the
+database afterwards.
+"""
+
+import random
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import psycopg
+import requests
+
+ENTRY_URL = re.compile(r"/@(?P<username>[^/]+)/day/(?P<number>\d+)/$")
+COMMENT_URL = re.compile(r"#comment-(?P<id>\d+)$")
+COMMENTS_EACH, CHEERS_EACH = 3, 5
+TIMEOUT = 20
+
+
+@dataclass
+class Log:
+    responses: list = field(default_factory=list)  # (started, seconds, method, path, status)
+    entries: list = field(default_factory=list)  # (username, number) acknowledged
+    comments: list = field(default_factory=list)  # comment ids acknowledged
+    cheers: set = field(default_factory=set)  # (user id, entry id) acknowledged
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def statuses(self):
+        return [status for *_, status in self.responses]
+
+
+class Participant:
+    def __init__(self, base_url, person, log, retry_until):
+        self.base_url = base_url
+        self.person = person
+        self.log = log
+        # While the database is away (503), a participant retries, as the page asks.
+        self.retry_until = retry_until
+
+    def tab(self):
+        session = requests.Session()
+        session.cookies.set("sessionid", self.person["session"])
+        return session
+
+    def send(self, session, method, path, **kwargs):
+        """One request, retried on 503 until the run's end; the last response."""
+        while True:
+            started = time.monotonic()
+            try:
+                response = session.request(
+                    method, self.base_url + path, allow_redirects=False, timeout=TIMEOUT, **kwargs
+                )
+                status = response.status_code
+            except requests.RequestException:
+                response, status = None, "no answer"
+            with self.log.lock:
+                self.log.responses.append(
+                    (started, time.monotonic() - started, method, path, status)
+                )
+            if status == 503 and time.monotonic() < self.retry_until:
+                time.sleep(0.5)
+                continue
+            return response
+
+    def form(self, session, path, data):
+        token = session.cookies.get("csrftoken")
+        return self.send(
+            session,
+            "POST",
+            path,
+            data={**data, "csrfmiddlewaretoken": token},
+            headers={"Referer": self.base_url + path},
+        )
+
+    def write_today_from_two_tabs(self):
+        tabs = [self.tab(), self.tab()]
+        for tab in tabs:
+            opened = self.send(tab, "GET", "/write/")
+            if opened is None or opened.status_code != 200:
+                return
+        entry = {
+            "day": self.person["today"],
+            "title": "Load testing",
+            "minutes": "60",
+            "topic_names": "python, testing",
+            "body": "Wrote a **load test** today.",
+            "key_lesson": "Every acknowledged write must be there afterwards.",
+            "reflection": "",
+            "visibility": "public",
+        }
+        both = threading.Barrier(2)
+
+        def submit(tab):
+            both.wait()
+            return self.form(tab, "/write/", entry)
+
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(submit, tabs))
+        for answer in answers:
+            if answer is not None and answer.status_code == 302:
+                found = ENTRY_URL.search(answer.headers["Location"])
+                with self.log.lock:
+                    self.log.entries.append((found["username"], int(found["number"])))
+
+    def encourage(self, entry_ids, rng):
+        tab = self.tab()
+        if self.send(tab, "GET", "/feed/") is None:
+            return
+        for entry_id in rng.sample(entry_ids, COMMENTS_EACH):
+            answer = self.form(
+                tab, f"/entries/{entry_id}/comments/", {"body": "Keep going, this is great!"}
+            )
+            if answer is not None and answer.status_code == 302:
+                found = COMMENT_URL.search(answer.headers["Location"])
+                with self.log.lock:
+                    self.log.comments.append(int(found["id"]))
+        for entry_id in rng.sample(entry_ids, CHEERS_EACH):
+            answer = self.send(
+                tab,
+                "POST",
+                f"/entries/{entry_id}/cheer/",
+                data={"csrfmiddlewaretoken": tab.cookies.get("csrftoken")},
+                headers={"Accept": "application/json", "Referer": self.base_url + "/feed/"},
+            )
+            if answer is not None and answer.status_code == 200 and answer.json()["cheered"]:
+                with self.log.lock:
+                    self.log.cheers.add((self.person["id"], entry_id))
+
+
+def drive(base_url, people, entry_ids, *, clients, until, retry_until=None, seed=1):
+    """Participants, ``clients`` at a time, until ``until`` (a monotonic time); the log."""
+    log = Log()
+    queue = list(people)
+    queue_lock = threading.Lock()
+
+    def client(number):
+        rng = random.Random(seed * 1000 + number)
+        while time.monotonic() < until:
+            with queue_lock:
+                if not queue:
+                    return
+                person = queue.pop(0)
+            participant = Participant(base_url, person, log, retry_until or until)
+            participant.write_today_from_two_tabs()
+            # Now and then one of these is the participant's own: cheering it is a 404.
+            participant.encourage(entry_ids, rng)
+
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, range(clients)))
+    return log
+
+
+def check_database(database_url, people, log):
+    """What the database holds against what was acknowledged; a list of problems."""
+    problems = []
+    with psycopg.connect(database_url) as db:
+        for person in people:
+            (count,) = db.execute(
+                "SELECT count(*) FROM journal_entry WHERE author_id = %s AND day = %s",
+                [person["id"], person["today"]],
+            ).fetchone()
+            if count > 1:
+                problems.append(f"{person['username']} has {count} entries today")
+        for username, number in log.entries:
+            found = db.execute(
+                "SELECT 1 FROM journal_entry e JOIN journal_user u ON u.id = e.author_id "
+                "WHERE u.username = %s AND e.number = %s",
+                [username, number],
+            ).fetchone()
+            if not found:
+                problems.append(f"acknowledged entry {username} day {number} is missing")
+        comments = {
+            pk
+            for (pk,) in db.execute(
+                "SELECT id FROM journal_comment WHERE id = ANY(%s)", [log.comments]
+            ).fetchall()
+        }
+        problems += [f"acknowledged comment {pk} is missing" for pk in set(log.comments) - comments]
+        cheers = set(db.execute("SELECT user_id, entry_id FROM journal_cheer").fetchall())
+        problems += [f"acknowledged cheer {pair} is missing" for pair in log.cheers - cheers]
+        drifted = db.execute(
+            """
+            SELECT e.id FROM journal_entry e
+            WHERE e.cheer_count <> (
+                SELECT count(*) FROM journal_cheer c JOIN journal_user u ON u.id = c.user_id
+                WHERE c.entry_id = e.id AND NOT u.is_suspended)
+            OR e.comment_count <> (
+                SELECT count(*) FROM journal_comment c JOIN journal_user u ON u.id = c.author_id
+                WHERE c.entry_id = e.id AND c.moderation_state = 'visible'
+                AND NOT u.is_suspended)
+            """
+        ).fetchall()
+        problems += [f"entry {pk} counts drifted from its rows" for (pk,) in drifted]
+    return problems

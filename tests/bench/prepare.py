@@ -1,0 +1,85 @@
+"""Sign people in and pick pages for the benchmark and the load tests.
+
+Run in its own process against the app's database (DATABASE_URL, the app's
+DJANGO_SECRET_KEY), as ``python -m tests.bench.prepare sessions N`` or ``... targets``;
+prints JSON. Sessions are made the way Django's login() makes them, without paying a
+password hash per person.
+"""
+
+import json
+import os
+import sys
+
+import django
+
+
+def sessions(count):
+    """Up to ``count`` participants who have not written today, signed in, oldest first."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.module_loading import import_string
+
+    from journal.models import User
+
+    store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+    people = []
+    for user in User.objects.public().order_by("id").iterator():
+        today = user.local_today()
+        if user.last_entry_day is not None and user.last_entry_day >= today:
+            continue
+        session = store()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        people.append(
+            {
+                "id": user.pk,
+                "username": user.username,
+                "session": session.session_key,
+                "today": today.isoformat(),
+            }
+        )
+        if len(people) == count:
+            break
+    return people
+
+
+def targets(count=200):
+    """Pages people read: journeys, entries and topics, popular and rare alike."""
+    from django.db.models import Count
+
+    from journal.models import Entry, Topic, User
+
+    authors = User.objects.public().filter(entry_count__gt=0).order_by("?")[:count]
+    entries = (
+        Entry.objects.public()
+        .select_related("author")
+        .filter(pk__in=Entry.objects.public().order_by("?").values("pk")[:count])
+    )
+    topics = Topic.objects.annotate(n=Count("entries")).filter(n__gt=0).order_by("-n")
+    slugs = list(topics.values_list("slug", flat=True))
+    # Half from the head of the long tail, half from anywhere in it.
+    picked = slugs[:10] + slugs[10 :: max(1, len(slugs) // 10)]
+    return {
+        "journeys": [person.get_absolute_url() for person in authors],
+        "entries": [entry.get_absolute_url() for entry in entries],
+        "topics": [f"/topics/{slug}/" for slug in picked],
+        "commentable": list(
+            Entry.objects.public().order_by("-created_at").values_list("pk", flat=True)[:count]
+        ),
+    }
+
+
+def main(argv):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "momentum.settings")
+    django.setup()
+    if argv[0] == "sessions":
+        answer = sessions(int(argv[1]))
+    else:
+        answer = targets()
+    json.dump(answer, sys.stdout)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

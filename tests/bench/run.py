@@ -1,0 +1,376 @@
+"""`make bench`: Momentum as in production on loopback, under load from wrk.
+
+Seeds the database momentum_bench with seed_scale when it is empty, starts gunicorn
+(DEBUG off, PostgreSQL, Redis as the cache and sessions, X-Query-Count on), warms it, then
+drives each page with Debian's wrk for a bounded time and prints, for each, requests per
+second, p50 and p99 latency, SQL queries per request and the throughput as a share of
+/healthz's in the same run, with the peak memory of the gunicorn processes. The results
+go to tests/bench/results/latest.txt and latest.json as well as the screen.
+
+Environment: BENCH_USERS and BENCH_ENTRIES (the dataset when seeding), BENCH_DURATION
+(seconds per page), BENCH_WORKERS, BENCH_CONNECTIONS, BENCH_DATABASE, BENCH_REDIS_URL.
+Only 127.0.0.1 is ever sent a request.
+"""
+
+import datetime as dt
+import json
+import os
+import platform
+import secrets
+import shutil
+import string
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import psycopg
+
+from tests.bench.server import ROOT, Gunicorn, app_env, manage, prepare
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+SERVER = "postgres://postgres@127.0.0.1:5432"
+READERS = 50
+# Common and rare words alike: the seeded text repeats its sentences, so "attention"
+# matches about half of all entries while "haskell" matches a few topics' titles.
+SEARCHES = ["attention", "rust ownership", "haskell", "diffusion models", "spaced repetition"]
+# The issue's goals: a share of /healthz's throughput, and p99 under 100 ms.
+ANONYMOUS_GOAL, SIGNED_IN_GOAL, P99_GOAL_MS = 0.5, 0.2, 100
+
+
+def setting(name, default):
+    return type(default)(os.environ.get(name, default))
+
+
+def main():
+    users = setting("BENCH_USERS", 2_000)
+    entries = setting("BENCH_ENTRIES", 200_000)
+    duration = setting("BENCH_DURATION", 10)
+    workers = setting("BENCH_WORKERS", 2 * os.cpu_count() + 1)
+    connections = setting("BENCH_CONNECTIONS", 2 * workers)
+    database = setting("BENCH_DATABASE", "momentum_bench")
+    redis_url = setting("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
+    wrk = ensure_wrk()
+    database_url = f"{SERVER}/{database}"
+    env = app_env(database_url, REDIS_URL=redis_url, MOMENTUM_COUNT_QUERIES="1")
+
+    seed_seconds = ensure_dataset(env, database, users, entries)
+    manage(env, "collectstatic", "--no-input", "-v0")
+    dataset = table_sizes(database_url)
+    print(f"Dataset: {dataset}", flush=True)
+    writers = min(4000, max(100, dataset["users"] // 2))
+    people = prepare(env, "sessions", str(READERS + 1 + writers))
+    readers, probe_writer, writers = people[:READERS], people[READERS], people[READERS + 1 :]
+    targets = prepare(env, "targets")
+    pages = plan_pages(readers, writers, targets)
+
+    machine = describe_machine(database_url)
+    log_dir = Path(tempfile.mkdtemp(prefix="momentum-bench-"))
+    server = Gunicorn(env, workers=workers, log_path=log_dir / "gunicorn.log")
+    memory = MemoryWatch(server)
+    results = []
+    try:
+        for page in pages:
+            results.append(measure(server, page, probe_writer, wrk, duration, connections))
+            print(format_row(results[-1], results[0]), flush=True)
+    finally:
+        memory.stop()
+        server.stop()
+    report = {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine,
+        "dataset": dataset,
+        "seed_seconds": seed_seconds,
+        "server": f"gunicorn, {workers} sync workers, DEBUG off, PostgreSQL, Redis cache",
+        "load": f"wrk, 2 threads, {connections} connections, {duration} s per page",
+        "peak_rss_mb": round(memory.peak / 2**20),
+        "pages": results,
+        "gunicorn_log": str(log_dir / "gunicorn.log"),
+    }
+    text = format_report(report)
+    print("\n" + text)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.txt").write_text(text + "\n")
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(f"Written to {RESULTS / 'latest.txt'} and latest.json")
+
+
+def ensure_wrk():
+    if not shutil.which("wrk"):
+        print("Installing Debian's wrk", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    return shutil.which("wrk")
+
+
+def ensure_dataset(env, database, users, entries):
+    """Create, migrate and (when empty) seed the benchmark database; the seeding seconds."""
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+        if not exists.fetchone():
+            admin.execute(f'CREATE DATABASE "{database}"')
+    manage(env, "migrate", "--no-input", "-v0")
+    with psycopg.connect(env["DATABASE_URL"]) as db:
+        if db.execute("SELECT count(*) FROM journal_user").fetchone()[0]:
+            return None
+    print(f"Seeding {users} people and {entries} entries", flush=True)
+    started = time.monotonic()
+    manage(env, "seed_scale", f"--users={users}", f"--entries={entries}")
+    return round(time.monotonic() - started)
+
+
+def table_sizes(database_url):
+    with psycopg.connect(database_url) as db:
+        return {
+            name: db.execute(f"SELECT count(*) FROM journal_{table}").fetchone()[0]
+            for name, table in [
+                ("users", "user"), ("entries", "entry"), ("topics", "topic"),
+                ("cheers", "cheer"), ("comments", "comment"), ("follows", "follow"),
+                ("notifications", "notification"),
+            ]
+        }  # fmt: skip
+
+
+def describe_machine(database_url):
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    with psycopg.connect(database_url) as db:
+        postgres = db.execute("SHOW server_version").fetchone()[0]
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(memory_kb / 2**20),
+        "python": platform.python_version(),
+        "postgresql": postgres,
+        "load_average_at_start": os.getloadavg()[0],
+    }
+
+
+def plan_pages(readers, writers, targets):
+    """Each page: a name, its goal and the requests wrk cycles through."""
+    signed_in = [f"sessionid={person['session']}" for person in readers]
+
+    def gets(paths, cookies=("",)):
+        return [("GET", path, cookies[i % len(cookies)], "") for i, path in enumerate(paths)]
+
+    searches = [f"/search/?q={urllib.parse.quote(q)}" for q in SEARCHES]
+    return [
+        {"name": "/healthz", "goal": None, "requests": gets(["/healthz"])},
+        {"name": "landing (visitor)", "goal": ANONYMOUS_GOAL, "requests": gets(["/"])},
+        {"name": "/feed/ (visitor)", "goal": ANONYMOUS_GOAL, "requests": gets(["/feed/"])},
+        {
+            "name": "/feed/ (signed in)",
+            "goal": SIGNED_IN_GOAL,
+            "requests": gets(["/feed/"] * len(signed_in), signed_in),
+        },
+        {
+            "name": "journey /@user/",
+            "goal": SIGNED_IN_GOAL,
+            "requests": gets(targets["journeys"], signed_in),
+        },
+        {
+            "name": "entry /@user/day/N/",
+            "goal": SIGNED_IN_GOAL,
+            "requests": gets(targets["entries"], signed_in),
+        },
+        {
+            "name": "topic /topics/<slug>/",
+            "goal": SIGNED_IN_GOAL,
+            "requests": gets(targets["topics"], signed_in),
+        },
+        {
+            "name": "search /search/?q=",
+            "goal": SIGNED_IN_GOAL,
+            "requests": gets(searches, signed_in),
+        },
+        {
+            "name": "write POST /write/",
+            "goal": SIGNED_IN_GOAL,
+            "requests": [write_request(person) for person in writers],
+        },
+    ]
+
+
+def write_request(person):
+    # Django accepts the CSRF cookie's own secret as the form's token, as a browser's
+    # first GET of the form would have set it.
+    token = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+    body = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "day": person["today"],
+            "title": "Benchmarking my learning",
+            "minutes": "75",
+            "topic_names": "python, performance",
+            "body": "## Today\n\nRead about **wrk** and measured a Django app.\n\n- p50\n- p99",
+            "key_lesson": "Measure before optimising.",
+            "reflection": "The numbers were humbling.",
+            "visibility": "public",
+        }
+    )
+    return ("POST", "/write/", f"sessionid={person['session']}; csrftoken={token}", body)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def send(url, method, cookie, body):
+    """One request: its status and X-Query-Count."""
+    request = urllib.request.Request(
+        url,
+        method=method,
+        data=body.encode() if body else None,
+        headers={"Cookie": cookie} if cookie else {},
+    )
+    try:
+        with _opener.open(request, timeout=120) as response:
+            response.read()
+            return response.status, response.headers.get("X-Query-Count")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("X-Query-Count")
+
+
+def settle(server, timeout=120):
+    """Wait until the requests a slow page left queued are served, so that they do not
+    count against the next page."""
+    deadline = time.monotonic() + timeout
+    quick = 0
+    while quick < 3 and time.monotonic() < deadline:
+        started = time.monotonic()
+        send(server.url + "/healthz", "GET", "", "")
+        quick = quick + 1 if time.monotonic() - started < 0.1 else 0
+
+
+def measure(server, page, probe_writer, wrk, duration, connections):
+    """Warm the page, count its queries, then load it with wrk."""
+    settle(server)
+    requests = page["requests"]
+    if page["name"].startswith("write"):
+        probes = [write_request(probe_writer)]
+    else:
+        # Warm every worker, and sample the page's query counts while at it.
+        probes = [requests[i % len(requests)] for i in range(20)]
+    answers = [
+        send(server.url + path, method, cookie, body) for method, path, cookie, body in probes
+    ]
+    statuses = sorted({status for status, _ in answers})
+    queries = [int(count) for _, count in answers if count is not None]
+    row = {
+        "name": page["name"],
+        "goal": page["goal"],
+        "probe_status": statuses,
+        "queries": [min(queries), max(queries)] if queries else None,
+    }
+    if any(status >= 400 for status in statuses):
+        row["skipped"] = f"answered {statuses} before the load: " + (
+            "the page does not exist (404)" if 404 in statuses else "not benchmarked"
+        )
+        return row
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as listing:
+        for method, path, cookie, body in requests:
+            listing.write(f"{method}\t{path}\t{cookie}\t{body}\n")
+    threads = 2
+    done = subprocess.run(
+        [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency",
+         "--timeout", "10s", "-s", str(HERE / "requests.lua"), server.url],
+        env={**os.environ, "BENCH_REQUESTS": listing.name, "BENCH_THREADS": str(threads)},
+        capture_output=True,
+        text=True,
+        timeout=duration + 60,
+        check=True,
+    )  # fmt: skip
+    os.unlink(listing.name)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    seconds = figures["duration_us"] / 1e6
+    row.update(
+        requests=figures["requests"],
+        rps=round(figures["requests"] / seconds, 1),
+        p50_ms=round(figures["p50_us"] / 1000, 1),
+        p99_ms=round(figures["p99_us"] / 1000, 1),
+        max_ms=round(figures["max_us"] / 1000, 1),
+        errors=figures["non_2xx_3xx"] + figures["socket_errors"],
+    )
+    return row
+
+
+class MemoryWatch:
+    """The peak resident memory of gunicorn's processes together, sampled 4 times a second."""
+
+    def __init__(self, server):
+        self.server = server
+        self.peak = 0
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+        self.thread.start()
+
+    def watch(self):
+        while not self.stopping.wait(0.25):
+            self.peak = max(self.peak, self.server.rss_bytes())
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join()
+
+
+def format_row(row, ceiling):
+    queries = "-" if not row.get("queries") else "–".join(map(str, sorted(set(row["queries"]))))
+    if "skipped" in row:
+        return f"{row['name']:<24} {row['skipped']}"
+    ratio = row["rps"] / ceiling["rps"] if ceiling.get("rps") else 1.0
+    row["ratio"] = round(ratio, 2)
+    misses = []
+    if row["goal"] is not None and ratio < row["goal"]:
+        misses.append(f"below {row['goal']} of /healthz")
+    if row["p99_ms"] > P99_GOAL_MS:
+        misses.append(f"p99 over {P99_GOAL_MS} ms")
+    if row["errors"]:
+        misses.append(f"{row['errors']} errors")
+    row["misses"] = misses
+    return (
+        f"{row['name']:<24} {row['rps']:>8.1f} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} "
+        f"{queries:>8} {ratio:>7.2f}  {'; '.join(misses) or 'ok'}"
+    )
+
+
+def format_report(report):
+    machine = report["machine"]
+    lines = [
+        f"Momentum benchmark, {report['when']}",
+        f"Machine: {machine['cores']} cores ({machine['cpu']}), {machine['memory_gb']} GB, "
+        f"Python {machine['python']}, PostgreSQL {machine['postgresql']}, "
+        f"load average {machine['load_average_at_start']:.1f} at the start",
+        "Dataset: " + ", ".join(f"{n} {name}" for name, n in report["dataset"].items()),
+        f"Server: {report['server']}; load: {report['load']}",
+        "",
+        f"{'page':<24} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8} {'/healthz':>7}  goals",
+    ]
+    ceiling = report["pages"][0]
+    lines += [format_row(row, ceiling) for row in report["pages"]]
+    lines += [
+        "",
+        f"Peak memory of the gunicorn processes (RSS, together): {report['peak_rss_mb']} MB",
+    ]
+    if report["seed_seconds"] is not None:
+        lines.append(f"Seeding the dataset took {report['seed_seconds']} s.")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    main()
