@@ -148,9 +148,7 @@ def encourage(request):
     )
     if request.user.is_authenticated:
         entries = entries.exclude(author=request.user)
-    page = Paginator(entries.for_cards().newest_first(), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = keyset_page(entries.for_cards().newest_first(), request.GET.get("before"))
     mark_cheered(page, request.user)
     return render(request, "journal/encourage.html", {"page": page, "recent_days": RECENT.days})
 
