@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Sum
+from django.utils.html import format_html, format_html_join
 
 from journal.models import Entry
 
@@ -117,6 +118,33 @@ class Heatmap:
     @property
     def legend(self):
         return LEVELS
+
+    @property
+    def cells_svg(self):
+        """The day cells as SVG markup, built here: a template spends ~40 ms on 371 of them."""
+        return format_html_join(
+            "",
+            '<g class="hm-day"><rect class="hm-cell hm-l{}" x="{}" y="{}" width="{}" '
+            'height="{}" rx="2"><title>{}</title></rect>{}</g>',
+            (
+                (
+                    cell.level,
+                    cell.x,
+                    cell.y,
+                    CELL,
+                    CELL,
+                    cell.label,
+                    format_html(
+                        '<circle class="hm-goal" cx="{}" cy="{}" r="1.8" aria-hidden="true"/>',
+                        cell.cx,
+                        cell.cy,
+                    )
+                    if cell.reached_goal
+                    else "",
+                )
+                for cell in self.cells
+            ),
+        )
 
 
 def level(minutes, goal):

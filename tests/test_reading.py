@@ -148,7 +148,7 @@ def test_visitors_get_the_landing_page(client, alice, bob, lesson, secret):
     write_entry(bob, minutes=45)
     response = client.get(HOME)
     assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == "journal/landing.html"
+    assert "journal/landing.html" in {t.name for t in response.templates}
     page = response.content.decode()
     assert "Join the challenge" in page
     assert reverse("account_signup") in page

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from journal import search as entry_search
+from journal.cards import prepare_cards
 from journal.models import Entry, Topic, User
 from journal.pagecache import for_visitors
 from journal.pagination import keyset_page
-from journal.views.reading import mark_cheered
 
 PAGE_SIZE = 20
 PEOPLE_PAGE_SIZE = 24
@@ -57,7 +57,7 @@ def topic(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     entries = Entry.objects.public().filter(topics=topic).for_cards().newest_first()
     page = keyset_page(entries, request.GET.get("before"))
-    mark_cheered(page, request.user)
+    prepare_cards(page, request.user)
     return render(request, "journal/topic.html", {"topic": topic, "page": page})
 
 
@@ -71,7 +71,7 @@ def search(request):
         results = entry_search.search_entries(Entry.objects.public(), query).for_cards()
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
         entry_search.with_snippets(page.object_list)
-        mark_cheered(page, request.user)
+        prepare_cards(page, request.user)
     return render(
         request,
         "journal/search.html",

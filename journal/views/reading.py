@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from journal import charts
+from journal.cards import mark_cheered, prepare_cards
 from journal.forms import CommentForm
-from journal.models import Cheer, Comment, Entry, Follow, Topic, User
+from journal.models import Comment, Entry, Follow, Topic, User
 from journal.pagecache import for_visitors
 from journal.pagination import keyset_page
 
@@ -24,7 +25,7 @@ def home(request):
     figures = User.objects.filter(is_active=True, is_suspended=False).aggregate(
         learners=Count("id"), entries=Sum("entry_count"), minutes=Sum("total_minutes")
     )
-    latest = Entry.objects.public().for_cards().newest_first()[:6]
+    latest = prepare_cards(Entry.objects.public().for_cards().newest_first()[:6], request.user)
     return render(
         request,
         "journal/landing.html",
@@ -46,7 +47,7 @@ def feed(request):
         topic = get_object_or_404(Topic, slug=request.GET["topic"])
         entries = entries.filter(topics=topic)
     page = keyset_page(entries, request.GET.get("before"))
-    mark_cheered(page, request.user)
+    prepare_cards(page, request.user)
     return render(request, "journal/feed.html", {"page": page, "topic": topic})
 
 
@@ -61,7 +62,7 @@ def journey(request, username):
     for entry in page:
         # Every card on this page is by the same person, already fetched.
         entry.author = person
-    mark_cheered(page, request.user)
+    prepare_cards(page, request.user)
     following = (
         request.user.is_authenticated
         and Follow.objects.filter(follower=request.user, followed=person).exists()
@@ -113,15 +114,3 @@ def entry_page(request, entry, comment_form=None, status=200):
         {"entry": entry, "comments": comments, "comment_form": comment_form or CommentForm()},
         status=status,
     )
-
-
-def mark_cheered(entries, user):
-    """Set ``entry.cheered`` on each entry: has ``user`` cheered it? One query for them all."""
-    entries = list(entries)
-    cheered = set()
-    if user.is_authenticated and entries:
-        cheered = set(
-            Cheer.objects.filter(user=user, entry__in=entries).values_list("entry_id", flat=True)
-        )
-    for entry in entries:
-        entry.cheered = entry.pk in cheered

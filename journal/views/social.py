@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from journal import services
 from journal.access import participant_required
+from journal.cards import prepare_cards
 from journal.forms import CommentForm
 from journal.models import Comment, Entry, Follow, Notification, User
 from journal.pagination import keyset_page
 from journal.ratelimit import rate_limited
-from journal.views.reading import PAGE_SIZE, entry_page, mark_cheered
+from journal.views.reading import PAGE_SIZE, entry_page
 
 # "Needs encouragement" looks this far back: older entries have had their chance.
 RECENT = dt.timedelta(days=7)
@@ -136,7 +137,7 @@ def following(request):
     followed = Follow.objects.filter(follower=request.user).values("followed")
     entries = Entry.objects.public().filter(author__in=followed).for_cards().newest_first()
     page = keyset_page(entries, request.GET.get("before"))
-    mark_cheered(page, request.user)
+    prepare_cards(page, request.user)
     return render(request, "journal/following.html", {"page": page})
 
 
@@ -149,7 +150,7 @@ def encourage(request):
     if request.user.is_authenticated:
         entries = entries.exclude(author=request.user)
     page = keyset_page(entries.for_cards().newest_first(), request.GET.get("before"))
-    mark_cheered(page, request.user)
+    prepare_cards(page, request.user)
     return render(request, "journal/encourage.html", {"page": page, "recent_days": RECENT.days})
 
 
