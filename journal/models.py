@@ -441,6 +441,22 @@ class Notification(models.Model):
         return f"{self.actor} {self.get_kind_display()} ({self.recipient})"
 
 
+class ReportQuerySet(models.QuerySet):
+    def queue(self):
+        """Open reports, the oldest waiting first, with what they target (the staff queue)."""
+        return (
+            self.filter(state=Report.State.OPEN)
+            .select_related(
+                "reporter",
+                "entry__author",
+                "comment__author",
+                "comment__entry__author",
+                "reported_user",
+            )
+            .order_by("created_at", "pk")
+        )
+
+
 class Report(models.Model):
     """A participant's report of an entry, a comment or a person, for the moderators."""
 
@@ -480,6 +496,8 @@ class Report(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         constraints = [

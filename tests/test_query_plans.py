@@ -87,17 +87,7 @@ def test_people_by_current_streak(community, db):
 
 
 def test_moderation_queue_open_reports(community, db):
-    reports = (
-        Report.objects.filter(state=Report.State.OPEN)
-        .select_related(
-            "reporter",
-            "entry__author",
-            "comment__author",
-            "comment__entry__author",
-            "reported_user",
-        )
-        .order_by("created_at", "pk")
-    )
+    reports = Report.objects.queue()
     assert_uses_an_index(reports)
 
 

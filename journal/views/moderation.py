@@ -79,17 +79,7 @@ def _staff_only(view):
 @require_safe
 def queue(request):
     """Open reports grouped by what they target, the oldest waiting first."""
-    open_reports = (
-        Report.objects.filter(state=Report.State.OPEN)
-        .select_related(
-            "reporter",
-            "entry__author",
-            "comment__author",
-            "comment__entry__author",
-            "reported_user",
-        )
-        .order_by("created_at", "pk")
-    )
+    open_reports = Report.objects.queue()
     groups = {}
     for item in open_reports:
         if item.entry_id:
