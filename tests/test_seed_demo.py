@@ -1,0 +1,27 @@
+"""`manage.py seed_demo`, which `make run` calls so a newcomer sees a living site."""
+
+from django.core.management import call_command
+
+from journal import streaks
+from journal.models import Entry, User
+
+
+def test_demo_learners_have_journeys_with_consistent_figures(db):
+    call_command("seed_demo", "--if-empty", "--days", "30")
+    learners = User.objects.filter(username__in=["ada", "malik", "sofia", "kenji"])
+    assert learners.count() == 4
+    for learner in learners:
+        entries = list(Entry.objects.filter(author=learner).order_by("day"))
+        assert entries, learner
+        assert [entry.number for entry in entries] == list(range(1, len(entries) + 1))
+        expected = streaks.compute_stats(
+            [(entry.day, entry.minutes) for entry in entries], learner.daily_goal_minutes
+        )
+        assert learner.stored_stats() == expected
+        assert learner.check_password("momentum-demo")
+        assert all(entry.topics.exists() for entry in entries)
+
+
+def test_if_empty_leaves_a_used_database_alone(alice):
+    call_command("seed_demo", "--if-empty")
+    assert list(User.objects.values_list("username", flat=True)) == ["alice"]
