@@ -12,9 +12,8 @@ from journal import search as entry_search
 from journal.cards import prepare_cards
 from journal.models import Entry, Topic, User
 from journal.pagecache import for_visitors
-from journal.pagination import keyset_page
+from journal.pagination import PAGE_SIZE, keyset_page
 
-PAGE_SIZE = 20
 PEOPLE_PAGE_SIZE = 24
 ACTIVE_TOPICS_SHOWN = 12
 # What /people/ can be sorted by, as shown in its sort links (the first is the default).

@@ -10,9 +10,8 @@ from journal.cards import mark_cheered, prepare_cards
 from journal.forms import CommentForm
 from journal.models import Comment, Entry, Follow, Topic, User
 from journal.pagecache import for_visitors
-from journal.pagination import keyset_page
+from journal.pagination import PAGE_SIZE, keyset_page
 
-PAGE_SIZE = 20
 KEY_LESSONS_SHOWN = 8
 
 

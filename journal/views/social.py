@@ -21,9 +21,9 @@ from journal.access import participant_required
 from journal.cards import prepare_cards
 from journal.forms import CommentForm
 from journal.models import Comment, Entry, Follow, Notification, User
-from journal.pagination import keyset_page
+from journal.pagination import PAGE_SIZE, keyset_page
 from journal.ratelimit import rate_limited
-from journal.views.reading import PAGE_SIZE, entry_page
+from journal.views.reading import entry_page
 
 # "Needs encouragement" looks this far back: older entries have had their chance.
 RECENT = dt.timedelta(days=7)
