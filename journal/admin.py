@@ -18,46 +18,47 @@ from journal.models import (
 # step lands in the moderation log.
 
 
-@admin.action(description="Hide the selected entries")
-def hide_entries(modeladmin, request, queryset):
-    for entry in queryset:
-        services.entry_set_hidden(
-            moderator=request.user, entry=entry, hidden=True, reason="Hidden from the admin"
-        )
+def _moderation_action(name, description, service, target, **arguments):
+    """An admin action that calls a moderation service once per selected row."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        for row in queryset:
+            service(moderator=request.user, **{target: row}, **arguments)
+
+    action.__name__ = name
+    return action
 
 
-@admin.action(description="Restore the selected entries")
-def restore_entries(modeladmin, request, queryset):
-    for entry in queryset:
-        services.entry_set_hidden(moderator=request.user, entry=entry, hidden=False)
-
-
-@admin.action(description="Hide the selected comments")
-def hide_comments(modeladmin, request, queryset):
-    for comment in queryset:
-        services.comment_set_hidden(
-            moderator=request.user, comment=comment, hidden=True, reason="Hidden from the admin"
-        )
-
-
-@admin.action(description="Restore the selected comments")
-def restore_comments(modeladmin, request, queryset):
-    for comment in queryset:
-        services.comment_set_hidden(moderator=request.user, comment=comment, hidden=False)
+hide_entries = _moderation_action(
+    "hide_entries", "Hide the selected entries", services.entry_set_hidden, "entry",
+    hidden=True, reason="Hidden from the admin",
+)  # fmt: skip
+restore_entries = _moderation_action(
+    "restore_entries", "Restore the selected entries", services.entry_set_hidden, "entry",
+    hidden=False,
+)  # fmt: skip
+hide_comments = _moderation_action(
+    "hide_comments", "Hide the selected comments", services.comment_set_hidden, "comment",
+    hidden=True, reason="Hidden from the admin",
+)  # fmt: skip
+restore_comments = _moderation_action(
+    "restore_comments", "Restore the selected comments", services.comment_set_hidden, "comment",
+    hidden=False,
+)  # fmt: skip
+unsuspend_people = _moderation_action(
+    "unsuspend_people", "Unsuspend the selected people", services.user_set_suspended, "user",
+    suspended=False,
+)  # fmt: skip
 
 
 @admin.action(description="Suspend the selected people")
 def suspend_people(modeladmin, request, queryset):
+    # Never oneself: a moderator locked out of moderation helps nobody.
     for person in queryset.exclude(pk=request.user.pk):
         services.user_set_suspended(
             moderator=request.user, user=person, suspended=True, reason="Suspended from the admin"
         )
-
-
-@admin.action(description="Unsuspend the selected people")
-def unsuspend_people(modeladmin, request, queryset):
-    for person in queryset:
-        services.user_set_suspended(moderator=request.user, user=person, suspended=False)
 
 
 @admin.action(description="Dismiss the selected reports")

@@ -235,6 +235,33 @@ class TestAdminActions:
         report.refresh_from_db()
         assert report.state == Report.State.RESOLVED
 
+    def test_admin_actions_restore_what_they_hid(self, admin_client, alice, bob, moderator):
+        entry = write_entry(alice)
+        comment = Comment.objects.create(entry=entry, author=bob, body="hey")
+        services.entry_set_hidden(moderator=moderator, entry=entry, hidden=True)
+        services.comment_set_hidden(moderator=moderator, comment=comment, hidden=True)
+        services.user_set_suspended(moderator=moderator, user=bob, suspended=True)
+        for model, action, pk in [
+            ("entry", "restore_entries", entry.pk),
+            ("comment", "restore_comments", comment.pk),
+            ("user", "unsuspend_people", bob.pk),
+        ]:
+            admin_client.post(
+                reverse(f"admin:journal_{model}_changelist"),
+                {"action": action, "_selected_action": [pk]},
+            )
+        entry.refresh_from_db()
+        comment.refresh_from_db()
+        bob.refresh_from_db()
+        assert (entry.moderation_state, comment.moderation_state) == ("visible", "visible")
+        assert not bob.is_suspended
+        assert (
+            ModerationAction.objects.filter(
+                action__in=["restore_entry", "restore_comment", "unsuspend_user"]
+            ).count()
+            == 3
+        )
+
     def test_the_log_cannot_be_edited_in_the_admin(self, admin_client, alice, moderator):
         services.user_set_suspended(moderator=moderator, user=alice, suspended=True)
         log = ModerationAction.objects.get()
