@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Sum
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from journal.models import Entry
 
@@ -121,29 +122,24 @@ class Heatmap:
 
     @property
     def cells_svg(self):
-        """The day cells as SVG markup, built here: a template spends ~40 ms on 371 of them."""
-        return format_html_join(
-            "",
-            '<g class="hm-day"><rect class="hm-cell hm-l{}" x="{}" y="{}" width="{}" '
-            'height="{}" rx="2"><title>{}</title></rect>{}</g>',
-            (
-                (
-                    cell.level,
-                    cell.x,
-                    cell.y,
-                    CELL,
-                    CELL,
-                    cell.label,
-                    format_html(
-                        '<circle class="hm-goal" cx="{}" cy="{}" r="1.8" aria-hidden="true"/>',
-                        cell.cx,
-                        cell.cy,
-                    )
+        """The day cells as SVG markup, built here: a template spends ~40 ms on 371 of them.
+
+        Only the label is text; every other value is a number of our own.
+        """
+        return mark_safe(
+            "".join(
+                f'<g class="hm-day"><rect class="hm-cell hm-l{cell.level}" x="{cell.x}" '
+                f'y="{cell.y}" width="{CELL}" height="{CELL}" rx="2">'
+                f"<title>{escape(cell.label)}</title></rect>"
+                + (
+                    f'<circle class="hm-goal" cx="{cell.cx}" cy="{cell.cy}" r="1.8" '
+                    'aria-hidden="true"/>'
                     if cell.reached_goal
-                    else "",
+                    else ""
                 )
+                + "</g>"
                 for cell in self.cells
-            ),
+            )
         )
 
 
