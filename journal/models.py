@@ -174,24 +174,22 @@ class Topic(models.Model):
 class EntryQuerySet(models.QuerySet):
     """The one visibility rule: every list, page and feed picks entries through these."""
 
-    def public(self):
-        return self.filter(
+    @staticmethod
+    def _public():
+        return Q(
             visibility=Entry.Visibility.PUBLIC,
             moderation_state=Entry.ModerationState.VISIBLE,
             author__is_suspended=False,
         )
 
+    def public(self):
+        return self.filter(self._public())
+
     def visible_to(self, user):
+        """Public entries, and all of a person's own (private and hidden ones marked)."""
         if not user.is_authenticated:
             return self.public()
-        return self.filter(
-            Q(author=user)
-            | Q(
-                visibility=Entry.Visibility.PUBLIC,
-                moderation_state=Entry.ModerationState.VISIBLE,
-                author__is_suspended=False,
-            )
-        )
+        return self.filter(Q(author=user) | self._public())
 
     def for_cards(self):
         """What an entry card shows, fetched in a fixed number of queries."""
@@ -322,19 +320,18 @@ class Cheer(models.Model):
 
 
 class CommentQuerySet(models.QuerySet):
+    @staticmethod
+    def _public():
+        return Q(moderation_state=Comment.ModerationState.VISIBLE, author__is_suspended=False)
+
     def public(self):
-        return self.filter(
-            moderation_state=Comment.ModerationState.VISIBLE, author__is_suspended=False
-        )
+        return self.filter(self._public())
 
     def visible_to(self, user):
         """Public comments, and a person's own comments even when hidden (marked as such)."""
         if not user.is_authenticated:
             return self.public()
-        return self.filter(
-            Q(author=user)
-            | Q(moderation_state=Comment.ModerationState.VISIBLE, author__is_suspended=False)
-        )
+        return self.filter(Q(author=user) | self._public())
 
 
 class Comment(models.Model):

@@ -21,7 +21,7 @@ def home(request):
     """The feed for people who have joined; for visitors, what the challenge is."""
     if request.user.is_authenticated:
         return feed(request)
-    figures = User.objects.filter(is_active=True, is_suspended=False).aggregate(
+    figures = User.objects.public().aggregate(
         learners=Count("id"), entries=Sum("entry_count"), minutes=Sum("total_minutes")
     )
     latest = prepare_cards(Entry.objects.public().for_cards().newest_first()[:6], request.user)
@@ -54,8 +54,10 @@ def feed(request):
 @for_visitors
 def journey(request, username):
     person = get_object_or_404(User.objects.visible_to(request.user), username=username)
-    entries = Entry.objects.visible_to(request.user).filter(author=person)
-    page = Paginator(entries.prefetch_related("topics").order_by("-day"), PAGE_SIZE).get_page(
+    # The list and the charts count only what this viewer may see: another person's private
+    # minutes stay private.
+    shown = Entry.objects.visible_to(request.user).filter(author=person)
+    page = Paginator(shown.prefetch_related("topics").order_by("-day"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     for entry in page:
@@ -66,9 +68,6 @@ def journey(request, username):
         request.user.is_authenticated
         and Follow.objects.filter(follower=request.user, followed=person).exists()
     )
-    # The charts count only what this viewer may see: another person's private minutes
-    # stay private.
-    shown = Entry.objects.visible_to(request.user).filter(author=person)
     return render(
         request,
         "journal/journey.html",
