@@ -6,6 +6,7 @@ class JournalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from journal import pagecache
+        from journal import pagecache, viewer
 
         pagecache.connect_signals()
+        viewer.connect_signals()

@@ -1,14 +1,17 @@
-"""Whole-page caching of what visitors read, dropped the moment public content changes.
+"""Whole-page caching of what people read, dropped the moment public content changes.
 
-Visitors all see the same landing page, feed, topics, journeys and entries, so those pages
-are rendered once and served from the cache (Redis in production, shared by every app
-server). Every write that can change what a visitor sees moves a version number; pages are
-cached under the version they were rendered at, so a new entry shows on the very next
-request. The short expiry bounds what only time changes, such as "today" in a streak.
+Visitors all see the same landing page, feed, topics, journeys and entries, and signed-in
+readers see the same again apart from their own parts, which are slots filled on every
+request (journal/viewer.py). So those pages are rendered once per audience and served from
+the cache (Redis in production, shared by every app server). Every write that can change
+what is shown moves a version number; pages are cached under the version they were
+rendered at, so a new entry shows on the very next request. The short expiry bounds what
+only time changes, such as "today" in a streak.
 """
 
 import functools
 import hashlib
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +19,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 
 VERSION_KEY = "pagecache:public-version"
 PAGE_SECONDS = 60
@@ -41,38 +45,80 @@ def _bump():
         cache.set(VERSION_KEY, 1, timeout=None)
 
 
-def for_visitors(view):
-    """Serve ``view``'s GET pages to signed-out visitors from the cache."""
+def shared_page(view=None, *, personal=None):
+    """Serve ``view``'s GET pages from the cache: to visitors, and to signed-in readers for
+    whom the page differs from everyone else's only in its slots (journal/viewer.py).
+
+    Staff and suspended people see pages of their own, as does the person a page is about
+    (a ``username`` in the URL) and anyone for whom ``personal(request, **kwargs)`` is true.
+    """
+    if view is None:
+        return functools.partial(shared_page, personal=personal)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if (
-            not settings.MOMENTUM_PAGE_CACHE
-            or request.method not in ("GET", "HEAD")
-            or request.user.is_authenticated
-            or len(messages.get_messages(request))
-        ):
+        audience = _audience(request, kwargs, personal)
+        if audience is None:
             return view(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"pagecache:{public_version()}:{path}"
-        cached = cache.get(key)
-        if cached is not None:
-            content, content_type = cached
+        key = f"pagecache:{audience}:{path}"
+        # The version and the page in one round trip; the page is good if it was rendered
+        # at the current version.
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or public_version()
+        if key in found and found[key][0] == version:
+            _, content, content_type = found[key]
+            if audience == READER:
+                content = _with_own_csrf_token(request, content)
             return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not _personal(request, response):
-            cache.set(key, (response.content, response["Content-Type"]), PAGE_SECONDS)
+        if response.status_code == 200 and not _personal(request, response, audience):
+            cache.set(key, (version, response.content, response["Content-Type"]), PAGE_SECONDS)
         return response
 
     return wrapped
 
 
-def _personal(request, response):
-    """Whether rendering gave this visitor something of their own: a CSRF token for a form,
-    a session, a cookie."""
+VISITOR, READER = "visitor", "reader"
+
+
+def _audience(request, kwargs, personal):
+    """Whose shared copy of the page this request may have, or None for a page of its own."""
+    if (
+        not settings.MOMENTUM_PAGE_CACHE
+        or request.method not in ("GET", "HEAD")
+        or len(messages.get_messages(request))
+    ):
+        return None
+    user = request.user
+    if not user.is_authenticated:
+        return VISITOR
+    if (
+        user.is_staff
+        or user.is_suspended
+        or user.username == kwargs.get("username")
+        or (personal is not None and personal(request, **kwargs))
+    ):
+        return None
+    return READER
+
+
+# Only our templates write this attribute pair: people's text has its quotes escaped.
+_CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def _with_own_csrf_token(request, content):
+    """The page's forms carry the token of whoever rendered it; each reader needs their own."""
+    own = b'name="csrfmiddlewaretoken" value="' + get_token(request).encode() + b'"'
+    return _CSRF_INPUT.sub(lambda _: own, content)
+
+
+def _personal(request, response, audience):
+    """Whether rendering gave this person something of their own: a session change, a
+    cookie, or for a visitor a CSRF token (a reader's is swapped for each reader)."""
     session = getattr(request, "session", None)
     return (
-        request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        (audience == VISITOR and request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
         or (session is not None and session.modified)
         or response.cookies
         or getattr(response, "streaming", False)

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "journal.viewer.ViewerPartsMiddleware",
     "journal.middleware.DatabaseUnavailableMiddleware",
 ]
 if env_bool("MOMENTUM_COUNT_QUERIES", False):

@@ -1,10 +1,14 @@
-"""Visitors' pages come from the cache, and a write shows on the very next request."""
+"""Pages come from the cache, for visitors and signed-in readers alike, and a write shows
+on the very next request."""
+
+import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from journal import services
-from tests.conftest import write_entry
+from tests.conftest import days_ago, make_user, write_entry
 
 
 @pytest.fixture
@@ -45,12 +49,91 @@ def test_moderation_shows_at_once(client, alice, moderator, cached):
     assert client.get(entry.get_absolute_url()).status_code == 404
 
 
-def test_signed_in_readers_are_never_served_a_cached_page(client, alice, bob, cached):
-    cached(lambda: write_entry(alice, title="First light"))
-    client.get(reverse("journal:feed"))
+def test_readers_share_one_rendering_and_each_sees_their_own_parts(
+    client, alice, bob, cached, django_assert_num_queries
+):
+    carol = make_user("carol", display_name="Carol Reed")
+    entry = cached(lambda: write_entry(alice, title="First light"))
+    cached(lambda: services.cheer_toggle(user=carol, entry=entry))
     client.force_login(bob)
-    page = client.get(reverse("journal:feed")).content.decode()
-    assert "Log out" in page and "Join the challenge" not in page
+    for_bob = client.get(reverse("journal:feed")).content.decode()
+    assert "@bob" in for_bob and 'aria-pressed="false"' in for_bob
+
+    client.force_login(carol)
+    # Session, person, their cheers among the cards, their unread count: the page itself
+    # comes from the cache.
+    with django_assert_num_queries(4):
+        for_carol = client.get(reverse("journal:feed")).content.decode()
+    assert "@carol" in for_carol and "@bob" not in for_carol
+    assert 'aria-pressed="true"' in for_carol
+    assert "<!--viewer:" not in for_carol
+
+    client.force_login(alice)
+    own = client.get(reverse("journal:feed")).content.decode()
+    assert "First light" in own and "cheer-form" not in own
+
+
+def test_a_reader_posts_with_their_own_csrf_token(alice, bob, cached):
+    entry = cached(lambda: write_entry(alice, title="First light"))
+    first = Client()
+    first.force_login(make_user("carol"))
+    first.get(reverse("journal:feed"))
+    reader = Client(enforce_csrf_checks=True)
+    reader.force_login(bob)
+    page = reader.get(reverse("journal:feed")).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    response = reader.post(
+        reverse("journal:cheer", args=[entry.pk]), {"csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert entry.cheers.filter(user=bob).exists()
+
+
+def test_a_journey_is_shared_with_readers_but_not_its_owner(client, alice, bob, cached):
+    cached(lambda: write_entry(alice, title="Out loud"))
+    cached(
+        lambda: write_entry(
+            alice, title="Just for me", visibility="private", day=days_ago(alice, 1)
+        )
+    )
+    carol = make_user("carol")
+    cached(lambda: services.follow_toggle(follower=carol, followed=alice))
+    url = reverse("journal:journey", args=["alice"])
+    client.force_login(bob)
+    for_bob = client.get(url).content.decode()
+    assert "Follow Alice Martin" in for_bob and "Just for me" not in for_bob
+
+    client.force_login(carol)
+    assert "You follow Alice Martin" in client.get(url).content.decode()
+
+    client.force_login(alice)
+    own = client.get(url).content.decode()
+    assert "Just for me" in own and "Edit profile" in own and "Follow Alice" not in own
+
+
+def test_an_entry_is_personal_to_those_who_commented(client, alice, bob, cached):
+    entry = cached(lambda: write_entry(alice, title="First light"))
+    cached(lambda: services.comment_create(author=bob, entry=entry, body="Well done"))
+    client.force_login(make_user("carol"))
+    for_carol = client.get(entry.get_absolute_url()).content.decode()
+    assert "Well done" in for_carol and "Edit or delete" not in for_carol
+
+    client.force_login(bob)
+    assert "Edit or delete" in client.get(entry.get_absolute_url()).content.decode()
+
+
+def test_staff_pages_are_their_own(client, alice, bob, moderator, cached):
+    cached(lambda: write_entry(alice, title="First light"))
+    cached(
+        lambda: services.user_set_suspended(
+            moderator=moderator, user=alice, suspended=True, reason="spam"
+        )
+    )
+    url = reverse("journal:journey", args=["alice"])
+    client.force_login(moderator)
+    assert client.get(url).status_code == 200
+    client.force_login(bob)
+    assert client.get(url).status_code == 404
 
 
 def test_pages_with_a_message_are_not_cached(client, alice, cached):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from journal import search as entry_search
 from journal.cards import prepare_cards
 from journal.models import Entry, Topic, User
-from journal.pagecache import for_visitors
+from journal.pagecache import shared_page
 from journal.pagination import PAGE_SIZE, keyset_page
 
 PEOPLE_PAGE_SIZE = 24
@@ -25,7 +25,7 @@ PEOPLE_SORTS = {
 
 
 @require_safe
-@for_visitors
+@shared_page
 def topic_index(request):
     """The most active topics this week, then every topic with public entries."""
     # By the entries' local days rather than their creation times, so that an import
@@ -51,17 +51,17 @@ def topic_index(request):
 
 
 @require_safe
-@for_visitors
+@shared_page
 def topic(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     entries = Entry.objects.public().filter(topics=topic).for_cards().newest_first()
     page = keyset_page(entries, request.GET.get("before"))
-    prepare_cards(page, request.user)
+    prepare_cards(page)
     return render(request, "journal/topic.html", {"topic": topic, "page": page})
 
 
 @require_safe
-@for_visitors
+@shared_page
 def search(request):
     """Public entries matching ``?q=``; see journal/search.py for how each database matches."""
     query = request.GET.get("q", "").strip()[: entry_search.MAX_QUERY_LENGTH]
@@ -70,7 +70,7 @@ def search(request):
         results = entry_search.search_entries(Entry.objects.public(), query).for_cards()
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
         entry_search.with_snippets(page.object_list)
-        prepare_cards(page, request.user)
+        prepare_cards(page)
     return render(
         request,
         "journal/search.html",
@@ -84,7 +84,7 @@ def search(request):
 
 
 @require_safe
-@for_visitors
+@shared_page
 def people(request):
     """Participants with their streaks and hours, sortable by ``?sort=``."""
     sort = request.GET.get("sort")

@@ -6,25 +6,25 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from journal import charts
-from journal.cards import mark_cheered, prepare_cards
+from journal.cards import prepare_cards
 from journal.forms import CommentForm
-from journal.models import Comment, Entry, Follow, Topic, User
-from journal.pagecache import for_visitors
+from journal.models import Comment, Entry, Topic, User
+from journal.pagecache import shared_page
 from journal.pagination import PAGE_SIZE, keyset_page
 
 KEY_LESSONS_SHOWN = 8
 
 
 @require_safe
-@for_visitors
+@shared_page
 def home(request):
     """The feed for people who have joined; for visitors, what the challenge is."""
     if request.user.is_authenticated:
-        return feed(request)
+        return _feed(request)
     figures = User.objects.public().aggregate(
         learners=Count("id"), entries=Sum("entry_count"), minutes=Sum("total_minutes")
     )
-    latest = prepare_cards(Entry.objects.public().for_cards().newest_first()[:6], request.user)
+    latest = prepare_cards(Entry.objects.public().for_cards().newest_first()[:6])
     return render(
         request,
         "journal/landing.html",
@@ -38,20 +38,24 @@ def home(request):
 
 
 @require_safe
-@for_visitors
+@shared_page
 def feed(request):
+    return _feed(request)
+
+
+def _feed(request):
     entries = Entry.objects.public().for_cards().newest_first()
     topic = None
     if request.GET.get("topic"):
         topic = get_object_or_404(Topic, slug=request.GET["topic"])
         entries = entries.filter(topics=topic)
     page = keyset_page(entries, request.GET.get("before"))
-    prepare_cards(page, request.user)
+    prepare_cards(page)
     return render(request, "journal/feed.html", {"page": page, "topic": topic})
 
 
 @require_safe
-@for_visitors
+@shared_page
 def journey(request, username):
     person = get_object_or_404(User.objects.visible_to(request.user), username=username)
     # The list and the charts count only what this viewer may see: another person's private
@@ -63,18 +67,13 @@ def journey(request, username):
     for entry in page:
         # Every card on this page is by the same person, already fetched.
         entry.author = person
-    prepare_cards(page, request.user)
-    following = (
-        request.user.is_authenticated
-        and Follow.objects.filter(follower=request.user, followed=person).exists()
-    )
+    prepare_cards(page)
     return render(
         request,
         "journal/journey.html",
         {
             "person": person,
             "page": page,
-            "following": following,
             "heatmap": charts.year_heatmap(
                 shown, today=person.local_today(), goal=person.daily_goal_minutes
             ),
@@ -86,8 +85,15 @@ def journey(request, username):
     )
 
 
+def _has_commented(request, username, number):
+    """Whether the reader has comments here, which are theirs to edit and maybe hidden."""
+    return Comment.objects.filter(
+        entry__author__username=username, entry__number=number, author=request.user
+    ).exists()
+
+
 @require_safe
-@for_visitors
+@shared_page(personal=_has_commented)
 def entry_detail(request, username, number):
     entry = get_object_or_404(
         Entry.objects.visible_to(request.user).for_cards(),
@@ -99,7 +105,6 @@ def entry_detail(request, username, number):
 
 def entry_page(request, entry, comment_form=None, status=200):
     """One entry with its cheers and its comments, newest last, and a form for another."""
-    mark_cheered([entry], request.user)
     comments = (
         Comment.objects.visible_to(request.user)
         .filter(entry=entry)

@@ -23,6 +23,7 @@ from journal.forms import CommentForm
 from journal.models import Comment, Entry, Follow, Notification, User
 from journal.pagination import PAGE_SIZE, keyset_page
 from journal.ratelimit import rate_limited
+from journal.viewer import unread_changed
 from journal.views.reading import entry_page
 
 # "Needs encouragement" looks this far back: older entries have had their chance.
@@ -137,7 +138,7 @@ def following(request):
     followed = Follow.objects.filter(follower=request.user).values("followed")
     entries = Entry.objects.public().filter(author__in=followed).for_cards().newest_first()
     page = keyset_page(entries, request.GET.get("before"))
-    prepare_cards(page, request.user)
+    prepare_cards(page)
     return render(request, "journal/following.html", {"page": page})
 
 
@@ -150,7 +151,7 @@ def encourage(request):
     if request.user.is_authenticated:
         entries = entries.exclude(author=request.user)
     page = keyset_page(entries.for_cards().newest_first(), request.GET.get("before"))
-    prepare_cards(page, request.user)
+    prepare_cards(page)
     return render(request, "journal/encourage.html", {"page": page, "recent_days": RECENT.days})
 
 
@@ -171,6 +172,7 @@ def notifications(request):
             item.entry.author = request.user
     if unseen:
         Notification.objects.filter(pk__in=unseen).update(read_at=timezone.now())
+        unread_changed(request.user.pk)
     return render(request, "journal/notifications.html", {"page": page})
 
 
@@ -178,5 +180,6 @@ def notifications(request):
 @require_POST
 def notifications_mark_read(request):
     request.user.notifications.unread().update(read_at=timezone.now())
+    unread_changed(request.user.pk)
     messages.success(request, "All your notifications are marked read.")
     return redirect("journal:notifications")

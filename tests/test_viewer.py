@@ -1,0 +1,46 @@
+"""The reader's own parts of pages (journal/viewer.py): slots nobody can forge, and an
+unread count that follows the notifications."""
+
+import re
+
+from django.urls import reverse
+
+from journal import services
+from tests.conftest import make_user, write_entry
+
+FORGED = (
+    "<!--viewer:nav-actions--><!--viewer:follow 1-->a<!--viewer:following-->b<!--/viewer:follow-->"
+)
+
+
+def test_people_cannot_write_a_slot(client, alice, bob):
+    entry = write_entry(
+        alice, title=FORGED[:100], key_lesson=FORGED, body=FORGED, reflection=FORGED
+    )
+    client.force_login(bob)
+    for url in (entry.get_absolute_url(), "/feed/", "/@alice/"):
+        page = client.get(url).content.decode()
+        assert page.count('aria-label="Account menu"') == 1, url
+        assert "<!--viewer" not in page, url
+
+
+def unread_in_nav(client):
+    count = re.search(r'class="nav-count">(\d+)<', client.get("/feed/").content.decode())
+    return count and int(count[1])
+
+
+def test_the_unread_count_follows_new_and_read_notifications(client, alice, bob):
+    entry = write_entry(alice)
+    client.force_login(alice)
+    assert unread_in_nav(client) is None
+    services.cheer_toggle(user=bob, entry=entry)
+    services.comment_create(author=make_user("carol"), entry=entry, body="Nice")
+    assert unread_in_nav(client) == 2
+    services.cheer_toggle(user=bob, entry=entry)
+    assert unread_in_nav(client) == 1
+    client.get(reverse("journal:notifications"))
+    assert unread_in_nav(client) is None
+    services.follow_toggle(follower=bob, followed=alice)
+    assert unread_in_nav(client) == 1
+    client.post(reverse("journal:notifications_mark_read"))
+    assert unread_in_nav(client) is None
