@@ -14,8 +14,6 @@ from django.db.models import Sum
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from journal.models import Entry
-
 WEEKS = 53
 CELL = 11
 GAP = 3
@@ -216,17 +214,19 @@ def topic_hours(entries, limit=8):
 
     ``share`` is each topic's length relative to the largest (0-100), for the bars.
     """
+    # Joined from the entries rather than filtered by IN (entries): PostgreSQL then reads
+    # each entry once instead of looking it up again for every topic link.
     rows = list(
-        Entry.topics.through.objects.filter(entry__in=entries)
-        .values("topic__name", "topic__slug")
-        .annotate(total=Sum("entry__minutes"))
-        .order_by("-total", "topic__name")[:limit]
+        entries.filter(topics__isnull=False)
+        .values("topics__name", "topics__slug")
+        .annotate(total=Sum("minutes"))
+        .order_by("-total", "topics__name")[:limit]
     )
     most = rows[0]["total"] if rows else 1
     return [
         TopicHours(
-            name=row["topic__name"],
-            slug=row["topic__slug"],
+            name=row["topics__name"],
+            slug=row["topics__slug"],
             minutes=row["total"],
             share=round(100 * row["total"] / most, 1),
         )

@@ -125,7 +125,13 @@ def _personal(request, response, audience):
     )
 
 
-def _on_write(sender, **kwargs):
+# Saves that touch nothing a page shows: every log-in records its time.
+_UNSHOWN_FIELDS = frozenset({"last_login"})
+
+
+def _on_write(sender, update_fields=None, **kwargs):
+    if update_fields and update_fields <= _UNSHOWN_FIELDS:
+        return
     public_content_changed()
 
 

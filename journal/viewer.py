@@ -17,6 +17,7 @@ from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 
+from journal.middleware import DATABASE_UNAVAILABLE, database_unavailable
 from journal.models import Cheer, Follow, Notification
 
 MARK = "<!--viewer:"
@@ -133,5 +134,9 @@ class ViewerPartsMiddleware:
             and MARK.encode() in response.content
             and request.user.is_authenticated
         ):
-            response.content = fill(request, response.content.decode()).encode()
+            try:
+                response.content = fill(request, response.content.decode()).encode()
+            except DATABASE_UNAVAILABLE as exception:
+                # A page from the cache, but the reader's parts need the database.
+                return database_unavailable(exception)
         return response

@@ -28,6 +28,15 @@ def test_a_database_outage_gets_the_friendly_503(client, db):
     assert "Back in a moment" in response.content.decode()
 
 
+def test_an_outage_while_filling_a_readers_parts_gets_the_503_too(client, alice):
+    # A page from the cache needs no database, but the reader's unread count does.
+    client.force_login(alice)
+    with mock.patch("journal.viewer.unread_count", side_effect=OperationalError("gone")):
+        response = client.get(reverse("journal:feed"))
+    assert response.status_code == 503
+    assert "Back in a moment" in response.content.decode()
+
+
 def test_every_response_has_a_request_id_in_its_header_and_log(client, db, caplog):
     with caplog.at_level(logging.INFO, logger="momentum.access"):
         response = client.get(reverse("journal:feed"), HTTP_X_REQUEST_ID="abc-123")

@@ -152,3 +152,11 @@ def test_each_query_string_is_its_own_page(client, alice, bob, cached):
     rust = client.get(reverse("journal:feed") + "?topic=rust").content.decode()
     assert "Python day" in python and "Rust day" not in python
     assert "Rust day" in rust and "Python day" not in rust
+
+
+def test_logging_in_keeps_the_cache(client, alice, bob, cached, django_assert_num_queries):
+    cached(lambda: write_entry(alice, title="First light"))
+    client.get(reverse("journal:feed"))
+    cached(lambda: Client().force_login(bob))
+    with django_assert_num_queries(0):
+        client.get(reverse("journal:feed"))

@@ -10,7 +10,9 @@ from tests.bench.clients import Participant, check_database, drive
 
 pytestmark = pytest.mark.load
 
-PEOPLE, CLIENTS = 60, 8
+# More people than the clients get through before the restart, so that writes, reads of
+# cached pages and cheers are all under way while the database is away.
+PEOPLE, CLIENTS = 300, 8
 BEFORE, OUTAGE, AFTER = 5, 4, 10
 # A request during the outage is answered within this (psycopg's connect_timeout is 3 s).
 PATIENCE = 5

@@ -91,3 +91,32 @@ def test_a_second_learner_finds_cheers_comments_and_follows(page):
     expect(today).to_have_count(1)
     expect(page.locator(".bar-chart .bar-row", has_text="computer-vision")).to_contain_text("1.5 h")
     expect(page.get_by_text("Attention is a weighted average.").first).to_be_visible()
+
+
+def test_readers_share_the_cached_feed_but_each_has_their_own_cheers(page, browser, live_server):
+    alice = make_user("alice", display_name="Alice Martin")
+    make_user("bob", display_name="Bob Stone")
+    carol = make_user("carol", display_name="Carol Reed")
+    write_entry(alice, title="Attention, slowly")
+    card = page.locator(".entry-card", has_text="Attention, slowly")
+    log_in(page, "bob")
+    page.goto("/feed/")
+    expect(card.get_by_role("button", name="Cheer")).to_have_attribute("aria-pressed", "false")
+
+    # Carol gets the feed Bob's visit rendered, with her own name and CSRF token.
+    other = browser.new_context(base_url=live_server.url).new_page()
+    log_in(other, "carol")
+    other.goto("/feed/")
+    expect(other.get_by_role("navigation", name="Main")).to_contain_text("Carol Reed")
+    expect(other.get_by_role("navigation", name="Main")).not_to_contain_text("Bob Stone")
+    theirs = other.locator(".entry-card", has_text="Attention, slowly")
+    cheer = theirs.get_by_role("button", name="Cheer")
+    cheer.click()
+    expect(cheer).to_have_attribute("aria-pressed", "true")
+    expect(theirs.locator("[data-cheer-count]")).to_have_text("1 cheer")
+    assert Cheer.objects.get().user == carol
+    other.context.close()
+
+    page.reload()
+    expect(card.get_by_role("button", name="Cheer")).to_have_attribute("aria-pressed", "false")
+    expect(card.locator("[data-cheer-count]")).to_have_text("1 cheer")
