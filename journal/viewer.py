@@ -35,29 +35,17 @@ def fill(request, html):
     if MARK not in html:
         return html
     viewer = request.user
+    unread, cheered = own(viewer, "unread", "cheered")
     if NAV.search(html):
-        nav = _nav_context(request)
+        nav = {
+            "user": viewer,
+            "request": request,
+            "csrf_token": get_token(request),
+            "unread_notification_count": unread,
+        }
         html = NAV.sub(lambda slot: get_template(f"includes/nav_{slot[1]}.html").render(nav), html)
-    cheer_slots = CHEER.findall(html)
-    if cheer_slots:
-        cheered = set(
-            Cheer.objects.filter(
-                user=viewer, entry_id__in={int(entry_id) for entry_id, _, _ in cheer_slots}
-            ).values_list("entry_id", flat=True)
-        )
-        html = CHEER.sub(lambda slot: _cheer(slot, viewer, cheered), html)
+    html = CHEER.sub(lambda slot: _cheer(slot, viewer, cheered), html)
     return FOLLOW.sub(lambda slot: _follow(slot, viewer), html)
-
-
-def _nav_context(request):
-    # Built by hand rather than by the context processors: the navigation needs only this,
-    # and every processor would cost each reader something on every page.
-    return {
-        "user": request.user,
-        "request": request,
-        "csrf_token": get_token(request),
-        "unread_notification_count": unread_count(request.user),
-    }
 
 
 def _cheer(slot, viewer, cheered):
@@ -78,43 +66,58 @@ def _follow(slot, viewer):
     return follow_form
 
 
-def unread_count(user):
-    """The count of ``user``'s unread notifications, as the navigation shows it.
-
-    Kept in the cache until one of their notifications changes, and for a minute at most,
-    which bounds how long a moderator's action elsewhere (a suspension takes the suspended
-    person's notifications out of every inbox) takes to show in the count.
-    """
-    key = _unread_key(user.pk)
-    count = cache.get(key)
-    if count is None:
-        count = Notification.objects.inbox(user).unread().count()
-        cache.set(key, count, UNREAD_SECONDS)
-    return count
+def _unread(user):
+    return Notification.objects.inbox(user).unread().count()
 
 
-def unread_changed(recipient_id):
-    """Call when a person's notifications change, for instance when they are read."""
-    key = _unread_key(recipient_id)
+def _cheered(user):
+    return frozenset(Cheer.objects.filter(user=user).values_list("entry_id", flat=True))
+
+
+# What a reader's parts show that is theirs alone: how it is worked out, and for how many
+# seconds the cache may keep it. Each is forgotten as soon as the person's own rows change
+# (see connect_signals); the time bounds what changes elsewhere, as when a moderator's
+# suspension takes the suspended person's notifications out of every inbox.
+OWN = {"unread": (_unread, 60), "cheered": (_cheered, 600)}
+
+
+def own(user, *names):
+    """``user``'s figures called ``names`` (keys of OWN), from the cache in one round trip."""
+    keys = [f"own:{name}:{user.pk}" for name in names]
+    found = cache.get_many(keys)
+    for name, key in zip(names, keys, strict=True):
+        if key not in found:
+            work_out, seconds = OWN[name]
+            found[key] = work_out(user)
+            cache.set(key, found[key], seconds)
+    return [found[key] for key in keys]
+
+
+def own_changed(name, user_id):
+    """Call when the rows behind a person's figure ``name`` change."""
+    key = f"own:{name}:{user_id}"
     cache.delete(key)
-    # Again on commit: another request may have counted the old rows in between.
+    # Again on commit: another request may have read the old rows in between.
     transaction.on_commit(lambda: cache.delete(key))
 
 
-UNREAD_SECONDS = 60
-
-
-def _unread_key(user_id):
-    return f"unread:{user_id}"
+def unread_count(user):
+    (count,) = own(user, "unread")
+    return count
 
 
 def _on_notification_write(sender, instance, **kwargs):
-    unread_changed(instance.recipient_id)
+    own_changed("unread", instance.recipient_id)
+
+
+def _on_cheer_write(sender, instance, **kwargs):
+    own_changed("cheered", instance.user_id)
 
 
 def connect_signals():
-    post_save.connect(_on_notification_write, sender=Notification, dispatch_uid="unread-save")
-    post_delete.connect(_on_notification_write, sender=Notification, dispatch_uid="unread-delete")
+    for model, receiver in ((Notification, _on_notification_write), (Cheer, _on_cheer_write)):
+        post_save.connect(receiver, sender=model, dispatch_uid=f"own-save-{model.__name__}")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"own-delete-{model.__name__}")
 
 
 class ViewerPartsMiddleware:

@@ -149,6 +149,15 @@ def test_button_says_whether_i_cheered(client, bob, entry):
     assert 'aria-pressed="false"' in page
 
 
+def test_the_button_follows_my_cheers_after_i_have_seen_it(client, bob, entry):
+    client.force_login(bob)
+    assert 'aria-pressed="false"' in client.get(reverse("journal:feed")).content.decode()
+    client.post(cheer_url(entry))
+    assert 'aria-pressed="true"' in client.get(reverse("journal:feed")).content.decode()
+    client.post(cheer_url(entry))
+    assert 'aria-pressed="false"' in client.get(reverse("journal:feed")).content.decode()
+
+
 def test_feed_runs_the_same_queries_for_1_and_25_cheered_entries(client, alice, bob):
     people = [make_user(f"reader{n}") for n in range(3)]
     url = reverse("journal:feed")

@@ -23,7 +23,7 @@ from journal.forms import CommentForm
 from journal.models import Comment, Entry, Follow, Notification, User
 from journal.pagination import PAGE_SIZE, keyset_page
 from journal.ratelimit import rate_limited
-from journal.viewer import unread_changed
+from journal.viewer import own_changed
 from journal.views.reading import entry_page
 
 # "Needs encouragement" looks this far back: older entries have had their chance.
@@ -172,7 +172,7 @@ def notifications(request):
             item.entry.author = request.user
     if unseen:
         Notification.objects.filter(pk__in=unseen).update(read_at=timezone.now())
-        unread_changed(request.user.pk)
+        own_changed("unread", request.user.pk)
     return render(request, "journal/notifications.html", {"page": page})
 
 
@@ -180,6 +180,6 @@ def notifications(request):
 @require_POST
 def notifications_mark_read(request):
     request.user.notifications.unread().update(read_at=timezone.now())
-    unread_changed(request.user.pk)
+    own_changed("unread", request.user.pk)
     messages.success(request, "All your notifications are marked read.")
     return redirect("journal:notifications")
