@@ -45,19 +45,18 @@ def _bump():
         cache.set(VERSION_KEY, 1, timeout=None)
 
 
-def shared_page(view=None, *, personal=None):
+def shared_page(view):
     """Serve ``view``'s GET pages from the cache: to visitors, and to signed-in readers for
     whom the page differs from everyone else's only in its slots (journal/viewer.py).
 
     Staff and suspended people see pages of their own, as does the person a page is about
-    (a ``username`` in the URL) and anyone for whom ``personal(request, **kwargs)`` is true.
+    (a ``username`` in the URL). A view can name more people for whom its page would differ
+    in ``response.personal_to`` (ids); the copy it renders is never served to them.
     """
-    if view is None:
-        return functools.partial(shared_page, personal=personal)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        audience = _audience(request, kwargs, personal)
+        audience = _audience(request, kwargs)
         if audience is None:
             return view(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
@@ -67,13 +66,24 @@ def shared_page(view=None, *, personal=None):
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or public_version()
         if key in found and found[key][0] == version:
-            _, content, content_type = found[key]
-            if audience == READER:
+            _, content, content_type, personal_to = found[key]
+            if audience == VISITOR:
+                return HttpResponse(content, content_type=content_type)
+            if request.user.pk not in personal_to:
                 content = _with_own_csrf_token(request, content)
-            return HttpResponse(content, content_type=content_type)
+                return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not _personal(request, response, audience):
-            cache.set(key, (version, response.content, response["Content-Type"]), PAGE_SECONDS)
+        personal_to = getattr(response, "personal_to", frozenset())
+        if (
+            response.status_code == 200
+            and not _personal(request, response, audience)
+            and request.user.pk not in personal_to
+        ):
+            cache.set(
+                key,
+                (version, response.content, response["Content-Type"], personal_to),
+                PAGE_SECONDS,
+            )
         return response
 
     return wrapped
@@ -82,7 +92,7 @@ def shared_page(view=None, *, personal=None):
 VISITOR, READER = "visitor", "reader"
 
 
-def _audience(request, kwargs, personal):
+def _audience(request, kwargs):
     """Whose shared copy of the page this request may have, or None for a page of its own."""
     if (
         not settings.MOMENTUM_PAGE_CACHE
@@ -93,12 +103,7 @@ def _audience(request, kwargs, personal):
     user = request.user
     if not user.is_authenticated:
         return VISITOR
-    if (
-        user.is_staff
-        or user.is_suspended
-        or user.username == kwargs.get("username")
-        or (personal is not None and personal(request, **kwargs))
-    ):
+    if user.is_staff or user.is_suspended or user.username == kwargs.get("username"):
         return None
     return READER
 

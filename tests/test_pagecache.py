@@ -111,7 +111,7 @@ def test_a_journey_is_shared_with_readers_but_not_its_owner(client, alice, bob, 
     assert "Just for me" in own and "Edit profile" in own and "Follow Alice" not in own
 
 
-def test_an_entry_is_personal_to_those_who_commented(client, alice, bob, cached):
+def test_an_entry_is_personal_to_those_who_commented(client, alice, bob, moderator, cached):
     entry = cached(lambda: write_entry(alice, title="First light"))
     cached(lambda: services.comment_create(author=bob, entry=entry, body="Well done"))
     client.force_login(make_user("carol"))
@@ -120,6 +120,13 @@ def test_an_entry_is_personal_to_those_who_commented(client, alice, bob, cached)
 
     client.force_login(bob)
     assert "Edit or delete" in client.get(entry.get_absolute_url()).content.decode()
+
+    spam = cached(lambda: services.comment_create(author=bob, entry=entry, body="Buy pills"))
+    cached(lambda: services.comment_set_hidden(moderator=moderator, comment=spam, hidden=True))
+    client.force_login(make_user("dan"))
+    assert "Buy pills" not in client.get(entry.get_absolute_url()).content.decode()
+    client.force_login(bob)
+    assert "Only you can see it" in client.get(entry.get_absolute_url()).content.decode()
 
 
 def test_staff_pages_are_their_own(client, alice, bob, moderator, cached):

@@ -368,7 +368,7 @@ def test_a_journey_runs_a_fixed_number_of_queries(
     assert_fixed_queries(django_assert_num_queries, client, journey_url(alice), expected, grow)
 
 
-@pytest.mark.parametrize(("signed_in", "expected"), [(False, 3), (True, 5)])
+@pytest.mark.parametrize(("signed_in", "expected"), [(False, 4), (True, 6)])
 def test_an_entry_page_runs_a_fixed_number_of_queries(
     client, django_assert_num_queries, bob, crowd, signed_in, expected
 ):

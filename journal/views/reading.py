@@ -85,22 +85,20 @@ def journey(request, username):
     )
 
 
-def _has_commented(request, username, number):
-    """Whether the reader has comments here, which are theirs to edit and maybe hidden."""
-    return Comment.objects.filter(
-        entry__author__username=username, entry__number=number, author=request.user
-    ).exists()
-
-
 @require_safe
-@shared_page(personal=_has_commented)
+@shared_page
 def entry_detail(request, username, number):
     entry = get_object_or_404(
         Entry.objects.visible_to(request.user).for_cards(),
         author__username=username,
         number=number,
     )
-    return entry_page(request, entry)
+    response = entry_page(request, entry)
+    # Commenters see their own comments' controls, and those a moderator hid: not this copy.
+    response.personal_to = frozenset(
+        Comment.objects.filter(entry=entry).values_list("author_id", flat=True)
+    )
+    return response
 
 
 def entry_page(request, entry, comment_form=None, status=200):
