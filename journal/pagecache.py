@@ -49,14 +49,15 @@ def shared_page(view):
     """Serve ``view``'s GET pages from the cache: to visitors, and to signed-in readers for
     whom the page differs from everyone else's only in its slots (journal/viewer.py).
 
-    Staff and suspended people see pages of their own, as does the person a page is about
-    (a ``username`` in the URL). A view can name more people for whom its page would differ
-    in ``response.personal_to`` (ids); the copy it renders is never served to them.
+    Staff and suspended people see pages of their own. A view names the people for whom
+    its page would differ beyond the slots (the person a journey is about, say) in
+    ``response.personal_to``, a set of ids: the copy it renders is never served to them,
+    and what it renders for one of them is never kept.
     """
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        audience = _audience(request, kwargs)
+        audience = _audience(request)
         if audience is None:
             return view(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
@@ -92,7 +93,7 @@ def shared_page(view):
 VISITOR, READER = "visitor", "reader"
 
 
-def _audience(request, kwargs):
+def _audience(request):
     """Whose shared copy of the page this request may have, or None for a page of its own."""
     if (
         not settings.MOMENTUM_PAGE_CACHE
@@ -103,7 +104,7 @@ def _audience(request, kwargs):
     user = request.user
     if not user.is_authenticated:
         return VISITOR
-    if user.is_staff or user.is_suspended or user.username == kwargs.get("username"):
+    if user.is_staff or user.is_suspended:
         return None
     return READER
 

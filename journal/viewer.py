@@ -2,10 +2,10 @@
 
 Pages are rendered for signed-in people without a thought for who they are: wherever the
 navigation, a cheer button or a follow button depends on the reader, templates leave a slot,
-an HTML comment. ViewerPartsMiddleware fills the slots of every
-signed-in HTML response, so one rendering of the feed can be served to every reader from
-the page cache (journal/pagecache.py) while each still sees their own name, unread count,
-cheers and follows. Nothing a person writes can forge a slot: text is escaped on the way
+an HTML comment. ViewerPartsMiddleware fills the slots of every signed-in HTML response,
+so one rendering of the feed can be served to every reader from the page cache
+(journal/pagecache.py) while each still sees their own name, unread count, cheers and
+follows. Nothing a person writes can forge a slot: text is escaped on the way
 out, and nh3 drops the comments of rendered Markdown.
 """
 

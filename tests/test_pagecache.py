@@ -129,6 +129,15 @@ def test_an_entry_is_personal_to_those_who_commented(client, alice, bob, moderat
     assert "Only you can see it" in client.get(entry.get_absolute_url()).content.decode()
 
 
+def test_an_entry_is_shared_with_readers_but_not_its_author(client, alice, bob, cached):
+    entry = cached(lambda: write_entry(alice, title="First light"))
+    client.force_login(bob)
+    assert "Report this entry" in client.get(entry.get_absolute_url()).content.decode()
+    client.force_login(alice)
+    own = client.get(entry.get_absolute_url()).content.decode()
+    assert "Delete" in own and "Report this entry" not in own
+
+
 def test_staff_pages_are_their_own(client, alice, bob, moderator, cached):
     cached(lambda: write_entry(alice, title="First light"))
     cached(

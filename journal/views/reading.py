@@ -68,7 +68,7 @@ def journey(request, username):
         # Every card on this page is by the same person, already fetched.
         entry.author = person
     prepare_cards(page)
-    return render(
+    response = render(
         request,
         "journal/journey.html",
         {
@@ -83,6 +83,9 @@ def journey(request, username):
             .order_by("-day")[:KEY_LESSONS_SHOWN],
         },
     )
+    # The person sees their private entries and their own buttons: not the readers' copy.
+    response.personal_to = frozenset({person.pk})
+    return response
 
 
 @require_safe
@@ -94,10 +97,11 @@ def entry_detail(request, username, number):
         number=number,
     )
     response = entry_page(request, entry)
-    # Commenters see their own comments' controls, and those a moderator hid: not this copy.
+    # The author sees their own actions, and commenters their comments' controls and those
+    # a moderator hid: not the readers' copy.
     response.personal_to = frozenset(
         Comment.objects.filter(entry=entry).values_list("author_id", flat=True)
-    )
+    ) | {entry.author_id}
     return response
 
 
