@@ -97,7 +97,7 @@ class EntryForm(forms.ModelForm):
             "minutes": forms.NumberInput(attrs={"min": 1, "max": 1440, "step": 1}),
         }
 
-    def __init__(self, *args, author, open_days=(), **kwargs):
+    def __init__(self, *args, author, **kwargs):
         super().__init__(*args, **kwargs)
         self.author = author
         self.instance.author = author
@@ -106,25 +106,34 @@ class EntryForm(forms.ModelForm):
             del self.fields["day"]
             self.initial["topic_names"] = ", ".join(t.name for t in self.instance.topics.all())
         else:
-            today = author.local_today()
-            self.fields["day"].widget.choices = [
-                (day.isoformat(), _day_label(day, today)) for day in open_days
-            ]
             self.fields["minutes"].initial = author.daily_goal_minutes
         self.fields["minutes"].min_value = 1
 
+    def offer_days(self, open_days):
+        """The days a new entry can be given, for the form shown: those without one yet."""
+        today = self.author.local_today()
+        self.fields["day"].widget.choices = [
+            (day.isoformat(), _day_label(day, today)) for day in open_days
+        ]
+
     def clean_day(self):
+        # Whether the day already has an entry is settled under the author's lock when
+        # saving (services.DayTaken), where two tabs submitting at once cannot both pass.
         day = self.cleaned_data["day"]
         if day not in self.author.writable_days():
             raise forms.ValidationError(
                 "You can write today's entry, or yesterday's until your today ends."
             )
-        if Entry.objects.filter(author=self.author, day=day).exists():
-            raise forms.ValidationError(
-                "You already have an entry for %(day)s. Edit it instead.",
-                params={"day": date_format(day, "l j F")},
-            )
         return day
+
+    def validate_constraints(self):
+        # The minutes' CheckConstraint repeats the field's own validators, which have
+        # already given a clearer message: checking it again would cost a query per write.
+        exclude = self._get_validation_exclusions() | {"minutes"}
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
     def topic_list(self):
         return [

@@ -30,13 +30,16 @@ def hit(scope, request):
     limit, period = settings.MOMENTUM_RATE_LIMITS[scope]
     window = int(time.time() // period)
     key = f"ratelimit:{scope}:{client_key(request)}:{window}"
-    cache.add(key, 0, timeout=period)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The window's key expired between add and incr: this is its first request.
-        cache.set(key, 1, timeout=period)
+    # Most windows see a single request (one entry a day): add() alone counts it.
+    if cache.add(key, 1, timeout=period):
         count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            # The window's key expired between add and incr: this is its first request.
+            cache.set(key, 1, timeout=period)
+            count = 1
     return count <= limit
 
 

@@ -50,12 +50,16 @@ def user_refresh_stats(*, user):
     stats = streaks.compute_stats(
         [(day, minutes) for _, day, minutes, _ in entries], user.daily_goal_minutes
     )
-    for field, value in vars(stats).items():
-        setattr(user, field, value)
-    User.objects.filter(pk=user.pk).update(**vars(stats))
+    _store_stats(user, stats)
     # update() sends no signal: the figures on public pages changed all the same.
     public_content_changed()
     return stats
+
+
+def _store_stats(user, stats):
+    for field, value in vars(stats).items():
+        setattr(user, field, value)
+    User.objects.filter(pk=user.pk).update(**vars(stats))
 
 
 def entry_save(*, entry, topic_names):
@@ -63,21 +67,42 @@ def entry_save(*, entry, topic_names):
 
     Raises DayTaken when the author already has an entry for ``entry.day``.
     """
-    with transaction.atomic():
-        author = _lock_author(entry.author)
-        if entry.number is None:
-            # A placeholder until user_refresh_stats gives it its place in day order.
-            entry.number = author.entry_count + 1
-        try:
-            with transaction.atomic():
-                entry.save()
-        except IntegrityError as error:
-            if Entry.objects.filter(author=author, day=entry.day).exclude(pk=entry.pk).exists():
-                raise DayTaken from error
-            raise
-        entry.topics.set(Topic.from_names(topic_names))
-        user_refresh_stats(user=author)
-    entry.refresh_from_db(fields=["number"])
+    adding = entry.pk is None
+    try:
+        with transaction.atomic():
+            author = _lock_author(entry.author)
+            # The common write, today's entry, comes after every other day: its number and
+            # the author's figures follow from the stored ones without reading every entry.
+            appending = adding and (
+                author.last_entry_day is None or entry.day > author.last_entry_day
+            )
+            if appending or entry.number is None:
+                # Its place when appending; otherwise a placeholder until
+                # user_refresh_stats gives it its place in day order.
+                entry.number = author.entry_count + 1
+            entry.save()
+            topics = Topic.from_names(topic_names)
+            if adding:
+                entry.topics.add(*topics)
+            else:
+                entry.topics.set(topics)
+            if appending:
+                # Public pages learn of the new figures from the entry's own save signal.
+                _store_stats(
+                    author,
+                    streaks.append_day(
+                        author.stored_stats(), entry.day, entry.minutes, author.daily_goal_minutes
+                    ),
+                )
+            else:
+                user_refresh_stats(user=author)
+                entry.refresh_from_db(fields=["number"])
+    except IntegrityError as error:
+        # Caught outside the transaction, which is gone with the failed insert: no
+        # savepoint is paid on every write for the rare second tab.
+        if Entry.objects.filter(author=entry.author, day=entry.day).exclude(pk=entry.pk).exists():
+            raise DayTaken from error
+        raise
     _copy_stats(author, entry.author)
     return entry
 

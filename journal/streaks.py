@@ -43,6 +43,28 @@ def compute_stats(days, daily_goal):
     )
 
 
+def append_day(stats, day, minutes, daily_goal):
+    """``stats`` with one more entry on ``day``, later than every day they count.
+
+    Equal to compute_stats over all the days, without reading them: a day after the last
+    can only extend the latest run or start a new one.
+    """
+    if stats.last_entry_day is not None and day <= stats.last_entry_day:
+        raise ValueError(f"{day} is not after the last entry day, {stats.last_entry_day}")
+    run, run_end = stats.latest_run_length, stats.latest_run_end
+    if minutes >= daily_goal:
+        run = run + 1 if run_end == day - ONE_DAY else 1
+        run_end = day
+    return Stats(
+        entry_count=stats.entry_count + 1,
+        total_minutes=stats.total_minutes + minutes,
+        longest_streak=max(stats.longest_streak, run),
+        latest_run_length=run,
+        latest_run_end=run_end,
+        last_entry_day=day,
+    )
+
+
 def current_streak(latest_run_length, latest_run_end, today):
     """The latest run, if it is still alive on ``today`` (it ends today or yesterday)."""
     if latest_run_end is None or latest_run_end < today - ONE_DAY:

@@ -1,12 +1,11 @@
 """Writing, editing and deleting entries: /write/, /entries/<id>/edit/ and delete."""
 
 import datetime as dt
-from unittest import mock
 
 import pytest
 from django.urls import reverse
 
-from journal.forms import EntryForm
+from journal import services
 from journal.models import Entry, Topic, User
 from tests.conftest import days_ago, write_entry
 
@@ -137,17 +136,43 @@ def test_a_second_entry_for_the_same_day_gets_a_clear_message(client, alice):
     assert (alice.entry_count, alice.total_minutes) == (1, 30)
 
 
-def test_a_second_entry_that_slips_past_the_form_is_refused_by_the_database(client, alice):
-    # Two tabs submitting at once both pass the form's check; the constraint decides.
-    entry = write_entry(alice, minutes=30, title="First")
+def test_a_second_entry_for_yesterday_after_today_is_refused_and_changes_nothing(client, alice):
+    # Yesterday comes before the latest day: the database's constraint decides.
+    write_entry(alice, day=days_ago(alice, 1), minutes=30, title="Yesterday")
+    write_entry(alice, day=days_ago(alice, 0), minutes=30, title="Today")
     client.force_login(alice)
-    with mock.patch.object(EntryForm, "clean_day", lambda form: form.cleaned_data["day"]):
-        response = client.post(WRITE, entry_data(day=entry.day.isoformat()))
+    response = client.post(WRITE, entry_data(day=days_ago(alice, 1).isoformat()))
     assert response.status_code == 400
-    assert "You already have an entry for that day. Edit it instead." in response.content.decode()
-    assert Entry.objects.get(author=alice).title == "First"
+    assert "You already have an entry for" in response.content.decode()
+    assert sorted(Entry.objects.filter(author=alice).values_list("title", flat=True)) == [
+        "Today",
+        "Yesterday",
+    ]
     alice.refresh_from_db()
-    assert alice.entry_count == 1
+    assert (alice.entry_count, alice.total_minutes) == (2, 60)
+
+
+def test_writing_todays_entry_runs_a_fixed_number_of_queries(
+    client, alice, bob, django_assert_num_queries
+):
+    # The session, the person, the author's lock, the entry, its topics found and linked,
+    # the author's figures, and the savepoint pair of the test's own transaction: the same
+    # for a first entry as after a long journal.
+    Topic.from_names(["Computer Vision", "python"])
+    for day in range(2, 40):
+        Entry.objects.create(
+            author=alice, day=days_ago(alice, day), number=0, minutes=60, title="Old", body="."
+        )
+    services.user_refresh_stats(user=User.objects.get(pk=alice.pk))
+    write_entry(alice, day=days_ago(alice, 1))
+    for person in (bob, alice):
+        client.force_login(person)
+        with django_assert_num_queries(9):
+            response = client.post(WRITE, entry_data(day=days_ago(person, 0).isoformat()))
+        assert response.status_code == 302
+    alice.refresh_from_db()
+    assert (alice.entry_count, alice.current_streak) == (40, 40)
+    assert Entry.objects.get(author=alice, day=days_ago(alice, 0)).number == 40
 
 
 @pytest.mark.parametrize("minutes", ["0", "-5", "1441", "100000", "", "an hour"])

@@ -52,6 +52,16 @@ def test_safe_links_and_images_are_kept_with_a_safe_rel():
     assert '<img alt="chart" src="https://example.org/c.png">' in html
 
 
+def test_one_text_leaves_nothing_behind_for_the_next():
+    # Converters are reused: a link reference defined by one writer must not resolve in
+    # another's text, and each text gets its own heading ids.
+    render_markdown("# Notes\n\n[docs]: https://attacker.example/\n")
+    html = render_markdown("# Notes\n\nSee [docs][docs].")
+    assert "attacker.example" not in html
+    assert "<h3>Notes</h3>" in html
+    assert "[docs][docs]" in html
+
+
 def test_empty_text_renders_nothing():
     assert render_markdown("") == ""
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from journal import services
 from journal.models import Entry, User
-from journal.streaks import Stats, compute_stats, current_streak
+from journal.streaks import Stats, append_day, compute_stats, current_streak
 from tests.conftest import FrozenClock, days_ago, make_user, write_entry
 
 D = dt.date
@@ -81,6 +81,29 @@ def test_the_latest_run_ignores_a_later_day_below_the_goal():
 def test_a_run_across_a_month_and_a_leap_day():
     days = [(D(2024, 2, 28), 60), (D(2024, 2, 29), 60), (D(2024, 3, 1), 60)]
     assert compute_stats(days, 60).longest_streak == 3
+
+
+@given(
+    days=st.lists(
+        st.tuples(st.dates(D(2024, 12, 1), D(2025, 3, 31)), st.integers(1, 180)),
+        unique_by=lambda pair: pair[0],
+        max_size=40,
+    ),
+    goal=st.sampled_from([1, 30, 60, 61, 120]),
+)
+def test_appending_days_one_by_one_gives_what_counting_them_all_gives(days, goal):
+    stats = Stats()
+    for day, minutes in sorted(days):
+        stats = append_day(stats, day, minutes, goal)
+    assert stats == compute_stats(days, goal)
+
+
+def test_appending_a_day_that_is_not_the_latest_is_refused():
+    stats = compute_stats([(D(2025, 3, 2), 60)], 60)
+    with pytest.raises(ValueError):
+        append_day(stats, D(2025, 3, 2), 60, 60)
+    with pytest.raises(ValueError):
+        append_day(stats, D(2025, 3, 1), 60, 60)
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from journal import services
@@ -20,18 +21,10 @@ def write(request):
     """A new entry for today, or yesterday when asked; an existing one is edited instead."""
     author = request.user
     today, yesterday = author.writable_days()
-    written = dict(
-        Entry.objects.filter(author=author, day__in=[today, yesterday]).values_list("day", "pk")
-    )
     wanted = yesterday if request.GET.get("day") == "yesterday" else today
-    if request.method == "GET" and wanted in written:
-        return redirect("journal:entry_edit", pk=written[wanted])
-    open_days = [day for day in (today, yesterday) if day not in written]
-
     form = EntryForm(
         request.POST if request.method == "POST" else None,
         author=author,
-        open_days=open_days,
         initial={"day": wanted},
     )
     if request.method == "POST" and form.is_valid():
@@ -39,10 +32,19 @@ def write(request):
         try:
             services.entry_save(entry=entry, topic_names=form.topic_list())
         except services.DayTaken:
-            form.add_error("day", "You already have an entry for that day. Edit it instead.")
+            form.add_error(
+                "day",
+                f"You already have an entry for {date_format(entry.day, 'l j F')}. Edit it instead.",
+            )
         else:
             messages.success(request, _written_message(entry))
             return redirect(entry)
+    written = dict(
+        Entry.objects.filter(author=author, day__in=[today, yesterday]).values_list("day", "pk")
+    )
+    if request.method == "GET" and wanted in written:
+        return redirect("journal:entry_edit", pk=written[wanted])
+    form.offer_days([day for day in (today, yesterday) if day not in written])
     return render(
         request,
         "journal/entry_form.html",

@@ -8,7 +8,9 @@ second, p50 and p99 latency, SQL queries per request and the throughput as a sha
 go to tests/bench/results/latest.txt and latest.json as well as the screen.
 
 Environment: BENCH_USERS and BENCH_ENTRIES (the dataset when seeding), BENCH_DURATION
-(seconds per page), BENCH_WORKERS, BENCH_CONNECTIONS, BENCH_DATABASE, BENCH_REDIS_URL.
+(seconds per page), BENCH_WORKERS, BENCH_CONNECTIONS, BENCH_DATABASE, BENCH_REDIS_URL, and
+BENCH_PAGES: words from page names, comma-separated, to measure only those pages (with
+/healthz, the ceiling, always first); such a run writes results/partial.txt and .json.
 Only 127.0.0.1 is ever sent a request.
 """
 
@@ -68,6 +70,9 @@ def main():
     readers, probe_writer, writers = people[:READERS], people[READERS], people[READERS + 1 :]
     targets = prepare(env, "targets")
     pages = plan_pages(readers, writers, targets)
+    wanted = [word.strip() for word in setting("BENCH_PAGES", "").split(",") if word.strip()]
+    if wanted:
+        pages = [pages[0]] + [p for p in pages[1:] if any(word in p["name"] for word in wanted)]
 
     machine = describe_machine(database_url)
     log_dir = Path(tempfile.mkdtemp(prefix="momentum-bench-"))
@@ -95,9 +100,10 @@ def main():
     text = format_report(report)
     print("\n" + text)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.txt").write_text(text + "\n")
-    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"Written to {RESULTS / 'latest.txt'} and latest.json")
+    name = "partial" if wanted else "latest"
+    (RESULTS / f"{name}.txt").write_text(text + "\n")
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(f"Written to {RESULTS / name}.txt and {name}.json")
 
 
 def ensure_wrk():
