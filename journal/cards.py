@@ -15,15 +15,20 @@ from django.utils.safestring import mark_safe
 CARD_SECONDS = 600
 
 
-def prepare_cards(entries):
-    """Give each entry its shared ``card_html``; returns a list."""
+def prepare_cards(entries, *, with_author=True):
+    """Give each entry its shared ``card_html``; returns a list.
+
+    ``with_author=False`` leaves out the author line, for pages that are all one person's.
+    """
     entries = list(entries)
-    keys = {_card_key(entry): entry for entry in entries}
+    keys = {_card_key(entry, with_author): entry for entry in entries}
     found = cache.get_many(list(keys))
     rendered = {}
     for key, entry in keys.items():
         if key not in found:
-            rendered[key] = render_to_string("includes/entry_card_body.html", {"entry": entry})
+            rendered[key] = render_to_string(
+                "includes/entry_card_body.html", {"entry": entry, "with_author": with_author}
+            )
         # Our own template's output, autoescaped as it was rendered.
         entry.card_html = mark_safe(found.get(key) or rendered[key])
     if rendered:
@@ -31,10 +36,11 @@ def prepare_cards(entries):
     return entries
 
 
-def _card_key(entry):
+def _card_key(entry, with_author):
     """Everything the shared part shows that can change without the entry being saved."""
     author = entry.author
     parts = (
+        with_author,
         entry.pk,
         entry.updated_at.isoformat(),
         entry.number,
@@ -42,6 +48,6 @@ def _card_key(entry):
         entry.moderation_state,
         author.name,
         author.current_streak,
-        getattr(entry, "snippet", ""),
+        entry.snippet,
     )
     return "card:" + hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Sum
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 WEEKS = 53
@@ -22,6 +21,8 @@ STEP = CELL + GAP
 LEFT = 30
 TOP = 18
 WEEKDAY_LABELS = {0: "Mon", 2: "Wed", 4: "Fri"}
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LEVELS = [
     (0, "No learning"),
     (1, "Under half the goal"),
@@ -45,7 +46,9 @@ class Cell:
 
     @property
     def label(self):
-        when = f"{self.day:%a} {self.day.day} {self.day:%b %Y}"
+        # From tables rather than strftime, which costs a heatmap's 371 cells a millisecond.
+        day = self.day
+        when = f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
         if not self.minutes:
             return f"{when}: no learning"
         minutes = f"{self.minutes} minute{'s' if self.minutes != 1 else ''}"
@@ -122,13 +125,14 @@ class Heatmap:
     def cells_svg(self):
         """The day cells as SVG markup, built here: a template spends ~40 ms on 371 of them.
 
-        Only the label is text; every other value is a number of our own.
+        Every value is our own: numbers, and labels made of day and month names and numbers,
+        with nothing to escape.
         """
         return mark_safe(
             "".join(
                 f'<g class="hm-day"><rect class="hm-cell hm-l{cell.level}" x="{cell.x}" '
                 f'y="{cell.y}" width="{CELL}" height="{CELL}" rx="2">'
-                f"<title>{escape(cell.label)}</title></rect>"
+                f"<title>{cell.label}</title></rect>"
                 + (
                     f'<circle class="hm-goal" cx="{cell.cx}" cy="{cell.cy}" r="1.8" '
                     'aria-hidden="true"/>'

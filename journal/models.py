@@ -208,8 +208,9 @@ class Entry(models.Model):
         VISIBLE = "visible", "Visible"
         HIDDEN = "hidden", "Hidden by a moderator"
 
+    # No index of its own: one_entry_per_author_per_day starts with the author.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entries"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entries", db_index=False
     )
     # The author's local day, fixed when written: a later time zone change never moves it.
     day = models.DateField()
@@ -241,9 +242,15 @@ class Entry(models.Model):
 
     objects = EntryQuerySet.as_manager()
 
+    # Search results carry a highlighted snippet (journal/search.py); other lists show the
+    # excerpt. A default here spares templates a failed lookup on every card.
+    snippet = ""
+
     class Meta:
         verbose_name_plural = "entries"
         constraints = [
+            # Also a journey's entries by day; on PostgreSQL it carries what the heatmap and
+            # hours per topic read (migration 0003), so that they never visit the table.
             models.UniqueConstraint(fields=["author", "day"], name="one_entry_per_author_per_day"),
             models.CheckConstraint(
                 condition=Q(minutes__gte=1) & Q(minutes__lte=MINUTES_IN_A_DAY),

@@ -11,7 +11,6 @@ only time changes, such as "today" in a streak.
 
 import functools
 import hashlib
-import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -110,13 +109,26 @@ def _audience(request):
 
 
 # Only our templates write this attribute pair: people's text has its quotes escaped.
-_CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+_CSRF_VALUE = b'name="csrfmiddlewaretoken" value="'
 
 
 def _with_own_csrf_token(request, content):
-    """The page's forms carry the token of whoever rendered it; each reader needs their own."""
-    own = b'name="csrfmiddlewaretoken" value="' + get_token(request).encode() + b'"'
-    return _CSRF_INPUT.sub(lambda _: own, content)
+    """The page's forms carry the token of whoever rendered it; each reader needs their own.
+
+    Found with bytes.find and swapped with replace, several times cheaper than a regular
+    expression over a large page.
+    """
+    rendered_with = set()
+    start = content.find(_CSRF_VALUE)
+    while start != -1:
+        value = start + len(_CSRF_VALUE)
+        end = content.index(b'"', value)
+        rendered_with.add(content[value:end])
+        start = content.find(_CSRF_VALUE, end)
+    own = get_token(request).encode()
+    for token in rendered_with:
+        content = content.replace(_CSRF_VALUE + token + b'"', _CSRF_VALUE + own + b'"')
+    return content
 
 
 def _personal(request, response, audience):

@@ -1,4 +1,4 @@
-"""Keyset pagination for newest-first lists of entries.
+"""Keyset pagination for newest-first lists of entries, and for a journey's days.
 
 "Older →" carries the (created_at, id) of the last entry shown, and the next page starts
 below it. Unlike OFFSET, which reads and throws away every earlier row, this reads only the
@@ -14,11 +14,11 @@ PAGE_SIZE = 20
 
 
 class KeysetPage:
-    def __init__(self, entries, *, size, after_cursor):
+    def __init__(self, entries, *, size, after_cursor, cursor_of):
         self.object_list = entries[:size]
         self.has_next = len(entries) > size
         self.has_previous = after_cursor
-        self.next_cursor = _encode(self.object_list[-1]) if self.has_next else None
+        self.next_cursor = cursor_of(self.object_list[-1]) if self.has_next else None
 
     def __iter__(self):
         return iter(self.object_list)
@@ -36,7 +36,28 @@ def keyset_page(entries, cursor, size=PAGE_SIZE):
     if position:
         created_at, pk = position
         entries = entries.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
-    return KeysetPage(list(entries[: size + 1]), size=size, after_cursor=position is not None)
+    return KeysetPage(
+        list(entries[: size + 1]), size=size, after_cursor=position is not None, cursor_of=_encode
+    )
+
+
+def journey_page(entries, cursor, size=PAGE_SIZE):
+    """The page of one person's ``entries``, latest day first, before the day in ``cursor``.
+
+    A person has one entry a day, so the day alone marks the place.
+    """
+    try:
+        before = dt.date.fromisoformat(cursor) if cursor else None
+    except ValueError:
+        before = None
+    if before:
+        entries = entries.filter(day__lt=before)
+    return KeysetPage(
+        list(entries.order_by("-day")[: size + 1]),
+        size=size,
+        after_cursor=before is not None,
+        cursor_of=lambda entry: entry.day.isoformat(),
+    )
 
 
 def _encode(entry):

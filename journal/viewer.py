@@ -9,8 +9,6 @@ follows. Nothing a person writes can forge a slot: text is escaped on the way
 out, and nh3 drops the comments of rendered Markdown.
 """
 
-import re
-
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -20,48 +18,83 @@ from django.template.loader import get_template
 from journal.middleware import DATABASE_UNAVAILABLE, database_unavailable
 from journal.models import Cheer, Follow, Notification
 
-MARK = "<!--viewer:"
-NAV = re.compile(r"<!--viewer:nav-(links|actions)-->")
-# The cheer form is rendered not pressed; its author gets no form at all.
-CHEER = re.compile(r"<!--viewer:cheer (\d+) (\d+)-->(.*?)<!--/viewer:cheer-->", re.S)
-# Both forms are rendered: to follow, then to unfollow.
-FOLLOW = re.compile(
-    r"<!--viewer:follow (\d+)-->(.*?)<!--viewer:following-->(.*?)<!--/viewer:follow-->", re.S
-)
+# Slots are read with bytes.find rather than regular expressions: a journey is 120 kB,
+# and each regular expression pass over it cost about 0.2 ms on every request.
+MARK = b"<!--viewer:"
+TAG_END = b"-->"
+# <!--viewer:nav-links--> and <!--viewer:nav-actions-->: the navigation's own parts.
+NAV_TEMPLATES = {
+    b"nav-links": "includes/nav_links.html",
+    b"nav-actions": "includes/nav_actions.html",
+}
+# <!--viewer:cheer ENTRY AUTHOR-->form<!--/viewer:cheer-->: the form is rendered not
+# pressed; its author gets no form at all.
+CHEER_END = b"<!--/viewer:cheer-->"
+# <!--viewer:follow PERSON-->follow form<!--viewer:following-->unfollow form
+# <!--/viewer:follow-->: both forms are rendered.
+FOLLOW_MARK = b"<!--viewer:follow "
+FOLLOWING = b"<!--viewer:following-->"
+FOLLOW_END = b"<!--/viewer:follow-->"
 
 
 def fill(request, html):
-    """``html`` with every slot filled for ``request.user``, who is signed in."""
+    """``html`` (bytes) with every slot filled for ``request.user``, who is signed in."""
     if MARK not in html:
         return html
     viewer = request.user
-    unread, cheered = own(viewer, "unread", "cheered")
-    if NAV.search(html):
-        nav = {
-            "user": viewer,
-            "request": request,
-            "csrf_token": get_token(request),
-            "unread_notification_count": unread,
-        }
-        html = NAV.sub(lambda slot: get_template(f"includes/nav_{slot[1]}.html").render(nav), html)
-    html = CHEER.sub(lambda slot: _cheer(slot, viewer, cheered), html)
-    return FOLLOW.sub(lambda slot: _follow(slot, viewer), html)
+    names = ["unread", "cheered"]
+    if FOLLOW_MARK in html:
+        # Whom the reader follows matters only to pages with a follow button (journeys).
+        names.append("following")
+    figures = dict(zip(names, own(viewer, *names), strict=True))
+    parts = []
+    position = 0
+    while (start := html.find(MARK, position)) != -1:
+        parts.append(html[position:start])
+        tag_end = html.index(TAG_END, start)
+        kind, _, argument = html[start + len(MARK) : tag_end].partition(b" ")
+        body = tag_end + len(TAG_END)
+        if kind == b"cheer":
+            end = html.index(CHEER_END, body)
+            entry_id, author_id = map(int, argument.split())
+            parts.append(_cheer(html[body:end], entry_id, author_id, viewer, figures["cheered"]))
+            position = end + len(CHEER_END)
+        elif kind == b"follow":
+            middle = html.index(FOLLOWING, body)
+            end = html.index(FOLLOW_END, middle)
+            forms = html[body:middle], html[middle + len(FOLLOWING) : end]
+            parts.append(_follow(forms, int(argument), viewer, figures["following"]))
+            position = end + len(FOLLOW_END)
+        else:
+            parts.append(_nav(NAV_TEMPLATES[kind], request, figures["unread"]))
+            position = body
+    parts.append(html[position:])
+    return b"".join(parts)
 
 
-def _cheer(slot, viewer, cheered):
-    entry_id, author_id, form = int(slot[1]), int(slot[2]), slot[3]
+def _nav(template, request, unread):
+    context = {
+        "user": request.user,
+        "request": request,
+        "csrf_token": get_token(request),
+        "unread_notification_count": unread,
+    }
+    return get_template(template).render(context).encode()
+
+
+def _cheer(form, entry_id, author_id, viewer, cheered):
     if author_id == viewer.pk:
-        return ""
+        return b""
     if entry_id in cheered:
-        return form.replace('aria-pressed="false"', 'aria-pressed="true"', 1)
+        return form.replace(b'aria-pressed="false"', b'aria-pressed="true"', 1)
     return form
 
 
-def _follow(slot, viewer):
-    person_id, follow_form, unfollow_form = int(slot[1]), slot[2], slot[3]
+def _follow(forms, person_id, viewer, following):
+    follow_form, unfollow_form = forms
     if person_id == viewer.pk or viewer.is_suspended:
-        return ""
-    if Follow.objects.filter(follower=viewer, followed_id=person_id).exists():
+        return b""
+    if person_id in following:
         return unfollow_form
     return follow_form
 
@@ -74,11 +107,15 @@ def _cheered(user):
     return frozenset(Cheer.objects.filter(user=user).values_list("entry_id", flat=True))
 
 
+def _following(user):
+    return frozenset(Follow.objects.filter(follower=user).values_list("followed_id", flat=True))
+
+
 # What a reader's parts show that is theirs alone: how it is worked out, and for how many
 # seconds the cache may keep it. Each is forgotten as soon as the person's own rows change
 # (see connect_signals); the time bounds what changes elsewhere, as when a moderator's
 # suspension takes the suspended person's notifications out of every inbox.
-OWN = {"unread": (_unread, 60), "cheered": (_cheered, 600)}
+OWN = {"unread": (_unread, 60), "cheered": (_cheered, 600), "following": (_following, 600)}
 
 
 def own(user, *names):
@@ -114,8 +151,16 @@ def _on_cheer_write(sender, instance, **kwargs):
     own_changed("cheered", instance.user_id)
 
 
+def _on_follow_write(sender, instance, **kwargs):
+    own_changed("following", instance.follower_id)
+
+
 def connect_signals():
-    for model, receiver in ((Notification, _on_notification_write), (Cheer, _on_cheer_write)):
+    for model, receiver in (
+        (Notification, _on_notification_write),
+        (Cheer, _on_cheer_write),
+        (Follow, _on_follow_write),
+    ):
         post_save.connect(receiver, sender=model, dispatch_uid=f"own-save-{model.__name__}")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"own-delete-{model.__name__}")
 
@@ -134,11 +179,11 @@ class ViewerPartsMiddleware:
             response.status_code < 500
             and not response.streaming
             and response.get("Content-Type", "").startswith("text/html")
-            and MARK.encode() in response.content
+            and MARK in response.content
             and request.user.is_authenticated
         ):
             try:
-                response.content = fill(request, response.content.decode()).encode()
+                response.content = fill(request, response.content)
             except DATABASE_UNAVAILABLE as exception:
                 # A page from the cache, but the reader's parts need the database.
                 return database_unavailable(exception)

@@ -111,6 +111,26 @@ def test_a_journey_is_shared_with_readers_but_not_its_owner(client, alice, bob, 
     assert "Just for me" in own and "Edit profile" in own and "Follow Alice" not in own
 
 
+def test_a_follow_shows_at_once_on_a_cached_journey(
+    client, alice, bob, cached, django_assert_num_queries
+):
+    cached(lambda: write_entry(alice, title="Out loud"))
+    url = reverse("journal:journey", args=["alice"])
+    client.force_login(make_user("carol"))
+    client.get(url)
+    client.force_login(bob)
+    assert "Follow Alice Martin" in client.get(url).content.decode()
+    cached(lambda: services.follow_toggle(follower=bob, followed=alice))
+    page = client.get(url).content.decode()
+    assert "You follow Alice Martin" in page and "Follow Alice Martin" not in page
+    # Then only the session and the person: the page and whom Bob follows are cached.
+    with django_assert_num_queries(2):
+        assert "You follow Alice Martin" in client.get(url).content.decode()
+    cached(lambda: services.follow_toggle(follower=bob, followed=alice))
+    page = client.get(url).content.decode()
+    assert "Follow Alice Martin" in page and "You follow" not in page
+
+
 def test_an_entry_is_personal_to_those_who_commented(client, alice, bob, moderator, cached):
     entry = cached(lambda: write_entry(alice, title="First light"))
     cached(lambda: services.comment_create(author=bob, entry=entry, body="Well done"))

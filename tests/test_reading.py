@@ -202,6 +202,31 @@ def test_the_journey_shows_the_profile_figures_and_entries(client, alice, lesson
     assert [e.number for e in response.context["page"]] == [3, 2, 1]
 
 
+def test_a_journey_pages_by_day_and_its_cards_leave_out_the_author(client, alice, bob):
+    for n in range(25):
+        write_entry(alice, day=days_ago(alice, n), title=f"Lesson number {n}")
+    write_entry(bob, title="Bob's day")
+    response = client.get(journey_url(alice))
+    first = response.content.decode()
+    assert [e.number for e in response.context["page"]] == list(range(25, 5, -1))
+    cursor = response.context["page"].next_cursor
+    assert cursor == days_ago(alice, 19).isoformat()
+    assert f'rel="next" href="?before={cursor}"' in first
+    # The whole page is Alice's: her cards do not repeat her name; the feed's do.
+    assert 'class="card-head"' not in first
+    assert 'class="card-head"' in client.get(FEED).content.decode()
+
+    response = client.get(journey_url(alice), {"before": cursor})
+    second = response.content.decode()
+    assert [e.number for e in response.context["page"]] == [5, 4, 3, 2, 1]
+    assert 'rel="next"' not in second and "← Newest" in second
+    assert "Bob&#x27;s day" not in second
+
+    for malformed in ("yesterday", "2026-13-01", "<script>"):
+        response = client.get(journey_url(alice), {"before": malformed})
+        assert [e.number for e in response.context["page"]][0] == 25
+
+
 def test_others_never_see_private_entries_on_a_journey(client, alice, bob, secret):
     for viewer in (None, bob):
         if viewer:
@@ -358,7 +383,10 @@ def test_home_runs_a_fixed_number_of_queries(
     assert_fixed_queries(django_assert_num_queries, client, HOME, expected, grow)
 
 
-@pytest.mark.parametrize(("signed_in", "expected"), [(False, 7), (True, 10)])
+# The person, the page of entries (by day, no COUNT) and their topics, the heatmap, the
+# hours per topic and the key lessons; signed in adds the session and the reader, whose
+# follows come from the cache.
+@pytest.mark.parametrize(("signed_in", "expected"), [(False, 6), (True, 8)])
 def test_a_journey_runs_a_fixed_number_of_queries(
     client, django_assert_num_queries, alice, bob, crowd, signed_in, expected
 ):

@@ -1,6 +1,5 @@
 """Reading: the landing page, the public feed, a journey and one entry."""
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -10,7 +9,7 @@ from journal.cards import prepare_cards
 from journal.forms import CommentForm
 from journal.models import Comment, Entry, Topic, User
 from journal.pagecache import shared_page
-from journal.pagination import PAGE_SIZE, keyset_page
+from journal.pagination import journey_page, keyset_page
 
 KEY_LESSONS_SHOWN = 8
 
@@ -61,13 +60,11 @@ def journey(request, username):
     # The list and the charts count only what this viewer may see: another person's private
     # minutes stay private.
     shown = Entry.objects.visible_to(request.user).filter(author=person)
-    page = Paginator(shown.prefetch_related("topics").order_by("-day"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = journey_page(shown.prefetch_related("topics"), request.GET.get("before"))
     for entry in page:
         # Every card on this page is by the same person, already fetched.
         entry.author = person
-    prepare_cards(page)
+    prepare_cards(page, with_author=False)
     response = render(
         request,
         "journal/journey.html",
