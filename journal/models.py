@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 
@@ -286,6 +287,11 @@ class Entry(models.Model):
             "journal:entry_detail",
             kwargs={"username": self.author.username, "number": self.number},
         )
+
+    @cached_property
+    def url(self):
+        """get_absolute_url, worked out once: a card links to its entry three times."""
+        return self.get_absolute_url()
 
     @property
     def is_public(self):
