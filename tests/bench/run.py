@@ -1,8 +1,10 @@
 """`make bench`: Momentum as in production on loopback, under load from wrk.
 
-Seeds the database momentum_bench with seed_scale when it is empty, starts gunicorn
-(DEBUG off, PostgreSQL, Redis as the cache and sessions, X-Query-Count on), warms it, then
-drives each page with Debian's wrk for a bounded time and prints, for each, requests per
+Seeds the database momentum_bench with seed_scale when it is empty, empties the Redis
+database BENCH_REDIS_URL names (its own, db 1 by default) so that no run reads what an
+earlier one cached, starts gunicorn (DEBUG off, PostgreSQL, Redis as the cache and
+sessions, X-Query-Count on), warms it, then drives each page with Debian's wrk for a
+bounded time and prints, for each, requests per
 second, p50 and p99 latency, SQL queries per request and the throughput as a share of
 /healthz's in the same run, with the peak memory of the gunicorn processes. The results
 go to tests/bench/results/latest.txt and latest.json as well as the screen.
@@ -31,6 +33,7 @@ import urllib.request
 from pathlib import Path
 
 import psycopg
+import redis
 
 from tests.bench.server import ROOT, Gunicorn, app_env, manage, prepare
 
@@ -62,6 +65,8 @@ def main():
     env = app_env(database_url, REDIS_URL=redis_url, MOMENTUM_COUNT_QUERIES="1")
 
     seed_seconds = ensure_dataset(env, database, users, entries)
+    # Every run starts with cold caches: no page or card an earlier run rendered.
+    redis.Redis.from_url(redis_url).flushdb()
     manage(env, "collectstatic", "--no-input", "-v0")
     dataset = table_sizes(database_url)
     print(f"Dataset: {dataset}", flush=True)
