@@ -1,4 +1,5 @@
 import datetime as dt
+import functools
 import html
 import zoneinfo
 
@@ -8,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -144,6 +145,13 @@ class User(AbstractUser):
         return [today, today - dt.timedelta(days=1)]
 
 
+@functools.lru_cache(maxsize=4096)
+def _topic_url(script_prefix, slug):
+    # Topics are few and every card links to its own: reverse() runs once per topic and
+    # prefix instead of once per link.
+    return reverse("journal:topic", kwargs={"slug": slug})
+
+
 class Topic(models.Model):
     name = models.CharField(max_length=50)
     slug = models.SlugField(max_length=50, unique=True)
@@ -155,7 +163,7 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("journal:topic", kwargs={"slug": self.slug})
+        return _topic_url(get_script_prefix(), self.slug)
 
     @classmethod
     def from_names(cls, names):
