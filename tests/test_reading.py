@@ -222,6 +222,9 @@ def test_a_journey_pages_by_day_and_its_cards_leave_out_the_author(client, alice
     assert 'rel="next"' not in second and "← Newest" in second
     assert "Bob&#x27;s day" not in second
 
+    past_the_first = client.get(journey_url(alice), {"before": "2000-01-01"}).content.decode()
+    assert "No older entries." in past_the_first and 'href="?before=' not in past_the_first
+
     for malformed in ("yesterday", "2026-13-01", "<script>"):
         response = client.get(journey_url(alice), {"before": malformed})
         assert [e.number for e in response.context["page"]][0] == 25
