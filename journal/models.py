@@ -275,7 +275,8 @@ class Entry(models.Model):
             ),
             # /@username/day/N/: one entry by its author and Day N.
             models.Index(fields=["author", "number"], name="entry_author_number_idx"),
-            # The journey page: an author's entries, newest first.
+            # Following, for someone who follows few people: their entries, newest first.
+            # (A journey goes by day, through one_entry_per_author_per_day.)
             models.Index(fields=["author", "-created_at"], name="entry_author_newest_idx"),
         ]
 
