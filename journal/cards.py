@@ -38,16 +38,15 @@ def prepare_cards(entries, *, with_author=True):
 
 def _card_key(entry, with_author):
     """Everything the shared part shows that can change without the entry being saved."""
-    author = entry.author
     parts = (
-        with_author,
         entry.pk,
         entry.updated_at.isoformat(),
         entry.number,
         entry.visibility,
         entry.moderation_state,
-        author.name,
-        author.current_streak,
         entry.snippet,
     )
+    if with_author:
+        # Only the author line shows the name and the streak, which moves every day.
+        parts += (entry.author.name, entry.author.current_streak)
     return "card:" + hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -126,6 +126,11 @@ class EntryForm(forms.ModelForm):
             )
         return day
 
+    def refuse_taken_day(self):
+        """Tell the writer their day already has an entry (services.DayTaken)."""
+        day = self.cleaned_data["day"]
+        self.add_error("day", f"You already have an entry for {_day_name(day)}. Edit it instead.")
+
     def validate_constraints(self):
         # The minutes' CheckConstraint repeats the field's own validators, which have
         # already given a clearer message: checking it again would cost a query per write.
@@ -143,7 +148,11 @@ class EntryForm(forms.ModelForm):
 
 def _day_label(day, today):
     word = "Today" if day == today else "Yesterday"
-    return f"{word}, {date_format(day, 'l j F')}"
+    return f"{word}, {_day_name(day)}"
+
+
+def _day_name(day):
+    return date_format(day, "l j F")
 
 
 class ImageUploadForm(forms.Form):

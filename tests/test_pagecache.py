@@ -2,12 +2,13 @@
 on the very next request."""
 
 import re
+from unittest import mock
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from journal import services
+from journal import cards, services
 from tests.conftest import days_ago, make_user, write_entry
 
 
@@ -196,3 +197,17 @@ def test_logging_in_keeps_the_cache(client, alice, bob, cached, django_assert_nu
     cached(lambda: Client().force_login(bob))
     with django_assert_num_queries(0):
         client.get(reverse("journal:feed"))
+
+
+def test_a_journeys_cards_outlive_their_authors_streak_and_feed_cards_do_not(alice):
+    entry = write_entry(alice, title="First light")
+    with mock.patch.object(cards, "render_to_string", wraps=cards.render_to_string) as render:
+        cards.prepare_cards([entry], with_author=False)
+        cards.prepare_cards([entry])
+        assert render.call_count == 2
+        # A new name (and a streak, which moves every day) is only on the author line.
+        entry.author.display_name = "Alice M."
+        journey_card = cards.prepare_cards([entry], with_author=False)[0].card_html
+        feed_card = cards.prepare_cards([entry])[0].card_html
+        assert render.call_count == 3
+    assert "Alice M." in feed_card and "Alice M." not in journey_card

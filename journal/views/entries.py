@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from journal import services
@@ -32,10 +31,7 @@ def write(request):
         try:
             services.entry_save(entry=entry, topic_names=form.topic_list())
         except services.DayTaken:
-            form.add_error(
-                "day",
-                f"You already have an entry for {date_format(entry.day, 'l j F')}. Edit it instead.",
-            )
+            form.refuse_taken_day()
         else:
             messages.success(request, _written_message(entry))
             return redirect(entry)

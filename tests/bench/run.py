@@ -89,15 +89,13 @@ def main():
     ceiling = pages[0]
     try:
         for page in pages:
-            if page is ceiling:
-                row = measure(server, page, probe_writer, wrk, duration, connections)
-                row["ceiling_rps"] = row.get("rps")
-            else:
-                # The machine's speed drifts by a third within minutes (a shared host): each
-                # page is set against a /healthz run just before it, not one at the start.
+            # The machine's speed drifts by a third within minutes (a shared host): each
+            # page is set against a /healthz run just before it, not one at the start.
+            beside = None
+            if page is not ceiling:
                 beside = measure(server, ceiling, probe_writer, wrk, CEILING_SECONDS, connections)
-                row = measure(server, page, probe_writer, wrk, duration, connections)
-                row["ceiling_rps"] = beside.get("rps")
+            row = measure(server, page, probe_writer, wrk, duration, connections)
+            row["ceiling_rps"] = (beside or row).get("rps")
             results.append(row)
             print(format_row(row), flush=True)
     finally:
