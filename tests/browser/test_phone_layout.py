@@ -1,0 +1,22 @@
+"""Pages as they look on a phone: 390 px wide, the width of a common handset."""
+
+from journal.models import User
+from tests.conftest import make_user, write_entry
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_a_veterans_figures_each_keep_to_one_line_on_a_phone(page):
+    veteran = make_user("veteran", display_name="Vera Teran")
+    write_entry(veteran, minutes=90)
+    # Two years of long days: four-digit hours, the widest figure a journey shows.
+    User.objects.filter(pk=veteran.pk).update(total_minutes=88_908, entry_count=657)
+    page.set_viewport_size(PHONE)
+    page.goto("/@veteran/")
+
+    figures = page.locator(".stats dd")
+    assert figures.all_inner_texts() == ["1 day", "1 day", "1481.8 hours", "657"]
+    heights = [figure.bounding_box()["height"] for figure in figures.all()]
+    # The number and its unit on one line: a wrapped figure is twice as tall.
+    assert max(heights) < 1.5 * min(heights), heights
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
