@@ -14,6 +14,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -60,7 +61,7 @@ def shared_page(view):
         if audience is None:
             return view(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"pagecache:{audience}:{path}"
+        key = f"pagecache:{_release()}:{audience}:{path}"
         # The version and the page in one round trip; the page is good if it was rendered
         # at the current version.
         found = cache.get_many([VERSION_KEY, key])
@@ -90,6 +91,13 @@ def shared_page(view):
 
 
 VISITOR, READER = "visitor", "reader"
+
+
+def _release():
+    """The release whose static files a page names (css/site.3f2a….css): after a deploy the
+    old names may be gone, and app servers share the cache, so each release keeps its own
+    pages."""
+    return getattr(staticfiles_storage, "manifest_hash", "")
 
 
 def _audience(request):

@@ -5,7 +5,10 @@ import re
 from unittest import mock
 
 import pytest
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from journal import cards, services
@@ -211,3 +214,21 @@ def test_a_journeys_cards_outlive_their_authors_streak_and_feed_cards_do_not(ali
         feed_card = cards.prepare_cards([entry])[0].card_html
         assert render.call_count == 3
     assert "Alice M." in feed_card and "Alice M." not in journey_card
+
+
+def test_a_new_release_renders_its_own_pages(
+    client, alice, cached, monkeypatch, django_assert_num_queries
+):
+    # A deploy brings static files under new names, which a page cached before it would
+    # still link to.
+    storage = staticfiles_storage.__class__
+    monkeypatch.setattr(storage, "manifest_hash", "release-1", raising=False)
+    cached(lambda: write_entry(alice, title="First light"))
+    client.get(reverse("journal:feed"))
+    with django_assert_num_queries(0):
+        client.get(reverse("journal:feed"))
+    monkeypatch.setattr(storage, "manifest_hash", "release-2", raising=False)
+    with CaptureQueriesContext(connection) as rendering:
+        again = client.get(reverse("journal:feed"))
+    assert len(rendering) > 0
+    assert "First light" in again.content.decode()
