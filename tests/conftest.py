@@ -56,10 +56,13 @@ def _fresh_cache():
     cache.clear()
 
 
+PASSWORD = "correct horse battery"
+
+
 def make_user(username, **fields):
     fields.setdefault("email", f"{username}@example.com")
     fields.setdefault("time_zone", "Europe/Paris")
-    return User.objects.create_user(username=username, password="correct horse battery", **fields)
+    return User.objects.create_user(username=username, password=PASSWORD, **fields)
 
 
 @pytest.fixture

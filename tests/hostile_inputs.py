@@ -190,7 +190,6 @@ PAYLOADS = [
 ]
 
 
-PASSWORD = "correct horse battery"
 # A word every hostile entry contains, and one per entry, for the search pages.
 SHARED_WORD = "zebracorn"
 

@@ -35,6 +35,11 @@ def participants(get, post, **overrides):
     return members(get, post, suspended=(FORBIDDEN, FORBIDDEN), **overrides)
 
 
+def editor_requests(post):
+    refused = (NOT_ALLOWED, FORBIDDEN)
+    return members(NOT_ALLOWED, post, anonymous=refused, suspended=refused)
+
+
 PUBLIC_PAGE = same_for_all(OK, NOT_ALLOWED)
 NO_ARGS = lambda w: []  # noqa: E731
 OWNER = lambda w: ["owner"]  # noqa: E731
@@ -81,8 +86,9 @@ POLICY = {
         MY_ENTRY,
         participants(NOT_FOUND, NOT_FOUND, owner=(OK, REDIRECT)),
     ),
-    "journal:markdown_preview": (NO_ARGS, participants(NOT_ALLOWED, OK)),
-    "journal:image_upload": (NO_ARGS, participants(NOT_ALLOWED, BAD)),
+    # The editor's own requests: refused with a 403 the editor shows, not the log-in page.
+    "journal:markdown_preview": (NO_ARGS, editor_requests(OK)),
+    "journal:image_upload": (NO_ARGS, editor_requests(BAD)),
     "journal:import_upload": (NO_ARGS, participants(OK, BAD)),
     # Without an upload first there is nothing to preview: back to the upload page.
     "journal:import_preview": (NO_ARGS, participants(REDIRECT, REDIRECT)),

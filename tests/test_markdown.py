@@ -169,10 +169,25 @@ def test_the_preview_is_exactly_what_gets_stored(client, alice, source):
         assert response.content.decode() == entry.body_html
 
 
-def test_the_preview_needs_a_signed_in_person(client, db):
+def test_the_preview_tells_a_signed_out_person_why_it_stopped(client, db):
+    # The editor puts whatever the preview answers in place of the preview: a redirect
+    # would have shown the log-in page there.
     response = client.post(PREVIEW, {"content": "# hi"})
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "You are signed out" in html
+    assert "Your text is still here" in html
+    assert f'href="{reverse("account_login")}" target="_blank"' in html
+    assert "<h1>" not in html and "<html" not in html
+
+
+def test_the_preview_tells_a_suspended_person_they_cannot_post(client, alice):
+    alice.is_suspended = True
+    alice.save()
+    client.force_login(alice)
+    response = client.post(PREVIEW, {"content": "# hi"})
+    assert response.status_code == 403
+    assert "Your account is suspended" in response.content.decode()
     assert "<h1>" not in response.content.decode()
 
 

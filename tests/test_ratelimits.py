@@ -38,10 +38,16 @@ def test_preview_and_upload_are_limited(client, alice, tight_limits):
     client.force_login(alice)
     for _ in range(2):
         client.post(reverse("journal:markdown_preview"), {"content": "*hi*"})
-    assert client.post(reverse("journal:markdown_preview"), {"content": "*hi*"}).status_code == 429
+    limited = client.post(reverse("journal:markdown_preview"), {"content": "*hi*"})
+    assert limited.status_code == 429
+    # The editor shows it in place of the preview: a sentence, not the 429 page.
+    assert "the preview and uploads have paused" in limited.content.decode()
+    assert "<h1>" not in limited.content.decode()
     for _ in range(2):
         client.post(reverse("journal:image_upload"))
-    assert client.post(reverse("journal:image_upload")).status_code == 429
+    limited = client.post(reverse("journal:image_upload"))
+    assert limited.status_code == 429
+    assert "the preview and uploads have paused" in limited.json()["error"]
 
 
 def test_reading_is_never_limited(client, alice, tight_limits):

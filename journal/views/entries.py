@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from journal import services
-from journal.access import participant_required
+from journal.access import SIGNED_OUT, participant_required, participant_required_in_background
 from journal.forms import EntryForm, ImageUploadForm
 from journal.markdown import render_markdown
 from journal.models import Entry
@@ -78,17 +79,28 @@ def entry_delete(request, pk):
     return render(request, "journal/entry_confirm_delete.html", {"entry": entry})
 
 
-@participant_required
+def _preview_refused(request, reason, status):
+    notice = render_to_string(
+        "includes/editor_refusal.html", {"reason": reason, "signed_out": reason is SIGNED_OUT}
+    )
+    return HttpResponse(notice, status=status)
+
+
+def _upload_refused(request, reason, status):
+    return JsonResponse({"error": reason}, status=status)
+
+
 @require_POST
-@rate_limited("preview")
+@participant_required_in_background(_preview_refused)
+@rate_limited("preview", _preview_refused)
 def markdown_preview(request):
     """The editor's live preview, rendered by the pipeline that renders published entries."""
     return HttpResponse(render_markdown(request.POST.get("content", "")))
 
 
-@participant_required
 @require_POST
-@rate_limited("upload")
+@participant_required_in_background(_upload_refused)
+@rate_limited("upload", _upload_refused)
 def image_upload(request):
     form = ImageUploadForm(files=request.FILES)
     if not form.is_valid():

@@ -26,31 +26,84 @@
     });
   });
 
-  // "Add an image": hand the chosen file to django-markdownx's own drop handler, which
-  // uploads it and inserts the Markdown where the cursor is.
+  // The CSRF token of the session as it is now: logging in again in another tab gives
+  // the session a new one, and the form on this page still holds the old one.
+  function csrfToken(form) {
+    var cookie = document.cookie.split("; ").filter(function (pair) {
+      return pair.indexOf("csrftoken=") === 0;
+    })[0];
+    return cookie ? cookie.slice("csrftoken=".length) : form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  }
+
+  // A person who signed in again elsewhere while writing can still publish what they wrote.
+  document.querySelectorAll("form.entry-form").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      form.querySelector("input[name=csrfmiddlewaretoken]").value = csrfToken(form);
+    });
+  });
+
+  // Images: the picker, a drop or a paste. Uploaded here rather than by django-markdownx,
+  // which writes "Invalid response" into the person's text when an upload is refused;
+  // this says why instead, and leaves the text alone.
   document.querySelectorAll("input[data-image-upload-for]").forEach(function (picker) {
     var tools = picker.closest(".editor-tools");
     var editor = document.getElementById(picker.dataset.imageUploadFor);
     var status = tools.querySelector(".upload-status");
-    if (!editor || typeof DataTransfer === "undefined") {
+    if (!editor || !window.fetch || !window.FormData) {
       return;
     }
     tools.hidden = false;
+
+    function insertAtCursor(text) {
+      var start = editor.selectionStart, end = editor.selectionEnd;
+      editor.value = editor.value.slice(0, start) + text + editor.value.slice(end);
+      editor.selectionStart = editor.selectionEnd = start + text.length;
+      // django-markdownx refreshes its preview on input.
+      editor.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+
+    function upload(file) {
+      status.textContent = "Uploading " + file.name + "…";
+      var data = new FormData();
+      data.append("image", file);
+      data.append("csrfmiddlewaretoken", csrfToken(editor.form));
+      fetch(editor.dataset.markdownxUploadUrlsPath, { method: "POST", body: data, credentials: "same-origin" })
+        .then(function (response) {
+          return response.json().catch(function () {
+            return {};
+          });
+        })
+        .then(
+          function (answer) {
+            if (answer.image_code) {
+              insertAtCursor(answer.image_code);
+              status.textContent = "Image added.";
+            } else {
+              status.textContent = answer.error || "That image could not be uploaded. Try again in a moment.";
+            }
+          },
+          function () {
+            status.textContent = "The image did not reach Momentum. Check your connection and try again.";
+          }
+        );
+    }
+
     picker.addEventListener("change", function () {
-      if (!picker.files.length) {
-        return;
+      if (picker.files.length) {
+        upload(picker.files[0]);
+        picker.value = "";
       }
-      var transfer = new DataTransfer();
-      transfer.items.add(picker.files[0]);
-      status.textContent = "Uploading " + picker.files[0].name + "…";
-      editor.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
-      picker.value = "";
     });
-    editor.closest(".markdownx").addEventListener("markdownx.fileUploadEnd", function () {
-      status.textContent = "Image added.";
-    });
-    editor.closest(".markdownx").addEventListener("markdownx.fileUploadError", function () {
-      status.textContent = "That image could not be uploaded. Use a PNG, JPEG or WebP of 5 MB at most.";
+    // Caught on the way down, before django-markdownx's own handlers on the editor.
+    ["drop", "paste"].forEach(function (type) {
+      editor.closest(".markdownx").addEventListener(type, function (event) {
+        var files = (event.dataTransfer || event.clipboardData || {}).files;
+        if (event.target === editor && files && files.length) {
+          event.preventDefault();
+          event.stopPropagation();
+          upload(files[0]);
+        }
+      }, true);
     });
   });
 })();

@@ -8,6 +8,10 @@ import os
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
 
 # Playwright's sync API keeps an asyncio event loop running in the main thread, which makes
 # Django refuse ORM calls from test code; nothing here runs inside that loop.
@@ -94,3 +98,17 @@ def pytest_runtest_call(item):
     if problems:
         pytest.fail("The browser reported:\n" + "\n".join(problems), pytrace=False)
     return result
+
+
+def log_in(page, username, password=PASSWORD):
+    page.goto(reverse("account_login"))
+    page.get_by_label("Username or email").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
+    expect(page.get_by_label("Account menu")).to_be_visible()
+
+
+def log_out(page):
+    page.get_by_label("Account menu").click()
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()

@@ -6,23 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from journal.models import Cheer, Comment, Follow
+from tests.browser.conftest import log_in, log_out
 from tests.conftest import make_user, write_entry
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username or email").fill(username)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
-    expect(page.get_by_label("Account menu")).to_be_visible()
-
-
-def log_out(page):
-    page.get_by_label("Account menu").click()
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
 
 
 def test_a_second_learner_finds_cheers_comments_and_follows(page):

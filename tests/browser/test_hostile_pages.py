@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.hostile_inputs import PASSWORD, PAYLOADS, SHARED_WORD, build_hostile_world
+from tests.browser.conftest import log_in
+from tests.hostile_inputs import PAYLOADS, SHARED_WORD, build_hostile_world
 
 pytestmark = pytest.mark.browser
 
@@ -19,14 +20,6 @@ LOCAL = re.compile(r"^https?://(127\.0\.0\.1|localhost)[:/]")
 # Time for what a payload could schedule after load: autofocus, <details> toggles,
 # SVG animations, image errors.
 SETTLE_MS = 400
-
-
-def log_in(page, username):
-    page.goto(reverse("account_login"))
-    page.get_by_label("Username or email").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
-    expect(page.get_by_label("Account menu")).to_be_visible()
 
 
 def visit(page, url):

@@ -1,0 +1,69 @@
+"""The editor when things go wrong: a refused image, a session that ends while writing."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from journal.models import Entry
+from tests.browser.conftest import log_in, log_out
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.browser
+
+DRAFT = "Spent the evening on **dynamic programming**.\n\nMemoisation finally clicked."
+
+
+def preview_of(page, field_id):
+    return page.locator(f".markdownx:has(#{field_id}) .markdownx-preview")
+
+
+def test_a_refused_image_is_explained_and_leaves_the_text_alone(page, tmp_path):
+    make_user("ines")
+    log_in(page, "ines")
+    page.goto("/write/")
+    body = page.locator("#id_body")
+    body.fill(DRAFT)
+    notes = tmp_path / "notes.png"
+    notes.write_text("not an image at all")
+
+    page.set_input_files("input[data-image-upload-for=id_body]", notes)
+
+    # The server's own reason, where django-markdownx would have written "Invalid
+    # response" into the text.
+    expect(page.locator(".upload-status")).to_have_text("That file is not an image we can read.")
+    expect(body).to_have_value(DRAFT)
+
+
+def test_signed_out_while_writing_keeps_the_text_and_publishes_after_logging_in_again(page):
+    make_user("ines")
+    log_in(page, "ines")
+    page.goto("/write/")
+    page.get_by_label("Title").fill("Dynamic programming")
+    body = page.locator("#id_body")
+    body.fill(DRAFT)
+    preview = preview_of(page, "id_body")
+    expect(preview.locator("strong")).to_have_text("dynamic programming")
+
+    # The session ends in another tab.
+    other = page.context.new_page()
+    other.goto("/")
+    log_out(other)
+
+    body.fill(DRAFT + "\n\nAnd tabulation too.")
+    # The preview says why it stopped, in place of the log-in page it used to show.
+    refusal = preview.get_by_role("alert")
+    expect(refusal).to_contain_text("You are signed out")
+    expect(refusal).to_contain_text("Your text is still here")
+    expect(preview.get_by_role("heading")).to_have_count(0)
+
+    # Logging in again gives the session a new CSRF token; the open form still publishes.
+    log_in(other, "ines")
+    other.close()
+    body.press("Control+End")
+    body.press_sequentially(" Both.")
+    expect(preview.locator("strong")).to_have_text("dynamic programming")
+    page.get_by_role("button", name="Publish entry").click()
+
+    expect(page).to_have_url(re.compile(r"/@ines/day/1/$"))
+    assert Entry.objects.get(author__username="ines").body.endswith("And tabulation too. Both.")
