@@ -13,7 +13,8 @@ Environment: BENCH_USERS and BENCH_ENTRIES (the dataset when seeding), BENCH_DUR
 (seconds per page), BENCH_WORKERS, BENCH_CONNECTIONS, BENCH_DATABASE, BENCH_REDIS_URL, and
 BENCH_PAGES: words from page names, comma-separated, to measure only those pages (with
 /healthz, the ceiling, always first); such a run writes results/partial.txt and .json.
-Each page's share is of a /healthz run just before it, as the machine's speed drifts.
+Each page's share is of the mean of /healthz runs just before and just after it, as the
+machine's speed drifts.
 Only 127.0.0.1 is ever sent a request.
 """
 
@@ -45,7 +46,9 @@ READERS = 50
 # Common and rare words alike: the seeded text repeats its sentences, so "attention"
 # matches about half of all entries while "haskell" matches a few topics' titles.
 SEARCHES = ["attention", "rust ownership", "haskell", "diffusion models", "spaced repetition"]
-# The issue's goals: a share of /healthz's throughput, and p99 under 100 ms.
+# The issue's goals: a share of /healthz's throughput for pages, and p99 under 100 ms for
+# every request. Writing an entry has no share to meet: the issue sets one for visitors'
+# pages and for signed-in pages, and a write is not a page (see the README).
 ANONYMOUS_GOAL, SIGNED_IN_GOAL, P99_GOAL_MS = 0.5, 0.2, 100
 CEILING_SECONDS = 5
 SATURATED_CPU_PERCENT = 90
@@ -94,12 +97,16 @@ def main():
     try:
         for page in pages:
             # The machine's speed drifts by a third within minutes (a shared host): each
-            # page is set against a /healthz run just before it, not one at the start.
-            beside = None
-            if page is not ceiling:
-                beside = measure(server, ceiling, probe_writer, wrk, CEILING_SECONDS, connections)
-            row = measure(server, page, probe_writer, wrk, duration, connections)
-            row["ceiling_rps"] = (beside or row).get("rps")
+            # page is set against /healthz runs just before and just after it, not one at
+            # the start.
+            if page is ceiling:
+                row = measure(server, page, probe_writer, wrk, duration, connections)
+                row["ceiling_rps"] = row.get("rps")
+            else:
+                before = measure(server, ceiling, probe_writer, wrk, CEILING_SECONDS, connections)
+                row = measure(server, page, probe_writer, wrk, duration, connections)
+                after = measure(server, ceiling, probe_writer, wrk, CEILING_SECONDS, connections)
+                row["ceiling_rps"] = round((before["rps"] + after["rps"]) / 2, 1)
             results.append(row)
             print(format_row(row), flush=True)
     finally:
@@ -220,31 +227,50 @@ def plan_pages(readers, writers, targets):
             "requests": gets(searches, signed_in),
         },
         {
-            "name": "write POST /write/",
+            # What the editor asks for while a person types: their Markdown rendered as it
+            # will be published, through the same checks as a write, but nothing stored.
+            "name": "preview POST (editor)",
             "goal": SIGNED_IN_GOAL,
+            "requests": [preview_request(person) for person in writers],
+        },
+        {
+            "name": "write POST /write/",
+            "goal": None,
             "requests": [write_request(person) for person in writers],
         },
     ]
 
 
+ENTRY_BODY = "## Today\n\nRead about **wrk** and measured a Django app.\n\n- p50\n- p99"
+
+
 def write_request(person):
-    # Django accepts the CSRF cookie's own secret as the form's token, as a browser's
-    # first GET of the form would have set it.
-    token = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
-    body = urllib.parse.urlencode(
+    return _signed_in_post(
+        person,
+        "/write/",
         {
-            "csrfmiddlewaretoken": token,
             "day": person["today"],
             "title": "Benchmarking my learning",
             "minutes": "75",
             "topic_names": "python, performance",
-            "body": "## Today\n\nRead about **wrk** and measured a Django app.\n\n- p50\n- p99",
+            "body": ENTRY_BODY,
             "key_lesson": "Measure before optimising.",
             "reflection": "The numbers were humbling.",
             "visibility": "public",
-        }
+        },
     )
-    return ("POST", "/write/", f"sessionid={person['session']}; csrftoken={token}", body)
+
+
+def preview_request(person):
+    return _signed_in_post(person, "/markdown/preview/", {"content": ENTRY_BODY})
+
+
+def _signed_in_post(person, path, fields):
+    # Django accepts the CSRF cookie's own secret as the form's token, as a browser's
+    # first GET of the form would have set it.
+    token = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields})
+    return ("POST", path, f"sessionid={person['session']}; csrftoken={token}", body)
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -405,9 +431,9 @@ def format_report(report):
     lines += [format_row(row) for row in report["pages"]]
     lines += [
         "",
-        "/healthz: its requests per second in the run just before the page; share: the "
-        "page's requests per second over that; CPU: how busy the machine's cores were (all "
-        "processes, wrk too) while the page was loaded.",
+        "/healthz: the mean of its requests per second in the runs just before and just "
+        "after the page; share: the page's requests per second over that; CPU: how busy the "
+        "machine's cores were (all processes, wrk too) while the page was loaded.",
     ]
     lines += [
         "",
