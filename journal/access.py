@@ -21,10 +21,20 @@ def participant_required(view):
     return login_required(wrapped)
 
 
+SIGNED_OUT = (
+    "You are signed out, so nothing can be previewed or uploaded. Your text is still here: "
+    "log in again in another tab, then come back to this one and carry on."
+)
+SUSPENDED = "Your account is suspended, so you cannot post."
+
+
 def participant_required_in_background(refuse):
-    """The same gate for the editor's own requests (live preview, image upload): the
-    person who is refused gets ``refuse(request, reason, 403)``, in words the editor shows, not a redirect to the log-in page, which the editor would show as the preview
-    of their text. ``reason`` says why, and what to do without losing the text."""
+    """The same gate for the editor's own requests (live preview, image upload).
+
+    The person refused gets ``refuse(request, reason, 403)``: words the editor shows, and
+    not a redirect to the log-in page, which the editor would show as the preview of
+    their text. ``reason`` says why, and what to do without losing the text.
+    """
 
     def decorator(view):
         @functools.wraps(view)
@@ -38,10 +48,3 @@ def participant_required_in_background(refuse):
         return wrapped
 
     return decorator
-
-
-SIGNED_OUT = (
-    "You are signed out, so nothing can be previewed or uploaded. Your text is still here: "
-    "log in again in another tab, then come back to this one and carry on."
-)
-SUSPENDED = "Your account is suspended, so you cannot post."

@@ -1,8 +1,11 @@
 """The editor when things go wrong: a refused image, a session that ends while writing."""
 
+import base64
+import io
 import re
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from journal.models import Entry
@@ -31,8 +34,50 @@ def test_a_refused_image_is_explained_and_leaves_the_text_alone(page, tmp_path):
 
     # The server's own reason, where django-markdownx would have written "Invalid
     # response" into the text.
-    expect(page.locator(".upload-status")).to_have_text("That file is not an image we can read.")
+    expect(page.locator(".editor-block:has(#id_body) .upload-status")).to_have_text(
+        "That file is not an image we can read."
+    )
     expect(body).to_have_value(DRAFT)
+
+
+# A file handed to the editor as a browser hands a dropped or pasted one.
+HAND_OVER = """([selector, type, name, payload]) => {
+    const bytes = Uint8Array.from(atob(payload), c => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], name, { type: "image/png" }));
+    const init = { bubbles: true, cancelable: true };
+    const event = type === "drop"
+        ? new DragEvent("drop", { ...init, dataTransfer: transfer })
+        : new ClipboardEvent("paste", { ...init, clipboardData: transfer });
+    document.querySelector(selector).dispatchEvent(event);
+}"""
+
+
+def png_payload():
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (47, 143, 91)).save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+@pytest.mark.parametrize("how", ["drop", "paste"])
+def test_an_image_dropped_or_pasted_into_the_reflection_goes_where_the_cursor_is(page, how):
+    make_user("ines")
+    log_in(page, "ines")
+    page.goto("/write/")
+    reflection = page.locator("#id_reflection")
+    reflection.fill("Before.\n\nAfter.")
+    reflection.evaluate("field => field.setSelectionRange(9, 9)")
+
+    page.evaluate(HAND_OVER, ["#id_reflection", how, "board.png", png_payload()])
+
+    tools = page.locator(".editor-block:has(#id_reflection) .upload-status")
+    expect(tools).to_have_text("Image added.")
+    expect(reflection).to_have_value(
+        re.compile(r"^Before\.\n\n!\[\]\(/media/uploads/\S+\.png\)After\.$")
+    )
+    expect(preview_of(page, "id_reflection").locator("img")).to_have_count(1)
+    # The other field's tools say nothing: the image went where it was dropped.
+    expect(page.locator(".editor-block:has(#id_body) .upload-status")).to_have_text("")
 
 
 def test_signed_out_while_writing_keeps_the_text_and_publishes_after_logging_in_again(page):

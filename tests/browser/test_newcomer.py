@@ -47,7 +47,7 @@ def test_newcomer_joins_writes_day_one_and_is_read_in_the_feed(page, tmp_path):
     # The uploaded image's Markdown goes where the cursor is: after the code block.
     body.press("Control+End")
     page.set_input_files("input[data-image-upload-for=id_body]", png_file(tmp_path))
-    expect(page.locator(".upload-status")).to_have_text("Image added.")
+    expect(page.locator(".editor-block:has(#id_body) .upload-status")).to_have_text("Image added.")
     expect(body).to_have_value(re.compile(r"!\[\]\(/media/uploads/\S+\.png\)"))
 
     preview = page.locator(".markdownx:has(#id_body) .markdownx-preview")
