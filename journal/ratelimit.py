@@ -47,26 +47,13 @@ def too_many_requests(request):
     return render(request, "429.html", status=429)
 
 
-# Said by the editor, in place of its preview or beside its image button.
-BACKGROUND_LIMITED = (
-    "Too many requests in a short time, so the preview and uploads have paused. Your text "
-    "is still here: wait a few minutes, then carry on."
-)
-
-
-def rate_limited(scope, refuse=None):
-    """Limit a view's POST requests in ``scope`` (see MOMENTUM_RATE_LIMITS).
-
-    Pages answer with the 429 page; the editor's own requests with ``refuse(request,
-    reason, 429)`` (see access.participant_required_in_background).
-    """
+def rate_limited(scope):
+    """Limit a view's POST requests in ``scope`` (see MOMENTUM_RATE_LIMITS)."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method == "POST" and not hit(scope, request):
-                if refuse is not None:
-                    return refuse(request, BACKGROUND_LIMITED, 429)
                 return too_many_requests(request)
             return view(request, *args, **kwargs)
 

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from journal import services
-from journal.access import SIGNED_OUT, participant_required, participant_required_in_background
+from journal.access import SIGNED_OUT, editor_request, participant_required
 from journal.forms import EntryForm, ImageUploadForm
 from journal.markdown import render_markdown
 from journal.models import Entry
@@ -91,16 +91,14 @@ def _upload_refused(request, reason, status):
 
 
 @require_POST
-@participant_required_in_background(_preview_refused)
-@rate_limited("preview", _preview_refused)
+@editor_request("preview", _preview_refused)
 def markdown_preview(request):
     """The editor's live preview, rendered by the pipeline that renders published entries."""
     return HttpResponse(render_markdown(request.POST.get("content", "")))
 
 
 @require_POST
-@participant_required_in_background(_upload_refused)
-@rate_limited("upload", _upload_refused)
+@editor_request("upload", _upload_refused)
 def image_upload(request):
     form = ImageUploadForm(files=request.FILES)
     if not form.is_valid():

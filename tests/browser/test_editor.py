@@ -112,3 +112,23 @@ def test_signed_out_while_writing_keeps_the_text_and_publishes_after_logging_in_
 
     expect(page).to_have_url(re.compile(r"/@ines/day/1/$"))
     assert Entry.objects.get(author__username="ines").body.endswith("And tabulation too. Both.")
+
+
+def test_without_javascript_the_editor_offers_no_image_button_and_still_publishes(
+    browser, live_server, transactional_db
+):
+    make_user("ines")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, "ines")
+    page.goto("/write/")
+    # Uploading needs site.js: a button that could do nothing is not shown.
+    expect(page.locator(".editor-tools")).to_have_count(2)
+    expect(page.get_by_text("Add an image")).to_have_count(2)
+    for tools in page.locator(".editor-tools").all():
+        expect(tools).to_be_hidden()
+    page.get_by_label("Title").fill("No script")
+    page.locator("#id_body").fill("Plain *form*.")
+    page.get_by_role("button", name="Publish entry").click()
+    expect(page).to_have_url(re.compile(r"/@ines/day/1/$"))
+    context.close()
