@@ -117,7 +117,7 @@ def _audience(request):
 
 
 # Only our templates write this attribute pair: people's text has its quotes escaped.
-_CSRF_VALUE = b'name="csrfmiddlewaretoken" value="'
+CSRF_VALUE = b'name="csrfmiddlewaretoken" value="'
 
 
 def _with_own_csrf_token(request, content):
@@ -127,15 +127,15 @@ def _with_own_csrf_token(request, content):
     expression over a large page.
     """
     rendered_with = set()
-    start = content.find(_CSRF_VALUE)
+    start = content.find(CSRF_VALUE)
     while start != -1:
-        value = start + len(_CSRF_VALUE)
+        value = start + len(CSRF_VALUE)
         end = content.index(b'"', value)
         rendered_with.add(content[value:end])
-        start = content.find(_CSRF_VALUE, end)
+        start = content.find(CSRF_VALUE, end)
     own = csrf_token(request).encode()
     for token in rendered_with:
-        content = content.replace(_CSRF_VALUE + token + b'"', _CSRF_VALUE + own + b'"')
+        content = content.replace(CSRF_VALUE + token + b'"', CSRF_VALUE + own + b'"')
     return content
 
 

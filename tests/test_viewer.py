@@ -3,6 +3,7 @@ unread count that follows the notifications."""
 
 import re
 
+from django.test import Client
 from django.urls import reverse
 
 from journal import services
@@ -44,3 +45,39 @@ def test_the_unread_count_follows_new_and_read_notifications(client, alice, bob)
     assert unread_in_nav(client) == 1
     client.post(reverse("journal:notifications_mark_read"))
     assert unread_in_nav(client) is None
+
+
+def logout_token(page):
+    form = re.search(r'action="/accounts/logout/".*?value="([^"]+)"', page, re.S)
+    return form[1]
+
+
+def test_a_navigation_rendered_once_logs_out_each_session_with_its_own_token(alice):
+    sessions = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    tokens = []
+    for browser in sessions:
+        browser.force_login(alice)
+        tokens.append(logout_token(browser.get("/feed/").content.decode()))
+    assert tokens[0] != tokens[1]
+    for browser, token in zip(sessions, tokens, strict=True):
+        response = browser.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
+        assert response.status_code == 302
+        assert "_auth_user_id" not in browser.session
+
+
+def test_the_navigation_follows_the_person_and_the_page(client, alice, bob):
+    client.force_login(alice)
+    own = client.get("/@alice/").content.decode()
+    assert 'href="/@alice/" aria-current="page">My journey' in own
+    other = client.get("/@bob/").content.decode()
+    assert 'href="/@alice/">My journey' in other
+    assert 'aria-current="page">Notifications' in client.get("/notifications/").content.decode()
+
+    alice.display_name = "Alice Renamed"
+    alice.save()
+    page = client.get("/@bob/").content.decode()
+    assert "<strong>Alice Renamed</strong>" in page and ">AR<" in page
+    assert "Moderation" not in page
+    alice.is_staff = True
+    alice.save()
+    assert 'href="/moderation/">Moderation' in client.get("/@bob/").content.decode()
