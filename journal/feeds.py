@@ -78,7 +78,7 @@ class LatestEntries(Feed):
         return item.author.name
 
     def item_categories(self, item):
-        return [topic.slug for topic in item.topics.all()]
+        return [topic.slug for topic in item.topic_list]
 
 
 class PersonEntries(LatestEntries):

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -157,3 +158,8 @@ def test_journey_runs_a_constant_number_of_queries(client, django_assert_num_que
     services.user_refresh_stats(user=many)
     with django_assert_num_queries(expected):
         journey(client, "many")
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)))
+def test_days_in_words_are_what_the_date_filter_writes(day):
+    assert charts.day_in_words(day) == date_filter(day, "D j M Y")

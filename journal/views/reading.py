@@ -60,7 +60,7 @@ def journey(request, username):
     # The list and the charts count only what this viewer may see: another person's private
     # minutes stay private.
     shown = Entry.objects.visible_to(request.user).filter(author=person)
-    page = journey_page(shown.prefetch_related("topics"), request.GET.get("before"))
+    page = journey_page(shown.with_topics(), request.GET.get("before"))
     for entry in page:
         # Every card on this page is by the same person, already fetched.
         entry.author = person
