@@ -28,6 +28,8 @@ MONTH_FULL_NAMES = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
+# The level of a day that reached the goal, and of every level above it.
+GOAL_LEVEL = 3
 LEVELS = [
     (0, "No learning"),
     (1, "Under half the goal"),
@@ -56,7 +58,7 @@ class Cell:
 
     @property
     def reached_goal(self):
-        return self.level >= 3
+        return self.level >= GOAL_LEVEL
 
     @property
     def label(self):
@@ -129,7 +131,7 @@ class Heatmap:
             month = months[day.year, day.month]
             month.days_learned += 1
             month.minutes += minutes
-            month.days_reached += level(minutes, self.goal) >= 3
+            month.days_reached += reaches_goal(minutes, self.goal)
         return list(months.values())
 
     @property
@@ -152,7 +154,7 @@ class Heatmap:
 
     @property
     def days_reached(self):
-        return sum(level(minutes, self.goal) >= 3 for minutes in self.minutes.values())
+        return sum(reaches_goal(minutes, self.goal) for minutes in self.minutes.values())
 
     @property
     def total_hours(self):
@@ -220,6 +222,10 @@ def _year_grid(start, end):
             months.append(Month(first_day=day, x=places[-1][1]))
     empty_svg = [_cell_svg(Cell(day, 0, 0, x, y)) for day, x, y in places]
     return YearGrid(places=places, months=months, empty_svg=empty_svg)
+
+
+def reaches_goal(minutes, goal):
+    return level(minutes, goal) >= GOAL_LEVEL
 
 
 def level(minutes, goal):

@@ -202,7 +202,7 @@ class EntryQuerySet(models.QuerySet):
 
     def with_topics(self):
         """Each entry's topics in ``entry.topic_list``, fetched in one more query: a plain
-        list, which a card reads in a third of the time ``entry.topics.all()`` takes."""
+        list, where ``entry.topics.all()`` builds a manager and a queryset at every read."""
         return self.prefetch_related(Prefetch("topics", to_attr="topic_list"))
 
     def for_cards(self):
