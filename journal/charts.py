@@ -1,7 +1,7 @@
 """The charts of a journey: a year heatmap of learning minutes and hours per topic.
 
 Each chart is one aggregate query over entries the caller has already narrowed with
-the visibility rule (``Entry.objects.visible_to(viewer).filter(author=person)``), so a
+the visibility rule (``Entry.objects.written_by(person, viewer)``), so a
 private entry never adds minutes to what another person sees. The results are plain
 data that templates/includes/heatmap.html and topic_hours.html draw as server-rendered
 SVG and HTML: no JavaScript, and every figure is also there as text.

@@ -5,6 +5,7 @@ import itertools
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -248,6 +249,29 @@ def test_the_author_sees_their_private_entries_marked(client, alice, secret):
     assert "My private doubts" in page
     assert "A private lesson." in page
     assert '<span class="badge">Private</span>' in page
+
+
+def test_a_journeys_entries_follow_the_one_visibility_rule(alice, bob, moderator):
+    """written_by, a journey's shortcut, picks what visible_to picks for that author."""
+    write_entry(alice, day=days_ago(alice, 3), title="Public")
+    write_entry(alice, day=days_ago(alice, 2), title="Private", visibility=Entry.Visibility.PRIVATE)
+    hidden = write_entry(alice, day=days_ago(alice, 1), title="Hidden")
+    services.entry_set_hidden(moderator=moderator, entry=hidden, hidden=True, reason="spam")
+    write_entry(bob, title="Bob's")
+    viewers = [AnonymousUser(), alice, bob, moderator]
+
+    def compare():
+        for viewer in viewers:
+            rule = Entry.objects.visible_to(viewer).filter(author=alice)
+            shortcut = Entry.objects.written_by(alice, viewer)
+            assert sorted(shortcut.values_list("title", flat=True)) == sorted(
+                rule.values_list("title", flat=True)
+            ), viewer
+
+    compare()
+    services.user_set_suspended(moderator=moderator, user=alice, suspended=True)
+    alice.refresh_from_db()
+    compare()
 
 
 def test_unknown_and_suspended_people_have_no_journey(client, alice, moderator):

@@ -59,7 +59,7 @@ def journey(request, username):
     person = get_object_or_404(User.objects.visible_to(request.user), username=username)
     # The list and the charts count only what this viewer may see: another person's private
     # minutes stay private.
-    shown = Entry.objects.visible_to(request.user).filter(author=person)
+    shown = Entry.objects.written_by(person, request.user)
     page = journey_page(shown.with_topics(), request.GET.get("before"))
     for entry in page:
         # Every card on this page is by the same person, already fetched.
