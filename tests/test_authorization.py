@@ -92,8 +92,9 @@ POLICY = {
     "journal:import_upload": (NO_ARGS, participants(OK, BAD)),
     # Without an upload first there is nothing to preview: back to the upload page.
     "journal:import_preview": (NO_ARGS, participants(REDIRECT, REDIRECT)),
-    # Encouraging: not oneself. A GET only goes back to the entry or journey.
-    "journal:cheer": (MY_ENTRY, participants(REDIRECT, REDIRECT, owner=(NOT_FOUND, NOT_FOUND))),
+    # Encouraging: not oneself (tests/test_cheers.py). A GET only goes back to the entry or
+    # journey; an empty cheer names no entry.
+    "journal:cheer": (NO_ARGS, participants(REDIRECT, NOT_FOUND)),
     "journal:follow": (OWNER, participants(REDIRECT, REDIRECT, owner=(NOT_FOUND, NOT_FOUND))),
     "journal:comment_create": (MY_ENTRY, participants(REDIRECT, BAD)),
     "journal:comment_edit": (MY_COMMENT, participants(NOT_FOUND, NOT_FOUND, owner=(OK, BAD))),

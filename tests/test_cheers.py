@@ -11,13 +11,14 @@ def entry(alice):
     return write_entry(alice, title="Convolutions at last")
 
 
-def cheer_url(entry):
-    return reverse("journal:cheer", args=[entry.pk])
+def cheer(client, entry, fields=None, **extra):
+    """A press of the entry's cheer button: the page's cheer form, naming the entry."""
+    return client.post(reverse("journal:cheer"), {"entry": entry.pk, **(fields or {})}, **extra)
 
 
 def test_cheering_stores_the_cheer_the_count_and_a_notification(client, bob, entry):
     client.force_login(bob)
-    response = client.post(cheer_url(entry))
+    response = cheer(client, entry)
     assert response.status_code == 302
     assert response["Location"] == entry.get_absolute_url()
     assert Cheer.objects.filter(user=bob, entry=entry).exists()
@@ -34,8 +35,8 @@ def test_cheering_stores_the_cheer_the_count_and_a_notification(client, bob, ent
 
 def test_cheering_again_takes_the_cheer_and_its_notification_back(client, bob, entry):
     client.force_login(bob)
-    client.post(cheer_url(entry))
-    client.post(cheer_url(entry))
+    cheer(client, entry)
+    cheer(client, entry)
     entry.refresh_from_db()
     assert entry.cheer_count == 0
     assert not Cheer.objects.exists()
@@ -46,28 +47,29 @@ def test_counts_add_up_over_several_people(client, bob, entry):
     carol = make_user("carol")
     for person in (bob, carol):
         client.force_login(person)
-        client.post(cheer_url(entry))
+        cheer(client, entry)
     entry.refresh_from_db()
     assert entry.cheer_count == 2
     client.force_login(bob)
-    client.post(cheer_url(entry))
+    cheer(client, entry)
     entry.refresh_from_db()
     assert entry.cheer_count == 1
 
 
 def test_script_gets_json(client, bob, entry):
     client.force_login(bob)
-    response = client.post(cheer_url(entry), headers={"accept": "application/json"})
+    response = cheer(client, entry, headers={"accept": "application/json"})
     assert response.status_code == 200
     assert response.json() == {"cheered": True, "count": 1}
-    response = client.post(cheer_url(entry), headers={"accept": "application/json"})
+    response = cheer(client, entry, headers={"accept": "application/json"})
     assert response.json() == {"cheered": False, "count": 0}
 
 
 def test_browser_form_post_is_redirected_not_answered_in_json(client, bob, entry):
     client.force_login(bob)
-    response = client.post(
-        cheer_url(entry),
+    response = cheer(
+        client,
+        entry,
         headers={"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
     )
     assert response.status_code == 302
@@ -75,7 +77,7 @@ def test_browser_form_post_is_redirected_not_answered_in_json(client, bob, entry
 
 def test_goes_back_to_a_safe_next(client, bob, entry):
     client.force_login(bob)
-    response = client.post(cheer_url(entry), {"next": "/feed/?page=2"})
+    response = cheer(client, entry, {"next": "/feed/?page=2"})
     assert response["Location"] == "/feed/?page=2"
 
 
@@ -84,20 +86,37 @@ def test_goes_back_to_a_safe_next(client, bob, entry):
 )
 def test_ignores_a_next_pointing_elsewhere(client, bob, entry, unsafe):
     client.force_login(bob)
-    response = client.post(cheer_url(entry), {"next": unsafe})
+    response = cheer(client, entry, {"next": unsafe})
     assert response["Location"] == entry.get_absolute_url()
 
 
 def test_get_changes_nothing(client, bob, entry):
     client.force_login(bob)
-    response = client.get(cheer_url(entry))
-    assert response.status_code == 302
-    assert response["Location"] == entry.get_absolute_url()
+    response = client.get(reverse("journal:cheer"), {"entry": entry.pk, "next": "/feed/"})
+    assert (response.status_code, response["Location"]) == (302, "/feed/")
+    assert client.get(reverse("journal:cheer"))["Location"] == reverse("journal:home")
     assert not Cheer.objects.exists()
 
 
+@pytest.mark.parametrize("named", ["", "abc", "-1", "1.5", "9" * 30, "١"])
+def test_a_button_naming_no_entry_is_404_and_changes_nothing(client, bob, entry, named):
+    client.force_login(bob)
+    assert client.post(reverse("journal:cheer"), {"entry": named}).status_code == 404
+    assert not Cheer.objects.exists()
+
+
+def test_a_page_has_one_cheer_form_for_all_its_buttons(client, alice, bob, entry):
+    for n in (1, 2):
+        write_entry(alice, day=days_ago(alice, n), title=f"Earlier {n}")
+    client.force_login(bob)
+    page = client.get(reverse("journal:feed")).content.decode()
+    assert page.count('id="cheer-form"') == 1
+    assert page.count('form="cheer-form" name="entry"') == 3
+    assert f'value="{entry.pk}"' in page
+
+
 def test_visitors_are_sent_to_log_in_and_back(client, entry):
-    response = client.post(cheer_url(entry))
+    response = cheer(client, entry)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login") + "?next=")
     assert not Cheer.objects.exists()
@@ -107,9 +126,9 @@ def test_visitors_are_sent_to_log_in_and_back(client, entry):
 
 def test_nobody_cheers_their_own_entry(client, alice, entry):
     client.force_login(alice)
-    assert client.post(cheer_url(entry)).status_code == 404
+    assert cheer(client, entry).status_code == 404
     page = client.get(entry.get_absolute_url()).content.decode()
-    assert cheer_url(entry) not in page
+    assert f'name="entry" value="{entry.pk}"' not in page
     assert "0 cheers" in page
 
 
@@ -122,14 +141,14 @@ def test_private_hidden_and_suspended_entries_cannot_be_cheered(client, alice, b
     services.user_set_suspended(moderator=moderator, user=carol, suspended=True)
     client.force_login(bob)
     for entry in (private, hidden, suspended):
-        assert client.post(cheer_url(entry)).status_code == 404
+        assert cheer(client, entry).status_code == 404
     assert not Cheer.objects.exists()
 
 
 def test_suspended_people_cannot_cheer(client, bob, moderator, entry):
     services.user_set_suspended(moderator=moderator, user=bob, suspended=True)
     client.force_login(bob)
-    assert client.post(cheer_url(entry)).status_code == 403
+    assert cheer(client, entry).status_code == 403
     assert not Cheer.objects.exists()
 
 
@@ -152,9 +171,9 @@ def test_button_says_whether_i_cheered(client, bob, entry):
 def test_the_button_follows_my_cheers_after_i_have_seen_it(client, bob, entry):
     client.force_login(bob)
     assert 'aria-pressed="false"' in client.get(reverse("journal:feed")).content.decode()
-    client.post(cheer_url(entry))
+    cheer(client, entry)
     assert 'aria-pressed="true"' in client.get(reverse("journal:feed")).content.decode()
-    client.post(cheer_url(entry))
+    cheer(client, entry)
     assert 'aria-pressed="false"' in client.get(reverse("journal:feed")).content.decode()
 
 

@@ -18,7 +18,7 @@ FIELDS = {
     "journal:account_delete": ["password"],
     "journal:comment_create": ["body", "next"],
     "journal:comment_edit": ["body"],
-    "journal:cheer": ["next"],
+    "journal:cheer": ["entry", "next"],
     "journal:follow": ["next"],
     "journal:report": ["reason", "note"],
     "journal:moderation_act": ["action", "target", "reason"],
@@ -57,7 +57,6 @@ def url_for(name, people):
         "journal:entry_edit": lambda: [write_entry(people["owner"]).pk],
         "journal:comment_create": lambda: [people["entry"].pk],
         "journal:comment_edit": lambda: [people["comment"].pk],
-        "journal:cheer": lambda: [people["entry"].pk],
         "journal:follow": lambda: ["other"],
         "journal:report": lambda: ["entry", people["entry"].pk],
     }.get(name, list)()

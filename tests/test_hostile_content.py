@@ -73,6 +73,15 @@ def html_problems(markup, *, fragment=False):
     parse = html5lib.parseFragment if fragment else html5lib.parse
     root = parse(markup, treebuilder="etree", namespaceHTMLElements=False)
     parents = {child: parent for parent in root.iter() for child in parent}
+    # The site's own forms by id, which its buttons elsewhere on the page may submit.
+    site_forms = {
+        element.get("id")
+        for element in root.iter()
+        if isinstance(element.tag, str)
+        and local_name(element.tag) == "form"
+        and element.get("id")
+        and _is_site_form(element)
+    }
     problems = []
 
     def flag(element, why):
@@ -92,7 +101,9 @@ def html_problems(markup, *, fragment=False):
                 flag(element, "style attribute")
             elif name == "srcdoc":
                 flag(element, "srcdoc attribute")
-            elif name in ("form", "formaction"):
+            elif name == "formaction" or (
+                name == "form" and (in_prose or tag != "button" or value not in site_forms)
+            ):
                 flag(element, f"{name} attribute")
             elif name in URL_ATTRIBUTES and is_dangerous_url(value):
                 flag(element, f"dangerous {name}")
@@ -203,6 +214,7 @@ UNSAFE = [
     '<form action="https://evil.example/"><input name="q"></form>',
     '<form method="post"><button>x</button></form>',
     '<button form="x">x</button>',
+    '<form id="f" action="https://evil.example/"></form><button form="f">x</button>',
     '<a href="#" formaction="/x">x</a>',
     '<img srcset="https://a.example/a.png 1x, javascript:alert(1) 2x">',
 ]
@@ -220,6 +232,9 @@ def test_the_checker_passes_the_sites_own_markup():
         '<script src="/static/js/site.js" defer></script></head><body>'
         '<form method="post" action="/accounts/logout/">'
         '<input type="hidden" name="csrfmiddlewaretoken" value="t"></form>'
+        '<form id="cheer-form" method="post" action="/cheers/">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="t"></form>'
+        '<button form="cheer-form" name="entry" value="1">Cheer</button>'
         f'<form role="search" method="get" action="{reverse("journal:search")}"></form>'
         '<div class="prose"><p><a href="https://example.org">ok</a> <a href="/x">ok</a>'
         '<img src="https://example.org/a.png" alt=""></p></div>'

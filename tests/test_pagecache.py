@@ -74,7 +74,7 @@ def test_readers_share_one_rendering_and_each_sees_their_own_parts(
 
     client.force_login(alice)
     own = client.get(reverse("journal:feed")).content.decode()
-    assert "First light" in own and "cheer-form" not in own
+    assert "First light" in own and 'form="cheer-form"' not in own
 
 
 def test_a_reader_posts_with_their_own_csrf_token(alice, bob, cached):
@@ -87,7 +87,7 @@ def test_a_reader_posts_with_their_own_csrf_token(alice, bob, cached):
     page = reader.get(reverse("journal:feed")).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
     response = reader.post(
-        reverse("journal:cheer", args=[entry.pk]), {"csrfmiddlewaretoken": token}
+        reverse("journal:cheer"), {"csrfmiddlewaretoken": token, "entry": entry.pk}
     )
     assert response.status_code == 302
     assert entry.cheers.filter(user=bob).exists()

@@ -10,8 +10,9 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
@@ -48,16 +49,25 @@ def _wants_json(request):
 
 @participant_required
 @rate_limited("cheer")
-def cheer(request, pk):
-    """Cheer an entry, or take the cheer back; JSON for the page's script, else a redirect."""
+def cheer(request):
+    """Cheer the entry a cheer button names, or take the cheer back; JSON for the page's
+    script, else back to the page.
+
+    A page has one cheer form (templates/base.html) for all its cards' buttons: the token
+    and the way back once, rather than in every card.
+    """
+    if request.method != "POST":
+        return _back(request, reverse("journal:home"))
+    named = request.POST.get("entry", "")
+    # Only ids an entry can have: anything else is no entry, not a failed query.
+    if not (named.isascii() and named.isdigit()) or len(named) > 18:
+        raise Http404("No such entry.")
     entry = get_object_or_404(
         Entry.objects.visible_to(request.user)
         .exclude(author=request.user)
         .select_related("author"),
-        pk=pk,
+        pk=int(named),
     )
-    if request.method != "POST":
-        return redirect(entry)
     cheered, count = services.cheer_toggle(user=request.user, entry=entry)
     if _wants_json(request):
         return JsonResponse({"cheered": cheered, "count": count})

@@ -1,4 +1,4 @@
-// Cheer without leaving the page. The cheer forms work as plain posts; this only saves
+// Cheer without leaving the page. The cheer form works as a plain post; this only saves
 // the reload, and falls back to the plain post whenever the JSON answer does not come.
 (function () {
   "use strict";
@@ -11,19 +11,32 @@
     return count + (count === 1 ? " cheer" : " cheers");
   }
 
+  // The browser's own post, with the button's entry: form.submit() leaves the button out.
+  function postPlainly(form, button) {
+    var field = document.createElement("input");
+    field.type = "hidden";
+    field.name = button.name;
+    field.value = button.value;
+    form.appendChild(field);
+    form.submit();
+  }
+
+  // Every cheer button submits the page's one cheer form, naming its entry.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.matches("form[data-cheer]")) {
+    var button = event.submitter;
+    if (!form.matches("form[data-cheer]") || !button || !button.value) {
       return;
     }
     event.preventDefault();
-    var button = form.querySelector("button");
-    var count = form.parentElement.querySelector("[data-cheer-count]");
+    var count = document.getElementById(button.getAttribute("aria-describedby"));
     var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+    var body = new FormData(form);
+    body.append(button.name, button.value);
     button.disabled = true;
     fetch(form.action, {
       method: "POST",
-      body: new FormData(form),
+      body: body,
       credentials: "same-origin",
       headers: { Accept: "application/json", "X-CSRFToken": token },
     })
@@ -41,7 +54,7 @@
       })
       .catch(function () {
         // Signed out meanwhile, rate limited, offline: let the server's pages explain.
-        form.submit();
+        postPlainly(form, button);
       });
   });
 })();

@@ -123,8 +123,8 @@ class Participant:
             answer = self.send(
                 tab,
                 "POST",
-                f"/entries/{entry_id}/cheer/",
-                data={"csrfmiddlewaretoken": tab.cookies.get("csrftoken")},
+                "/cheers/",
+                data={"csrfmiddlewaretoken": tab.cookies.get("csrftoken"), "entry": entry_id},
                 headers={"Accept": "application/json", "Referer": self.base_url + "/feed/"},
             )
             if answer is not None and answer.status_code == 200 and answer.json()["cheered"]:

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from journal.models import Cheer, Comment, Follow
 from tests.browser.conftest import log_in, log_out
-from tests.conftest import make_user, write_entry
+from tests.conftest import days_ago, make_user, write_entry
 
 pytestmark = pytest.mark.browser
 
@@ -107,3 +107,51 @@ def test_readers_share_the_cached_feed_but_each_has_their_own_cheers(page, brows
     page.reload()
     expect(card.get_by_role("button", name="Cheer")).to_have_attribute("aria-pressed", "false")
     expect(card.locator("[data-cheer-count]")).to_have_text("1 cheer")
+
+
+def test_without_javascript_a_cheer_is_a_plain_post_back_to_the_page(
+    browser, live_server, transactional_db
+):
+    alice = make_user("alice", display_name="Alice Martin")
+    make_user("bob")
+    yesterday = write_entry(alice, day=days_ago(alice, 1), title="Yesterday's notes")
+    write_entry(alice, title="Today's notes")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, "bob")
+    page.goto("/@alice/")
+    card = page.locator(".entry-card", has_text="Yesterday's notes")
+    card.get_by_role("button", name="Cheer").click()
+    # The page's one form named the pressed card's entry, and came back to the journey.
+    expect(page).to_have_url(re.compile(r"/@alice/$"))
+    expect(card.get_by_role("button", name="Cheer")).to_have_attribute("aria-pressed", "true")
+    expect(card.locator("[data-cheer-count]")).to_have_text("1 cheer")
+    other = page.locator(".entry-card", has_text="Today's notes")
+    expect(other.get_by_role("button", name="Cheer")).to_have_attribute("aria-pressed", "false")
+    # Pressed looks pressed: the style follows the button, wherever its form is.
+    background = "button => getComputedStyle(button).backgroundColor"
+    pressed = card.get_by_role("button", name="Cheer").evaluate(background)
+    assert pressed != other.get_by_role("button", name="Cheer").evaluate(background)
+    assert Cheer.objects.get().entry == yesterday
+    context.close()
+
+
+def test_a_cheer_without_its_json_answer_falls_back_to_the_plain_post(page):
+    alice = make_user("alice", display_name="Alice Martin")
+    make_user("bob")
+    write_entry(alice, title="Today's notes")
+    log_in(page, "bob")
+
+    def no_json(route):
+        # As when the session ended meanwhile: the script's request gets a page back.
+        if "application/json" in route.request.headers.get("accept", ""):
+            route.fulfill(status=200, content_type="text/html", body="<p>Log in</p>")
+        else:
+            route.continue_()
+
+    page.route("**/cheers/", no_json)
+    page.goto("/@alice/")
+    page.get_by_role("button", name="Cheer").click()
+    expect(page.get_by_role("button", name="Cheer")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("[data-cheer-count]")).to_have_text("1 cheer")
+    assert Cheer.objects.get().user.username == "bob"
