@@ -109,7 +109,7 @@ class User(AbstractUser):
         return letters.upper()
 
     def get_absolute_url(self):
-        return reverse("journal:journey", kwargs={"username": self.username})
+        return _journey_url(get_script_prefix(), self.username)
 
     @property
     def zone(self):
@@ -143,6 +143,12 @@ class User(AbstractUser):
         """The days a new entry may be written for: today, and yesterday until today ends."""
         today = self.local_today()
         return [today, today - dt.timedelta(days=1)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _journey_url(script_prefix, username):
+    # Every card and key lesson of a journey links below it (Entry.get_absolute_url).
+    return reverse("journal:journey", kwargs={"username": username})
 
 
 @functools.lru_cache(maxsize=4096)
@@ -307,10 +313,10 @@ class Entry(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse(
-            "journal:entry_detail",
-            kwargs={"username": self.author.username, "number": self.number},
-        )
+        # journal:entry_detail, "@<username>/day/<number>/": below its author's journey,
+        # whose address is worked out once per person, as a journey's cards and key lessons
+        # all link there. tests/test_reading.py holds it to reverse().
+        return f"{self.author.get_absolute_url()}day/{self.number}/"
 
     @cached_property
     def url(self):

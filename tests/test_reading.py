@@ -274,6 +274,18 @@ def test_a_journeys_entries_follow_the_one_visibility_rule(alice, bob, moderator
     compare()
 
 
+@pytest.mark.parametrize("username", ["alice", "a.b+c-d_e", "x@y", "Zoë", "李"])
+def test_entry_and_journey_addresses_are_what_the_url_patterns_make(db, username):
+    person = make_user(username)
+    entry = write_entry(person)
+    assert person.get_absolute_url() == reverse("journal:journey", args=[username])
+    assert entry.get_absolute_url() == reverse("journal:entry_detail", args=[username, 1])
+    person.username = f"{username}2"
+    person.save()
+    entry.refresh_from_db()
+    assert entry.get_absolute_url() == reverse("journal:entry_detail", args=[f"{username}2", 1])
+
+
 def test_unknown_and_suspended_people_have_no_journey(client, alice, moderator):
     assert client.get("/@nobody/").status_code == 404
     services.user_set_suspended(moderator=moderator, user=alice, suspended=True)

@@ -61,8 +61,13 @@ def journey(request, username):
     # minutes stay private.
     shown = Entry.objects.written_by(person, request.user)
     page = journey_page(shown.with_topics(), request.GET.get("before"))
-    for entry in page:
-        # Every card on this page is by the same person, already fetched.
+    key_lessons = list(
+        shown.exclude(key_lesson="")
+        .only("number", "day", "title", "key_lesson")
+        .order_by("-day")[:KEY_LESSONS_SHOWN]
+    )
+    for entry in [*page, *key_lessons]:
+        # Every card and lesson on this page is by the same person, already fetched.
         entry.author = person
     prepare_cards(page, with_author=False)
     response = render(
@@ -75,9 +80,7 @@ def journey(request, username):
                 shown, today=person.local_today(), goal=person.daily_goal_minutes
             ),
             "topic_hours": charts.topic_hours(shown),
-            "key_lessons": shown.exclude(key_lesson="")
-            .only("number", "day", "title", "key_lesson")
-            .order_by("-day")[:KEY_LESSONS_SHOWN],
+            "key_lessons": key_lessons,
         },
     )
     # The person sees their private entries and their own buttons: not the readers' copy.
