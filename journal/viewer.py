@@ -31,8 +31,8 @@ NAV_TEMPLATES = {
     b"nav-links": "includes/nav_links.html",
     b"nav-actions": "includes/nav_actions.html",
 }
-# <!--viewer:cheer ENTRY AUTHOR-->form<!--/viewer:cheer-->: the form is rendered not
-# pressed; its author gets no form at all.
+# <!--viewer:cheer ENTRY AUTHOR-->button<!--/viewer:cheer-->: the button is rendered not
+# pressed; its author gets no button at all.
 CHEER_END = b"<!--/viewer:cheer-->"
 # <!--viewer:follow PERSON-->follow form<!--viewer:following-->unfollow form
 # <!--/viewer:follow-->: both forms are rendered.
@@ -118,12 +118,12 @@ def _rendered_nav(template, script_prefix, username, name, initials, is_staff, u
     return get_template(template).render(context).encode()
 
 
-def _cheer(form, entry_id, author_id, viewer, cheered):
+def _cheer(button, entry_id, author_id, viewer, cheered):
     if author_id == viewer.pk:
         return b""
     if entry_id in cheered:
-        return form.replace(b'aria-pressed="false"', b'aria-pressed="true"', 1)
-    return form
+        return button.replace(b'aria-pressed="false"', b'aria-pressed="true"', 1)
+    return button
 
 
 def _follow(forms, person_id, viewer, following):

@@ -59,8 +59,9 @@ def cheer(request):
     if request.method != "POST":
         return _back(request, reverse("journal:home"))
     named = request.POST.get("entry", "")
-    # Only ids an entry can have: anything else is no entry, not a failed query.
-    if not (named.isascii() and named.isdigit()) or len(named) > 18:
+    # Only what a bigint id can be: anything else is no entry, not a failed query (and the
+    # length is checked first, as int() refuses strings of thousands of digits).
+    if not (named.isascii() and named.isdigit()) or len(named) > 19 or int(named) >= 2**63:
         raise Http404("No such entry.")
     entry = get_object_or_404(
         Entry.objects.visible_to(request.user)
