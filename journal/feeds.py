@@ -55,7 +55,7 @@ class LatestEntries(Feed):
         return Entry.objects.public()
 
     def items(self, obj):
-        return self.entries(obj).for_cards().newest_first()[:ITEMS]
+        return self.entries(obj).for_cards().with_topics().newest_first()[:ITEMS]
 
     def item_title(self, item):
         return f"Day {item.number}: {item.title}"

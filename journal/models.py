@@ -222,8 +222,9 @@ class EntryQuerySet(models.QuerySet):
         return self.prefetch_related(Prefetch("topics", to_attr="topic_list"))
 
     def for_cards(self):
-        """What an entry card shows, fetched in a fixed number of queries."""
-        return self.select_related("author").with_topics()
+        """What an entry card shows with its author. The topics are part of the card's
+        shared part: journal/cards.py fetches them only for the cards it renders."""
+        return self.select_related("author")
 
     def newest_first(self):
         return self.order_by("-created_at", "-id")

@@ -6,11 +6,12 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from journal import services
+from journal import cards, services
 from journal.models import Comment, Entry, Topic, User
 from tests.conftest import days_ago, make_user, write_entry
 
@@ -372,6 +373,13 @@ def count_queries(client, url):
     return len(queries)
 
 
+@pytest.fixture
+def cards_never_kept(monkeypatch):
+    """Every request renders its cards, as the first one after a write does: the most
+    queries a page runs."""
+    monkeypatch.setattr(cards, "CARD_SECONDS", 0)
+
+
 def assert_fixed_queries(django_assert_num_queries, client, url, expected, grow):
     """The page runs ``expected`` queries with one entry, and still after ``grow()``."""
     few = count_queries(client, url)
@@ -400,8 +408,9 @@ def crowd(alice, bob):
     return first, grow
 
 
-# Keyset pagination: no COUNT, just the page of entries and their topics. Signed in adds the
-# session and the person; their unread count and cheers come from the cache.
+# Keyset pagination: no COUNT, just the page of entries and their cards' topics. Signed in
+# adds the session and the person; their unread count and cheers come from the cache.
+@pytest.mark.usefixtures("cards_never_kept")
 @pytest.mark.parametrize(("signed_in", "expected"), [(False, 2), (True, 4)])
 def test_the_feed_runs_a_fixed_number_of_queries(
     client, django_assert_num_queries, bob, crowd, signed_in, expected
@@ -412,6 +421,7 @@ def test_the_feed_runs_a_fixed_number_of_queries(
     assert_fixed_queries(django_assert_num_queries, client, FEED, expected, grow)
 
 
+@pytest.mark.usefixtures("cards_never_kept")
 @pytest.mark.parametrize(("signed_in", "expected"), [(False, 3), (True, 4)])
 def test_home_runs_a_fixed_number_of_queries(
     client, django_assert_num_queries, bob, crowd, signed_in, expected
@@ -422,9 +432,10 @@ def test_home_runs_a_fixed_number_of_queries(
     assert_fixed_queries(django_assert_num_queries, client, HOME, expected, grow)
 
 
-# The person, the page of entries (by day, no COUNT) and their topics, the heatmap, the
-# hours per topic and the key lessons; signed in adds the session and the reader, whose
+# The person, the page of entries (by day, no COUNT) and their cards' topics, the heatmap,
+# the hours per topic and the key lessons; signed in adds the session and the reader, whose
 # follows come from the cache.
+@pytest.mark.usefixtures("cards_never_kept")
 @pytest.mark.parametrize(("signed_in", "expected"), [(False, 6), (True, 8)])
 def test_a_journey_runs_a_fixed_number_of_queries(
     client, django_assert_num_queries, alice, bob, crowd, signed_in, expected
@@ -445,3 +456,19 @@ def test_an_entry_page_runs_a_fixed_number_of_queries(
     url = first.get_absolute_url()
     assert_fixed_queries(django_assert_num_queries, client, url, expected, grow)
     assert Comment.objects.filter(entry=first).count() == 2
+
+
+@pytest.mark.parametrize("url", [FEED, HOME])
+def test_cards_from_the_cache_bring_their_topics(client, crowd, django_assert_num_queries, url):
+    """A card's topics are part of its shared part: a page whose cards are all cached
+    skips the topics query, and still shows them."""
+    _, grow = crowd
+    grow()
+    with_cards_cached = count_queries(client, url)
+    cache.clear()
+    with django_assert_num_queries(with_cards_cached + 1):
+        rendered = client.get(url).content.decode()
+    with django_assert_num_queries(with_cards_cached):
+        cached = client.get(url).content.decode()
+    assert rendered == cached
+    assert 'class="topic" href="/topics/python/">#python</a>' in cached

@@ -60,7 +60,7 @@ def journey(request, username):
     # The list and the charts count only what this viewer may see: another person's private
     # minutes stay private.
     shown = Entry.objects.written_by(person, request.user)
-    page = journey_page(shown.with_topics(), request.GET.get("before"))
+    page = journey_page(shown, request.GET.get("before"))
     key_lessons = list(
         shown.exclude(key_lesson="")
         .only("number", "day", "title", "key_lesson")
@@ -92,7 +92,7 @@ def journey(request, username):
 @shared_page
 def entry_detail(request, username, number):
     entry = get_object_or_404(
-        Entry.objects.visible_to(request.user).for_cards(),
+        Entry.objects.visible_to(request.user).for_cards().with_topics(),
         author__username=username,
         number=number,
     )
