@@ -135,18 +135,9 @@ class Heatmap:
         return list(months.values())
 
     @property
-    def weekday_labels(self):
-        return [(name, TOP + row * STEP + CELL - 1) for row, name in WEEKDAY_LABELS.items()]
-
-    @property
-    def labelled_months(self):
-        """Months whose label fits: the first partial month is skipped when too narrow."""
-        shown, last_x = [], -STEP * 3
-        for month in _year_grid(self.start, self.end).months:
-            if month.x - last_x >= STEP * 3:
-                shown.append(month)
-                last_x = month.x
-        return shown
+    def labels_svg(self):
+        """The month and weekday labels, the same for every heatmap of these days."""
+        return _year_grid(self.start, self.end).labels_svg
 
     @property
     def days_learned(self):
@@ -201,6 +192,7 @@ class YearGrid:
     places: list
     months: list
     empty_svg: list
+    labels_svg: str
 
 
 @functools.lru_cache(maxsize=16)
@@ -222,7 +214,22 @@ def _year_grid(start, end):
         if not months or day.day == 1:
             months.append(Month(first_day=day, x=places[-1][1]))
     empty_svg = [_cell_svg(Cell(day, 0, 0, x, y)) for day, x, y in places]
-    return YearGrid(places=places, months=months, empty_svg=empty_svg)
+    return YearGrid(
+        places=places, months=months, empty_svg=empty_svg, labels_svg=_labels_svg(months)
+    )
+
+
+def _labels_svg(months):
+    """Month names above their first week, where they fit (the first partial month is
+    skipped when too narrow), and every other weekday's name on the left."""
+    labels, last_x = [], -STEP * 3
+    for month in months:
+        if month.x - last_x >= STEP * 3:
+            labels.append(f'<text x="{month.x}" y="11">{month.short_name}</text>')
+            last_x = month.x
+    for row, name in WEEKDAY_LABELS.items():
+        labels.append(f'<text x="0" y="{TOP + row * STEP + CELL - 1}">{name}</text>')
+    return mark_safe("".join(labels))
 
 
 def reaches_goal(minutes, goal):
