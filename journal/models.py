@@ -342,6 +342,22 @@ class Entry(models.Model):
             return f"{hours} h {minutes} min"
         return f"{hours} h" if hours else f"{minutes} min"
 
+    # The figures of a card's footer, each one template variable where a count and its
+    # pluralize filter were two: a page of cards shows forty. static/js/cheers.js writes
+    # the cheers the same way.
+    @property
+    def cheers_label(self):
+        return f"{self.cheer_count} cheer{'' if self.cheer_count == 1 else 's'}"
+
+    @property
+    def comments_label(self):
+        return f"{self.comment_count} comment{'' if self.comment_count == 1 else 's'}"
+
+    @property
+    def summary(self):
+        """What a card quotes: the search snippet where there is one, else the excerpt."""
+        return self.snippet or self.excerpt
+
 
 class Cheer(models.Model):
     """One person's encouragement of one entry (a toggle: at most one each)."""

@@ -192,3 +192,12 @@ def test_feed_runs_the_same_queries_for_1_and_25_cheered_entries(client, alice, 
     for n in range(1, 25):
         add(n)
     assert queries_for(client, url) == one
+
+
+@pytest.mark.parametrize(
+    ("count", "cheers", "comments"),
+    [(0, "0 cheers", "0 comments"), (1, "1 cheer", "1 comment"), (2, "2 cheers", "2 comments")],
+)
+def test_card_figures_agree_with_their_count(count, cheers, comments):
+    entry = Entry(cheer_count=count, comment_count=count)
+    assert (entry.cheers_label, entry.comments_label) == (cheers, comments)
