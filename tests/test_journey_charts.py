@@ -1,6 +1,7 @@
 """The journey's charts: the year heatmap, hours per topic and key lessons."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.template.defaultfilters import date as date_filter
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from journal import charts, services
 from journal.models import Entry, Topic
+from journal.views.reading import KEY_LESSONS_SHOWN
 from tests.conftest import days_ago, make_user, write_entry
 
 
@@ -70,8 +72,8 @@ def test_topic_hours_is_one_group_by_query(alice, django_assert_num_queries):
     ]
 
 
-def journey(client, username="alice"):
-    response = client.get(reverse("journal:journey", args=[username]))
+def journey(client, username="alice", query=""):
+    response = client.get(reverse("journal:journey", args=[username]) + query)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -134,8 +136,8 @@ def test_journey_lists_key_lessons_most_recent_first_with_links(client, alice):
 
 def test_journey_runs_a_constant_number_of_queries(client, django_assert_num_queries, db):
     # The person, the page of entries (no COUNT: pages go by day), their topics, the
-    # heatmap, the hours per topic and the key lessons.
-    expected = 6
+    # heatmap and the hours per topic; the key lessons are the page's own.
+    expected = 5
     one = make_user("one")
     write_entry(one, topics=["rust"], key_lesson="One lesson")
     with django_assert_num_queries(expected):
@@ -163,3 +165,39 @@ def test_journey_runs_a_constant_number_of_queries(client, django_assert_num_que
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)))
 def test_days_in_words_are_what_the_date_filter_writes(day):
     assert charts.day_in_words(day) == date_filter(day, "D j M Y")
+
+
+def lessons_shown(client, username, query=""):
+    html = journey(client, username, query)
+    section = html[html.index('id="lessons-heading"') :]
+    return re.findall(r'<span class="lesson-day">Day (\d+)</span> ([^<]*)</a>', section)
+
+
+# Where the first page holds eight lessons, or every entry, they are its own; otherwise,
+# and on older pages, one more query finds them.
+@pytest.mark.parametrize(
+    ("with_lesson", "query", "queries"),
+    [
+        (lambda n: True, "", 5),
+        (lambda n: n <= 25, "", 5),
+        (lambda n: n % 2 == 0, "", 5),
+        (lambda n: n <= 5, "", 6),
+        (lambda n: n % 3 == 0, "", 6),
+        (lambda n: True, "?before=older", 6),
+    ],
+)
+def test_key_lessons_are_the_latest_whichever_page_holds_them(
+    client, django_assert_num_queries, alice, with_lesson, query, queries
+):
+    today = alice.local_today()
+    for n in range(1, 31):
+        Entry.objects.create(
+            author=alice, day=today - dt.timedelta(days=30 - n), number=n, minutes=60,
+            title=f"Entry {n}", body="Studied.", key_lesson=f"Lesson {n}" if with_lesson(n) else "",
+        )  # fmt: skip
+    latest = [(str(n), f"Lesson {n}") for n in range(30, 0, -1) if with_lesson(n)][
+        :KEY_LESSONS_SHOWN
+    ]
+    query = query.replace("older", (today - dt.timedelta(days=3)).isoformat())
+    with django_assert_num_queries(queries):
+        assert lessons_shown(client, "alice", query) == latest
