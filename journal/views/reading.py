@@ -61,7 +61,11 @@ def journey(request, username):
     # minutes stay private.
     shown = Entry.objects.written_by(person, request.user)
     page = journey_page(shown, request.GET.get("before"))
-    key_lessons = latest_key_lessons(shown, page)
+    key_lessons = list(
+        shown.exclude(key_lesson="")
+        .only("number", "day", "title", "key_lesson")
+        .order_by("-day")[:KEY_LESSONS_SHOWN]
+    )
     for entry in [*page, *key_lessons]:
         # Every card and lesson on this page is by the same person, already fetched.
         entry.author = person
@@ -82,23 +86,6 @@ def journey(request, username):
     # The person sees their private entries and their own buttons: not the readers' copy.
     response.personal_to = frozenset({person.pk})
     return response
-
-
-def latest_key_lessons(shown, page):
-    """The latest entries of ``shown`` with a key lesson, latest first.
-
-    The first page of a journey is its latest entries, so when it holds enough lessons, or
-    every entry, they are the page's own; other journeys take one more query.
-    """
-    if not page.has_previous:
-        on_page = [entry for entry in page if entry.key_lesson]
-        if len(on_page) >= KEY_LESSONS_SHOWN or not page.has_next:
-            return on_page[:KEY_LESSONS_SHOWN]
-    return list(
-        shown.exclude(key_lesson="")
-        .only("number", "day", "title", "key_lesson")
-        .order_by("-day")[:KEY_LESSONS_SHOWN]
-    )
 
 
 @require_safe
