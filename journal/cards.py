@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from journal.models import Entry, Topic
+from journal.models import attach_topics
 
 CARD_SECONDS = 600
 # Ends each card in includes/entry_card_body.html. No entry can write it: its text is
@@ -43,24 +43,6 @@ def prepare_cards(entries, *, with_author=True):
         # Our own template's output, autoescaped as it was rendered.
         entry.card_html = mark_safe(found[key])
     return entries
-
-
-def attach_topics(entries):
-    """Each entry's topics, by name, in ``entry.topic_list``, in one query for them all."""
-    by_id = {entry.pk: entry for entry in entries}
-    for entry in by_id.values():
-        entry.topic_list = []
-    # Rows rather than link and topic instances: a page of cards has a hundred links.
-    links = (
-        Entry.topics.through.objects.filter(entry_id__in=by_id)
-        .order_by("topic__name")
-        .values_list("entry_id", "topic_id", "topic__name", "topic__slug")
-    )
-    topics = {}
-    for entry_id, topic_id, name, slug in links:
-        if topic_id not in topics:
-            topics[topic_id] = Topic(id=topic_id, name=name, slug=slug)
-        by_id[entry_id].topic_list.append(topics[topic_id])
 
 
 def _card_key(entry, with_author):

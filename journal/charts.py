@@ -28,9 +28,15 @@ MONTH_FULL_NAMES = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-# The level of a day that reached the goal, and of every level above it. The legend in
-# templates/includes/heatmap.html names each level.
+# The level of a day that reached the goal, and of every level above it.
 GOAL_LEVEL = 3
+LEVELS = [
+    (0, "No learning"),
+    (1, "Under half the goal"),
+    (2, "Under the goal"),
+    (3, "Goal reached"),
+    (4, "Twice the goal"),
+]
 
 
 def day_in_words(day):
@@ -144,6 +150,10 @@ class Heatmap:
     @property
     def total_hours(self):
         return round(sum(self.minutes.values()) / 60, 1)
+
+    @property
+    def legend(self):
+        return LEVELS
 
     @property
     def cells_svg(self):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from journal.models import Entry, Topic, User
+from journal.models import Entry, Topic, User, attach_topics
 
 ITEMS = 30
 
@@ -55,7 +55,9 @@ class LatestEntries(Feed):
         return Entry.objects.public()
 
     def items(self, obj):
-        return self.entries(obj).for_cards().with_topics().newest_first()[:ITEMS]
+        entries = list(self.entries(obj).for_cards().newest_first()[:ITEMS])
+        attach_topics(entries)
+        return entries
 
     def item_title(self, item):
         return f"Day {item.number}: {item.title}"

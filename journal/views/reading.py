@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 from journal import charts
 from journal.cards import prepare_cards
 from journal.forms import CommentForm
-from journal.models import Comment, Entry, Topic, User
+from journal.models import Comment, Entry, Topic, User, attach_topics
 from journal.pagecache import shared_page
 from journal.pagination import journey_page, keyset_page
 
@@ -92,7 +92,7 @@ def journey(request, username):
 @shared_page
 def entry_detail(request, username, number):
     entry = get_object_or_404(
-        Entry.objects.visible_to(request.user).for_cards().with_topics(),
+        Entry.objects.visible_to(request.user).for_cards(),
         author__username=username,
         number=number,
     )
@@ -107,6 +107,7 @@ def entry_detail(request, username, number):
 
 def entry_page(request, entry, comment_form=None, status=200):
     """One entry with its cheers and its comments, newest last, and a form for another."""
+    attach_topics([entry])
     comments = (
         Comment.objects.visible_to(request.user)
         .filter(entry=entry)

@@ -78,9 +78,7 @@ def cheer(request):
 @participant_required
 @rate_limited("comment")
 def comment_create(request, pk):
-    entry = get_object_or_404(
-        Entry.objects.visible_to(request.user).for_cards().with_topics(), pk=pk
-    )
+    entry = get_object_or_404(Entry.objects.visible_to(request.user).for_cards(), pk=pk)
     if request.method != "POST":
         return redirect(f"{entry.get_absolute_url()}#comments")
     form = CommentForm(request.POST)
