@@ -52,6 +52,16 @@ def test_production_settings_pass_the_deploy_checks_without_warnings():
     assert "System check identified no issues" in result.stdout
 
 
+def test_the_wsgi_application_keeps_its_start_up_objects_out_of_collections():
+    # Full collections walking Django's start-up objects stalled every gunicorn worker at
+    # once (momentum/wsgi.py); frozen, they are skipped.
+    result = manage(
+        "shell", "-c", "import gc, momentum.wsgi; print(gc.get_freeze_count())", **production_env()
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.split()[-1]) > 10_000
+
+
 def test_debug_is_off_unless_asked_for():
     shown = "from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS)"
     result = manage("shell", "--no-imports", "-c", shown, **production_env())
