@@ -1,16 +1,22 @@
-"""Whole-page caching of what people read, dropped the moment public content changes.
+"""Whole-page caching of what people read, kept until public content changes.
 
 Visitors all see the same landing page, feed, topics, journeys and entries, and signed-in
 readers see the same again apart from their own parts, which are slots filled on every
 request (journal/viewer.py). So those pages are rendered once per audience and served from
 the cache (Redis in production, shared by every app server). Every write that can change
-what is shown moves a version number; pages are cached under the version they were
-rendered at, so a new entry shows on the very next request. The short expiry bounds what
-only time changes, such as "today" in a streak.
+what is shown moves one of two version numbers, and pages are cached under the versions
+they were rendered at. A write that takes something away or changes it (an edit, a
+deletion, a private entry, moderation) moves the second, and a page rendered before it is
+never served again: it shows on the very next request. A write that only adds (a new
+entry, cheer or comment) lets a page stay up to MOMENTUM_PAGE_STALE_SECONDS old for
+everyone but the person who wrote it: in a community where somebody cheers every second,
+a page rendered again on every change would hardly ever come from the cache. The short
+expiry bounds what only time changes, such as "today" in a streak.
 """
 
 import functools
 import hashlib
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,27 +28,64 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
 VERSION_KEY = "pagecache:public-version"
+REMOVAL_KEY = "pagecache:removal-version"
 PAGE_SECONDS = 60
 
 
-def public_version():
-    version = cache.get(VERSION_KEY)
+def _version(key):
+    version = cache.get(key)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        cache.add(key, 1, timeout=None)
+        version = cache.get(key, 1)
     return version
 
 
-def public_content_changed():
-    """Call after any write visitors could see; takes effect when the transaction commits."""
-    transaction.on_commit(_bump)
+def public_content_changed(*, only_added=False):
+    """Call after any write visitors could see; takes effect when the transaction commits.
+
+    ``only_added``: the write added something and took nothing away or changed it, so
+    pages may show it a few seconds late (see writer_sees_own_additions).
+    """
+    transaction.on_commit(_bump if only_added else _bump_removal)
+
+
+def writer_sees_own_additions(user):
+    """``user`` added something: the pages they read next are ones rendered after it."""
+    transaction.on_commit(
+        lambda: cache.set(_added_key(user.pk), time.time(), settings.MOMENTUM_PAGE_STALE_SECONDS)
+    )
+
+
+def _added_key(pk):
+    return f"pagecache:added-by:{pk}"
 
 
 def _bump():
+    _incr(VERSION_KEY)
+
+
+def _bump_removal():
+    # Alone, as it rules out every page rendered before it whatever their version.
+    _incr(REMOVAL_KEY)
+
+
+def _incr(key):
     try:
-        cache.incr(VERSION_KEY)
+        cache.incr(key)
     except ValueError:
-        cache.set(VERSION_KEY, 1, timeout=None)
+        cache.set(key, 1, timeout=None)
+
+
+def _servable(page, versions, added_at):
+    """Whether a cached ``page`` may be served: nothing was taken away since it was
+    rendered, and either nothing was added or it is young and the reader added nothing."""
+    version, removals, rendered_at = page[:3]
+    if removals != versions[1]:
+        return False
+    if version == versions[0]:
+        return True
+    age = time.time() - rendered_at
+    return age < settings.MOMENTUM_PAGE_STALE_SECONDS and (added_at or 0) < rendered_at
 
 
 def shared_page(view):
@@ -62,17 +105,25 @@ def shared_page(view):
             return view(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"pagecache:{_release()}:{audience}:{path}"
-        # The version and the page in one round trip; the page is good if it was rendered
-        # at the current version.
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or public_version()
-        if key in found and found[key][0] == version:
-            _, content, content_type, personal_to = found[key]
+        # The versions, the page and when this reader last added something, in one trip.
+        keys = [VERSION_KEY, REMOVAL_KEY, key]
+        added_key = _added_key(request.user.pk) if audience == READER else None
+        if added_key:
+            keys.append(added_key)
+        found = cache.get_many(keys)
+        versions = (
+            found.get(VERSION_KEY) or _version(VERSION_KEY),
+            found.get(REMOVAL_KEY) or _version(REMOVAL_KEY),
+        )
+        if key in found and _servable(found[key], versions, found.get(added_key)):
+            *_, content, content_type, personal_to = found[key]
             if audience == VISITOR:
                 return HttpResponse(content, content_type=content_type)
             if request.user.pk not in personal_to:
                 content = _with_own_csrf_token(request, content)
                 return HttpResponse(content, content_type=content_type)
+        # Taken before rendering: a write committed while the view runs may be missing.
+        rendered_at = time.time()
         response = view(request, *args, **kwargs)
         personal_to = getattr(response, "personal_to", frozenset())
         if (
@@ -82,7 +133,7 @@ def shared_page(view):
         ):
             cache.set(
                 key,
-                (version, response.content, response["Content-Type"], personal_to),
+                (*versions, rendered_at, response.content, response["Content-Type"], personal_to),
                 PAGE_SECONDS,
             )
         return response
@@ -169,10 +220,16 @@ def _personal(request, response, audience):
 _UNSHOWN_FIELDS = frozenset({"last_login"})
 
 
-def _on_write(sender, update_fields=None, **kwargs):
+def _on_save(sender, created, update_fields=None, **kwargs):
     if update_fields and update_fields <= _UNSHOWN_FIELDS:
         return
-    public_content_changed()
+    # A new entry, comment or cheer only adds to what pages show; an edit may take away.
+    public_content_changed(only_added=created)
+
+
+def _on_delete(sender, **kwargs):
+    # Taking a cheer back lowers a count and hides nothing; other deletions remove words.
+    public_content_changed(only_added=sender.__name__ == "Cheer")
 
 
 def connect_signals():
@@ -180,7 +237,7 @@ def connect_signals():
     from journal.models import Cheer, Comment, Entry, Topic, User
 
     for model in (Entry, Comment, Cheer, Topic, User):
-        post_save.connect(_on_write, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
         post_delete.connect(
-            _on_write, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}"
+            _on_delete, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}"
         )

@@ -17,7 +17,7 @@ from journal.models import (
     Topic,
     User,
 )
-from journal.pagecache import public_content_changed
+from journal.pagecache import public_content_changed, writer_sees_own_additions
 
 
 class DayTaken(Exception):
@@ -83,6 +83,7 @@ def entry_save(*, entry, topic_names):
             entry.save()
             topics = Topic.from_names(topic_names)
             if adding:
+                writer_sees_own_additions(entry.author)
                 entry.topics.add(*topics)
             else:
                 entry.topics.set(topics)
@@ -295,6 +296,7 @@ def cheer_toggle(*, user, entry):
     a row that was really created or deleted.
     """
     with transaction.atomic():
+        writer_sees_own_additions(user)
         cheer, created = Cheer.objects.get_or_create(user=user, entry=entry)
         if created:
             Entry.objects.filter(pk=entry.pk).update(cheer_count=F("cheer_count") + 1)
@@ -314,6 +316,7 @@ def cheer_toggle(*, user, entry):
 
 def comment_create(*, author, entry, body):
     with transaction.atomic():
+        writer_sees_own_additions(author)
         comment = Comment.objects.create(author=author, entry=entry, body=body)
         Entry.objects.filter(pk=entry.pk).update(comment_count=F("comment_count") + 1)
         _notify(

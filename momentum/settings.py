@@ -229,6 +229,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # Visitors' pages served from the cache until public content changes (journal/pagecache.py).
 MOMENTUM_PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
+# How late a page may show what others added (entries, cheers, comments) to everyone but
+# the person who added it; removals and edits show at once whatever this says.
+MOMENTUM_PAGE_STALE_SECONDS = env_int("DJANGO_PAGE_STALE_SECONDS", 5)
 
 # (requests, seconds) per person, or per address for visitors; see journal/ratelimit.py.
 MOMENTUM_RATE_LIMITS = {

@@ -52,6 +52,9 @@ SEARCHES = ["attention", "rust ownership", "haskell", "diffusion models", "space
 # pages and for signed-in pages, and a write is not a page (see the README).
 ANONYMOUS_GOAL, SIGNED_IN_GOAL, P99_GOAL_MS = 0.5, 0.2, 100
 CEILING_SECONDS = 5
+# Other people's writes beside a read page: about what 20,000 learners make on average who
+# each write an entry a day and cheer five.
+CHEERS_PER_SECOND = 2
 WARM_UP_SECONDS = 3
 SATURATED_CPU_PERCENT = 90
 
@@ -218,6 +221,16 @@ def plan_pages(readers, writers, targets):
             "requests": gets(targets["journeys"], signed_in),
         },
         {
+            # The same, while others cheer: what readers get in a community that writes.
+            "name": f"journey, {CHEERS_PER_SECOND} cheers/s",
+            "goal": SIGNED_IN_GOAL,
+            "requests": gets(targets["journeys"], signed_in),
+            "beside": [
+                cheer_request(person, entry)
+                for person, entry in zip(writers, targets["commentable"], strict=False)
+            ],
+        },
+        {
             "name": "entry /@user/day/N/",
             "goal": SIGNED_IN_GOAL,
             "requests": gets(targets["entries"], signed_in),
@@ -265,6 +278,10 @@ def write_request(person):
             "visibility": "public",
         },
     )
+
+
+def cheer_request(person, entry_id):
+    return _signed_in_post(person, "/cheers/", {"entry": entry_id})
 
 
 def preview_request(person):
@@ -352,15 +369,17 @@ def measure(server, page, probe_writer, wrk, duration, connections):
             listing.write(f"{method}\t{path}\t{cookie}\t{body}\n")
     threads = 2
     busy_before = cpu_ticks()
-    done = subprocess.run(
-        [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency",
-         "--timeout", "10s", "-s", str(HERE / "requests.lua"), server.url],
-        env={**os.environ, "BENCH_REQUESTS": listing.name, "BENCH_THREADS": str(threads)},
-        capture_output=True,
-        text=True,
-        timeout=duration + 60,
-        check=True,
-    )  # fmt: skip
+    beside = Trickle(server.url, page.get("beside", []), CHEERS_PER_SECOND)
+    with beside:
+        done = subprocess.run(
+            [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency",
+             "--timeout", "10s", "-s", str(HERE / "requests.lua"), server.url],
+            env={**os.environ, "BENCH_REQUESTS": listing.name, "BENCH_THREADS": str(threads)},
+            capture_output=True,
+            text=True,
+            timeout=duration + 60,
+            check=True,
+        )  # fmt: skip
     busy, total = (after - before for after, before in zip(cpu_ticks(), busy_before, strict=True))
     os.unlink(listing.name)
     figures = json.loads(done.stdout.strip().splitlines()[-1])
@@ -372,6 +391,8 @@ def measure(server, page, probe_writer, wrk, duration, connections):
         p99_ms=round(figures["p99_us"] / 1000, 1),
         max_ms=round(figures["max_us"] / 1000, 1),
         errors=figures["non_2xx_3xx"] + figures["socket_errors"],
+        writes_beside=len(beside.statuses),
+        failed_beside=sum(status >= 400 for status in beside.statuses),
         cpu_busy=round(100 * busy / total) if total else None,
     )
     return row
@@ -383,6 +404,33 @@ def cpu_ticks():
     user, nice, system, idle, iowait, *rest = map(int, Path("/proc/stat").read_text().split()[1:9])
     total = user + nice + system + idle + iowait + sum(rest)
     return total - idle - iowait, total
+
+
+class Trickle:
+    """``requests`` sent in turn, ``per_second`` of them, while a page is loaded: other
+    people's writes beside it. Their statuses are kept."""
+
+    def __init__(self, url, requests, per_second):
+        self.url = url
+        self.requests = requests
+        self.interval = 1 / per_second
+        self.statuses = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.send_all, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stopping.set()
+        self.thread.join()
+
+    def send_all(self):
+        for method, path, cookie, body in self.requests:
+            if self.stopping.wait(self.interval):
+                return
+            self.statuses.append(send(self.url + path, method, cookie, body)[0])
 
 
 class MemoryWatch:
@@ -420,6 +468,8 @@ def format_row(row):
         misses.append(f"machine not saturated ({row.get('cpu_busy')} % busy)")
     if row["errors"]:
         misses.append(f"{row['errors']} errors")
+    if row.get("failed_beside"):
+        misses.append(f"{row['failed_beside']} of {row['writes_beside']} writes beside it failed")
     row["misses"] = misses
     return (
         f"{row['name']:<24} {row['rps']:>8.1f} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} "
