@@ -228,8 +228,12 @@ def _on_save(sender, created, update_fields=None, **kwargs):
 
 
 def _on_delete(sender, **kwargs):
-    # Taking a cheer back lowers a count and hides nothing; other deletions remove words.
-    public_content_changed(only_added=sender.__name__ == "Cheer")
+    public_content_changed()
+
+
+def _on_cheer_taken_back(sender, **kwargs):
+    # It lowers a count and hides nothing, like the cheer it takes back.
+    public_content_changed(only_added=True)
 
 
 def connect_signals():
@@ -239,5 +243,7 @@ def connect_signals():
     for model in (Entry, Comment, Cheer, Topic, User):
         post_save.connect(_on_save, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
         post_delete.connect(
-            _on_delete, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}"
+            _on_cheer_taken_back if model is Cheer else _on_delete,
+            sender=model,
+            dispatch_uid=f"pagecache-delete-{model.__name__}",
         )
