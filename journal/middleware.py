@@ -1,4 +1,5 @@
-"""Request ids in every log line, and a friendly 503 while the database is away."""
+"""Request ids in every log line, refusals before any view runs, and a friendly 503 while
+the database is away."""
 
 import contextvars
 import logging
@@ -6,8 +7,10 @@ import re
 import time
 import uuid
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
 from django.template.loader import render_to_string
 
 request_id_var = contextvars.ContextVar("request_id", default="-")
@@ -60,6 +63,39 @@ class AllowedMethodsMiddleware:
     def __call__(self, request):
         if request.method not in self.ALLOWED:
             return HttpResponseNotAllowed(self.ALLOWED)
+        return self.get_response(request)
+
+
+class RequestSizeMiddleware:
+    """Refuse a body larger than the asker may send, from its Content-Length, unread.
+
+    Django streams an uploaded file to a temporary file before any form can refuse it, so
+    without this an anonymous 300 MB POST fills the disk and holds a worker while it
+    arrives. Visitors only ever send small forms (log in, sign up); signed-in people up to
+    the import's limit. The proxy in front refuses anything larger still (see the README).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            size = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            size = 0
+        # Who is asking is looked up only for a large body: most requests have none.
+        if size <= settings.MOMENTUM_MAX_ANONYMOUS_REQUEST_BYTES:
+            return self.get_response(request)
+        limit = (
+            settings.MOMENTUM_MAX_REQUEST_BYTES
+            if request.user.is_authenticated
+            else settings.MOMENTUM_MAX_ANONYMOUS_REQUEST_BYTES
+        )
+        if size > limit:
+            response = render(request, "413.html", {"limit": limit}, status=413)
+            # The body is never read: the connection cannot carry another request.
+            response["Connection"] = "close"
+            return response
         return self.get_response(request)
 
 

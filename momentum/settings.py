@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "journal.middleware.RequestSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -226,6 +227,10 @@ STORAGES = {
 # Uploads above this size are refused before Django buffers them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# Bodies above these are refused unread (journal.middleware.RequestSizeMiddleware): an
+# import's 20 MB of files and its form for signed-in people, small forms for visitors.
+MOMENTUM_MAX_REQUEST_BYTES = 21 * 1024 * 1024
+MOMENTUM_MAX_ANONYMOUS_REQUEST_BYTES = 64 * 1024
 
 # Visitors' pages served from the cache until public content changes (journal/pagecache.py).
 MOMENTUM_PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
