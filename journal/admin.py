@@ -87,6 +87,13 @@ class UserAdmin(DjangoUserAdmin):
         ("Challenge figures", {"fields": readonly_fields}),
     ]  # fmt: skip
 
+    def delete_model(self, request, obj):
+        services.user_delete(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for person in queryset:
+            services.user_delete(user=person)
+
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
@@ -119,10 +126,8 @@ class EntryAdmin(admin.ModelAdmin):
         services.user_refresh_stats(user=obj.author)
 
     def delete_queryset(self, request, queryset):
-        authors = list(User.objects.filter(entries__in=queryset).distinct())
-        super().delete_queryset(request, queryset)
-        for author in authors:
-            services.user_refresh_stats(user=author)
+        for entry in queryset.select_related("author"):
+            services.entry_delete(entry=entry)
 
     def delete_model(self, request, obj):
         services.entry_delete(entry=obj)

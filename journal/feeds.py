@@ -102,7 +102,7 @@ class PersonEntries(LatestEntries):
 
 class TopicEntries(LatestEntries):
     def get_object(self, request, slug):
-        return get_object_or_404(Topic, slug=slug)
+        return get_object_or_404(Topic.objects.in_use(), slug=slug)
 
     def title(self, obj):
         return f"Momentum: #{obj.slug}"

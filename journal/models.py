@@ -158,12 +158,29 @@ def _topic_url(script_prefix, slug):
     return reverse("journal:topic", kwargs={"slug": slug})
 
 
+class TopicQuerySet(models.QuerySet):
+    def in_use(self):
+        """Topics of at least one public entry: the only ones anyone but their writers meet."""
+        return self.filter(public_entry_count__gt=0)
+
+
 class Topic(models.Model):
     name = models.CharField(max_length=50)
     slug = models.SlugField(max_length=50, unique=True)
+    # Kept by journal/services.py on every write that changes which entries are public, so
+    # that no page counts a topic's entries: at a million entries the count took minutes.
+    public_entry_count = models.PositiveIntegerField(default=0)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # /topics/: the topics in use, by name.
+            models.Index(
+                fields=["name"], condition=Q(public_entry_count__gt=0), name="topic_in_use_idx"
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -24,7 +24,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 
 VERSION_KEY = "pagecache:public-version"
@@ -88,9 +88,13 @@ def _servable(page, versions, added_at):
     return age < settings.MOMENTUM_PAGE_STALE_SECONDS and (added_at or 0) < rendered_at
 
 
-def shared_page(view):
-    """Serve ``view``'s GET pages from the cache: to visitors, and to signed-in readers for
+def shared_page(*, reads=()):
+    """Serve a view's GET pages from the cache: to visitors, and to signed-in readers for
     whom the page differs from everyone else's only in its slots (journal/viewer.py).
+
+    ``reads`` names the query parameters the view reads. The view is shown only those, so
+    the page it renders depends on nothing the cache key leaves out, and a visitor cannot
+    miss the cache by adding parameters of their own (``?x=<random>``).
 
     Staff and suspended people see pages of their own. A view names the people for whom
     its page would differ beyond the slots (the person a journey is about, say) in
@@ -98,47 +102,71 @@ def shared_page(view):
     and what it renders for one of them is never kept.
     """
 
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        audience = _audience(request)
-        if audience is None:
-            return view(request, *args, **kwargs)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"pagecache:{_release()}:{audience}:{path}"
-        # The versions, the page and when this reader last added something, in one trip.
-        keys = [VERSION_KEY, REMOVAL_KEY, key]
-        added_key = _added_key(request.user.pk) if audience == READER else None
-        if added_key:
-            keys.append(added_key)
-        found = cache.get_many(keys)
-        versions = (
-            found.get(VERSION_KEY) or _version(VERSION_KEY),
-            found.get(REMOVAL_KEY) or _version(REMOVAL_KEY),
-        )
-        if key in found and _servable(found[key], versions, found.get(added_key)):
-            *_, content, content_type, personal_to = found[key]
-            if audience == VISITOR:
-                return HttpResponse(content, content_type=content_type)
-            if request.user.pk not in personal_to:
-                content = _with_own_csrf_token(request, content)
-                return HttpResponse(content, content_type=content_type)
-        # Taken before rendering: a write committed while the view runs may be missing.
-        rendered_at = time.time()
-        response = view(request, *args, **kwargs)
-        personal_to = getattr(response, "personal_to", frozenset())
-        if (
-            response.status_code == 200
-            and not _personal(request, response, audience)
-            and request.user.pk not in personal_to
-        ):
-            cache.set(
-                key,
-                (*versions, rendered_at, response.content, response["Content-Type"], personal_to),
-                PAGE_SECONDS,
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            query = _keep_only(request, reads)
+            audience = _audience(request)
+            if audience is None:
+                return view(request, *args, **kwargs)
+            path = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+            key = f"pagecache:{_release()}:{audience}:{path}"
+            # The versions, the page and when this reader last added something, in one trip.
+            keys = [VERSION_KEY, REMOVAL_KEY, key]
+            added_key = _added_key(request.user.pk) if audience == READER else None
+            if added_key:
+                keys.append(added_key)
+            found = cache.get_many(keys)
+            versions = (
+                found.get(VERSION_KEY) or _version(VERSION_KEY),
+                found.get(REMOVAL_KEY) or _version(REMOVAL_KEY),
             )
-        return response
+            if key in found and _servable(found[key], versions, found.get(added_key)):
+                *_, content, content_type, personal_to = found[key]
+                if audience == VISITOR:
+                    return HttpResponse(content, content_type=content_type)
+                if request.user.pk not in personal_to:
+                    content = _with_own_csrf_token(request, content)
+                    return HttpResponse(content, content_type=content_type)
+            # Taken before rendering: a write committed while the view runs may be missing.
+            rendered_at = time.time()
+            response = view(request, *args, **kwargs)
+            personal_to = getattr(response, "personal_to", frozenset())
+            if (
+                response.status_code == 200
+                and not _personal(request, response, audience)
+                and request.user.pk not in personal_to
+            ):
+                cache.set(
+                    key,
+                    (
+                        *versions,
+                        rendered_at,
+                        response.content,
+                        response["Content-Type"],
+                        personal_to,
+                    ),
+                    PAGE_SECONDS,
+                )
+            return response
 
-    return wrapped
+        return wrapped
+
+    return decorator
+
+
+def _keep_only(request, names):
+    """Leave ``request`` only the query parameters ``names``, in a normal form: each once
+    with the value a view's ``request.GET.get`` would read, none empty, sorted. Returns the
+    query string, which is also what ``request.get_full_path()`` now gives."""
+    kept = QueryDict(mutable=True)
+    for name in sorted(names):
+        if value := request.GET.get(name):
+            kept[name] = value
+    query = kept.urlencode()
+    request.META["QUERY_STRING"] = query
+    request.GET = QueryDict(query)
+    return query
 
 
 VISITOR, READER = "visitor", "reader"
@@ -167,8 +195,10 @@ def _audience(request):
     return READER
 
 
-# Only our templates write this attribute pair: people's text has its quotes escaped.
-CSRF_VALUE = b'name="csrfmiddlewaretoken" value="'
+# The start of the field Django's {% csrf_token %} writes. Nothing a person writes can
+# produce it: their text reaches a page with "<" escaped, and nh3 allows no <input>. A
+# shorter pattern would also match text in an entry, such as a code span about CSRF.
+CSRF_VALUE = b'<input type="hidden" name="csrfmiddlewaretoken" value="'
 
 
 def _with_own_csrf_token(request, content):

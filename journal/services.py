@@ -1,5 +1,7 @@
 """Writes that touch more than one row: an entry and its author's figures move together."""
 
+from collections import defaultdict
+
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -71,6 +73,7 @@ def entry_save(*, entry, topic_names):
     try:
         with transaction.atomic():
             author = _lock_author(entry.author)
+            shown_before = {} if adding else _public_topic_counts(Entry.objects.filter(pk=entry.pk))
             # The common write, today's entry, comes after every other day: its number and
             # the author's figures follow from the stored ones without reading every entry.
             appending = adding and (
@@ -87,6 +90,13 @@ def entry_save(*, entry, topic_names):
                 entry.topics.add(*topics)
             else:
                 entry.topics.set(topics)
+            if adding:
+                # Known without a query, as writing today's entry is the common write.
+                public = entry.is_public and not author.is_suspended
+                shown_after = {topic.pk: 1 for topic in topics} if public else {}
+            else:
+                shown_after = _public_topic_counts(Entry.objects.filter(pk=entry.pk))
+            _public_topic_counts_moved(shown_before, shown_after)
             if appending:
                 # Public pages learn of the new figures from the entry's own save signal.
                 _store_stats(
@@ -111,7 +121,10 @@ def entry_save(*, entry, topic_names):
 def entry_delete(*, entry):
     with transaction.atomic():
         author = _lock_author(entry.author)
+        this_entry = Entry.objects.filter(pk=entry.pk)
+        shown_before = _public_topic_counts(this_entry)
         entry.delete()
+        _public_topic_counts_moved(shown_before, _public_topic_counts(this_entry))
         user_refresh_stats(user=author)
     _copy_stats(author, entry.author)
 
@@ -131,6 +144,39 @@ def _copy_stats(source, target):
     if source is not target:
         for field in vars(streaks.Stats()):
             setattr(target, field, getattr(source, field))
+
+
+def _public_topic_counts(entries):
+    """How many of ``entries`` (a queryset) that the public sees each topic has, by id."""
+    return dict(
+        Entry.topics.through.objects.filter(entry__in=entries.public())
+        .order_by()
+        .values_list("topic_id")
+        .annotate(count=Count("entry_id"))
+    )
+
+
+def _public_topic_counts_moved(before, after):
+    """Move Topic.public_entry_count by what a write changed: ``before`` and ``after`` are
+    _public_topic_counts of the entries it wrote. Must run inside the write's transaction;
+    the writes of one author are serialised by _lock_author."""
+    topics_by_change = defaultdict(list)
+    for topic_id in before.keys() | after.keys():
+        if change := after.get(topic_id, 0) - before.get(topic_id, 0):
+            topics_by_change[change].append(topic_id)
+    for change, topic_ids in topics_by_change.items():
+        Topic.objects.filter(pk__in=topic_ids).update(
+            public_entry_count=F("public_entry_count") + change
+        )
+
+
+def topics_recount():
+    """Count every topic's public entries anew, for entries written in bulk (seed_scale)."""
+    counts = _public_topic_counts(Entry.objects.all())
+    topics = list(Topic.objects.only("pk"))
+    for topic in topics:
+        topic.public_entry_count = counts.get(topic.pk, 0)
+    Topic.objects.bulk_update(topics, ["public_entry_count"], batch_size=1000)
 
 
 def entries_refresh_counts(*, entry_ids):
@@ -161,7 +207,10 @@ def user_delete(*, user):
     with transaction.atomic():
         touched = set(Cheer.objects.filter(user=user).values_list("entry_id", flat=True))
         touched |= set(Comment.objects.filter(author=user).values_list("entry_id", flat=True))
+        their_entries = Entry.objects.filter(author=user)
+        shown_before = _public_topic_counts(their_entries)
         user.delete()
+        _public_topic_counts_moved(shown_before, _public_topic_counts(their_entries))
         entries_refresh_counts(entry_ids=touched)
 
 
@@ -206,13 +255,17 @@ def _close_reports(*, moderator, state, **target):
 def entry_set_hidden(*, moderator, entry, hidden, reason=""):
     """Hide an entry from every public place (its author still sees it, marked), or restore it."""
     with transaction.atomic():
+        _lock_author(entry.author)
+        this_entry = Entry.objects.filter(pk=entry.pk)
+        shown_before = _public_topic_counts(this_entry)
         entry.moderation_state = (
             Entry.ModerationState.HIDDEN if hidden else Entry.ModerationState.VISIBLE
         )
         entry.moderation_reason = reason if hidden else ""
-        Entry.objects.filter(pk=entry.pk).update(
+        this_entry.update(
             moderation_state=entry.moderation_state, moderation_reason=entry.moderation_reason
         )
+        _public_topic_counts_moved(shown_before, _public_topic_counts(this_entry))
         action = (
             ModerationAction.Action.HIDE_ENTRY if hidden else ModerationAction.Action.RESTORE_ENTRY
         )
@@ -244,11 +297,15 @@ def comment_set_hidden(*, moderator, comment, hidden, reason=""):
 def user_set_suspended(*, moderator, user, suspended, reason=""):
     """Suspend a person (they can read, not write; their content leaves public places) or lift it."""
     with transaction.atomic():
+        _lock_author(user)
+        their_entries = Entry.objects.filter(author=user)
+        shown_before = _public_topic_counts(their_entries)
         user.is_suspended = suspended
         user.suspension_reason = reason if suspended else ""
         User.objects.filter(pk=user.pk).update(
             is_suspended=user.is_suspended, suspension_reason=user.suspension_reason
         )
+        _public_topic_counts_moved(shown_before, _public_topic_counts(their_entries))
         touched = set(Cheer.objects.filter(user=user).values_list("entry_id", flat=True))
         touched |= set(Comment.objects.filter(author=user).values_list("entry_id", flat=True))
         entries_refresh_counts(entry_ids=touched)
@@ -393,6 +450,8 @@ def journal_import(*, user, items, replace=False):
     result = ImportResult()
     with transaction.atomic():
         author = _lock_author(user)
+        their_entries = Entry.objects.filter(author=author)
+        shown_before = _public_topic_counts(their_entries)
         today = author.local_today()
         existing = {
             entry.day: entry
@@ -415,6 +474,7 @@ def journal_import(*, user, items, replace=False):
             if item.updated_at:
                 # auto_now stamped the save; the file's own last change is the truer time.
                 Entry.objects.filter(pk=entry.pk).update(updated_at=item.updated_at)
+        _public_topic_counts_moved(shown_before, _public_topic_counts(their_entries))
         user_refresh_stats(user=author)
     _copy_stats(author, user)
     return result

@@ -19,11 +19,11 @@ app_name = "journal"
 urlpatterns = [
     path("", reading.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
-    path("feed/atom/", require_safe(shared_page(feeds.LatestEntries())), name="atom"),
+    path("feed/atom/", require_safe(shared_page()(feeds.LatestEntries())), name="atom"),
     path("feed/", reading.feed, name="feed"),
     path(
         "@<str:username>/atom/",
-        require_safe(shared_page(feeds.PersonEntries())),
+        require_safe(shared_page()(feeds.PersonEntries())),
         name="journey_atom",
     ),
     path("@<str:username>/", reading.journey, name="journey"),
@@ -40,7 +40,7 @@ urlpatterns = [
     path("topics/", discover.topic_index, name="topics"),
     path(
         "topics/<slug:slug>/atom/",
-        require_safe(shared_page(feeds.TopicEntries())),
+        require_safe(shared_page()(feeds.TopicEntries())),
         name="topic_atom",
     ),
     path("topics/<slug:slug>/", discover.topic, name="topic"),

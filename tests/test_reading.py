@@ -363,6 +363,7 @@ def add_entries(authors, per_author, topics):
                 )  # fmt: skip
                 entry.topics.set(topic_rows[n % 3 : n % 3 + 3])
             services.user_refresh_stats(user=author)
+            services.topics_recount()
 
 
 def count_queries(client, url):

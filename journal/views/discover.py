@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Q, When
+from django.db.models import Case, Count, IntegerField, When
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -16,6 +16,7 @@ from journal.pagination import PAGE_SIZE, keyset_page
 
 PEOPLE_PAGE_SIZE = 24
 ACTIVE_TOPICS_SHOWN = 12
+TOPICS_PAGE_SIZE = 200
 # What /people/ can be sorted by, as shown in its sort links (the first is the default).
 PEOPLE_SORTS = {
     "current": "Current streak",
@@ -25,35 +26,41 @@ PEOPLE_SORTS = {
 
 
 @require_safe
-@shared_page
+@shared_page(reads=("page",))
 def topic_index(request):
     """The most active topics this week, then every topic with public entries."""
     # By the entries' local days rather than their creation times, so that an import
     # of old entries does not make their topics look active this week.
     week_start = timezone.now().date() - dt.timedelta(days=6)
-    public = Entry.objects.public()
-    this_week = public.filter(day__gte=week_start)
-    active = (
-        Topic.objects.annotate(week_count=Count("entries", filter=Q(entries__in=this_week)))
-        .filter(week_count__gt=0)
-        .order_by("-week_count", "name")[:ACTIVE_TOPICS_SHOWN]
-    )
-    topics = (
-        Topic.objects.annotate(entry_count=Count("entries", filter=Q(entries__in=public)))
-        .filter(entry_count__gt=0)
-        .order_by("name")
-    )
+    # One grouped pass over this week's public entries, whatever the number of topics.
+    active = []
+    for topic_id, name, slug, count in (
+        Entry.topics.through.objects.filter(
+            entry__in=Entry.objects.public().filter(day__gte=week_start)
+        )
+        .order_by()
+        .values_list("topic_id", "topic__name", "topic__slug")
+        .annotate(count=Count("entry_id"))
+        .order_by("-count", "topic__name")[:ACTIVE_TOPICS_SHOWN]
+    ):
+        active.append(Topic(id=topic_id, name=name, slug=slug))
+        active[-1].week_count = count
+    topics = Paginator(Topic.objects.in_use().order_by("name"), TOPICS_PAGE_SIZE)
     return render(
         request,
         "journal/topics.html",
-        {"active": active, "topics": topics, "week_start": week_start},
+        {
+            "active": active,
+            "page": topics.get_page(request.GET.get("page")),
+            "week_start": week_start,
+        },
     )
 
 
 @require_safe
-@shared_page
+@shared_page(reads=("before",))
 def topic(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = get_object_or_404(Topic.objects.in_use(), slug=slug)
     entries = Entry.objects.public().filter(topics=topic).for_cards().newest_first()
     page = keyset_page(entries, request.GET.get("before"))
     prepare_cards(page)
@@ -61,7 +68,7 @@ def topic(request, slug):
 
 
 @require_safe
-@shared_page
+@shared_page(reads=("q", "page"))
 def search(request):
     """Public entries matching ``?q=``; see journal/search.py for how each database matches."""
     query = request.GET.get("q", "").strip()[: entry_search.MAX_QUERY_LENGTH]
@@ -84,7 +91,7 @@ def search(request):
 
 
 @require_safe
-@shared_page
+@shared_page(reads=("sort", "page"))
 def people(request):
     """Participants with their streaks and hours, sortable by ``?sort=``."""
     sort = request.GET.get("sort")

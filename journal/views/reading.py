@@ -15,7 +15,7 @@ KEY_LESSONS_SHOWN = 8
 
 
 @require_safe
-@shared_page
+@shared_page(reads=("topic", "before"))
 def home(request):
     """The feed for people who have joined; for visitors, what the challenge is."""
     if request.user.is_authenticated:
@@ -37,7 +37,7 @@ def home(request):
 
 
 @require_safe
-@shared_page
+@shared_page(reads=("topic", "before"))
 def feed(request):
     return _feed(request)
 
@@ -46,7 +46,7 @@ def _feed(request):
     entries = Entry.objects.public().for_cards().newest_first()
     topic = None
     if request.GET.get("topic"):
-        topic = get_object_or_404(Topic, slug=request.GET["topic"])
+        topic = get_object_or_404(Topic.objects.in_use(), slug=request.GET["topic"])
         entries = entries.filter(topics=topic)
     page = keyset_page(entries, request.GET.get("before"))
     prepare_cards(page)
@@ -54,7 +54,7 @@ def _feed(request):
 
 
 @require_safe
-@shared_page
+@shared_page(reads=("before",))
 def journey(request, username):
     person = get_object_or_404(User.objects.visible_to(request.user), username=username)
     # The list and the charts count only what this viewer may see: another person's private
@@ -89,7 +89,7 @@ def journey(request, username):
 
 
 @require_safe
-@shared_page
+@shared_page()
 def entry_detail(request, username, number):
     entry = get_object_or_404(
         Entry.objects.visible_to(request.user).for_cards(),

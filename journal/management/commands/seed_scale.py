@@ -30,6 +30,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from tqdm import tqdm
 
+from journal import services
 from journal.markdown import render_markdown
 from journal.models import (
     Cheer,
@@ -275,6 +276,8 @@ class Seeder:
                 models += [Notification, Report, ModerationAction]
                 for sql in connection.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(sql)
+        # Entries and moderation were copied in bulk, past the services that keep these.
+        services.topics_recount()
 
     # Planning
 
@@ -380,8 +383,9 @@ class Seeder:
         self.copy(User, fields, rows)
 
     def write_topics(self):
-        rows = [(self.topic_base + k, name, slug) for k, (name, slug) in enumerate(self.topics)]
-        self.copy(Topic, ["id", "name", "slug"], rows)
+        # Their counts of public entries are made once the entries are in (topics_recount).
+        rows = [(self.topic_base + k, name, slug, 0) for k, (name, slug) in enumerate(self.topics)]
+        self.copy(Topic, ["id", "name", "slug", "public_entry_count"], rows)
 
     def write_entries(self, shards):
         """Entries with their topics, cheers, comments and notifications, counts consistent."""
