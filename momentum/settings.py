@@ -277,6 +277,16 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if env_bool("DJANGO_BEHIND_PROXY", False):
     # The proxy terminates TLS and tells us so; trust it only when told it exists.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours append the address they were reached from to X-Forwarded-For:
+# the client is the address the farthest of them appended, and anything before it was
+# typed by the client. At 0 the header is ignored and the client is REMOTE_ADDR, which
+# behind a proxy is the proxy itself, so every visitor would share one set of rate limits.
+# allauth's rate limits and journal/ratelimit.py both read the client's address this way.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        f"DJANGO_TRUSTED_PROXY_COUNT must be 0 or more; got {ALLAUTH_TRUSTED_PROXY_COUNT}"
+    )
 
 LOGGING = {
     "version": 1,
