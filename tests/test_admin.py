@@ -6,12 +6,13 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib import admin
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from journal import services
 from journal.models import Report
-from tests.conftest import make_user, write_entry
+from tests.conftest import PASSWORD, make_user, write_entry
 
 
 @pytest.fixture
@@ -100,3 +101,39 @@ def test_staff_without_rights_and_visitors_are_kept_out(client, alice, moderator
 def test_entries_cannot_be_added_and_the_log_cannot_be_edited(staff_client):
     assert staff_client.get(reverse("admin:journal_entry_add")).status_code == 403
     assert staff_client.get(reverse("admin:journal_moderationaction_add")).status_code == 403
+
+
+def test_the_admins_login_page_checks_no_password(client, superuser):
+    admin_login = reverse("admin:login")
+    account_login = reverse("account_login")
+    for password in [*(f"guess {n}" for n in range(40)), PASSWORD]:
+        response = client.post(admin_login, {"username": "root", "password": password})
+        assert response.status_code == 302
+        assert response["Location"] == f"{account_login}?next={reverse('admin:index')}"
+        assert SESSION_KEY not in client.session
+
+
+def test_staff_log_in_to_the_admin_through_the_sites_log_in(client, superuser):
+    response = client.get(reverse("admin:journal_entry_changelist"), follow=True)
+    assert response.redirect_chain[-1][0] == (
+        f"{reverse('account_login')}?next=/admin/journal/entry/"
+    )
+    assert "Welcome back" in response.content.decode()
+    response = client.post(
+        response.redirect_chain[-1][0], {"login": "root", "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("admin:journal_entry_changelist")
+    assert response.status_code == 200
+    # Signed in, the admin's log-in page sends them on rather than asking again.
+    response = client.get(reverse("admin:login"), {"next": "/admin/journal/"})
+    assert response["Location"] == "/admin/journal/"
+
+
+def test_the_admin_log_in_is_limited_like_the_sites(client, superuser, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/m/ip"}
+    login = f"{reverse('account_login')}?next=/admin/"
+    for _ in range(3):
+        client.post(login, {"login": "root", "password": "wrong"})
+    response = client.post(login, {"login": "root", "password": PASSWORD})
+    assert "Too many failed login attempts" in response.content.decode()
+    assert SESSION_KEY not in client.session
