@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from journal import services
-from journal.models import Report
+from journal.models import Comment, Entry, ModerationAction, Report
 from tests.conftest import PASSWORD, make_user, write_entry
 
 
@@ -137,3 +137,53 @@ def test_the_admin_log_in_is_limited_like_the_sites(client, superuser, settings)
     response = client.post(login, {"login": "root", "password": PASSWORD})
     assert "Too many failed login attempts" in response.content.decode()
     assert SESSION_KEY not in client.session
+
+
+# Moderation happens through the actions, which log it; the change pages cannot do it.
+
+
+def change_url(obj):
+    meta = obj._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+
+
+def test_suspension_and_the_profile_cannot_be_changed_on_the_change_page(staff_client, alice):
+    page = staff_client.get(change_url(alice)).content.decode()
+    assert 'name="username"' in page
+    for field in ("is_suspended", "suspension_reason", "display_name", "bio", "daily_goal_minutes"):
+        assert f'name="{field}"' not in page, field
+    response = staff_client.post(
+        change_url(alice),
+        {
+            "username": "alice", "email": "alice@example.com", "is_active": "on",
+            "date_joined_0": "2025-01-01", "date_joined_1": "00:00:00",
+            "is_suspended": "on", "suspension_reason": "silently", "display_name": "Rewritten",
+            "bio": "Words put in her mouth", "daily_goal_minutes": "5",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert not alice.is_suspended
+    assert (alice.display_name, alice.bio, alice.daily_goal_minutes) == ("Alice Martin", "", 60)
+    assert not ModerationAction.objects.filter(user=alice).exists()
+
+
+@pytest.mark.parametrize("model", [Entry, Comment, Report])
+def test_what_people_wrote_and_its_moderation_are_read_only(staff_client, model):
+    obj = model.objects.order_by("pk").first()
+    before = model.objects.filter(pk=obj.pk).values().get()
+    page = staff_client.get(change_url(obj)).content.decode()
+    assert 'name="moderation_state"' not in page
+    assert 'name="body"' not in page
+    response = staff_client.post(
+        change_url(obj),
+        {
+            "moderation_state": "hidden", "moderation_reason": "quietly", "state": "dismissed",
+            "title": "Rewritten", "body": "Rewritten", "key_lesson": "Rewritten",
+        },
+    )  # fmt: skip
+    assert response.status_code == 403
+    assert model.objects.filter(pk=obj.pk).values().get() == before
+    delete = reverse(f"admin:journal_{model._meta.model_name}_delete", args=[obj.pk])
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 403
+    assert model.objects.filter(pk=obj.pk).exists()
