@@ -1,5 +1,7 @@
+from allauth.account.adapter import get_adapter
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from journal import services
 from journal.models import (
@@ -82,8 +84,28 @@ def dismiss_reports(modeladmin, request, queryset):
         services.report_dismiss(moderator=request.user, report=item)
 
 
+class UsernameRule:
+    """A user form that holds a new username to sign-up's rule (journal/adapter.py)."""
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if username == self.instance.username:
+            return username
+        return get_adapter().clean_username(username)
+
+
+class UserCreationForm(UsernameRule, AdminUserCreationForm):
+    pass
+
+
+class UserForm(UsernameRule, UserChangeForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = UserForm
+    add_form = UserCreationForm
     list_display = [
         "username", "display_name", "email", "time_zone", "entry_count",
         "longest_streak", "date_joined", "is_suspended", "is_staff",

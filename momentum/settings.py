@@ -178,6 +178,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_choice(
     "DJANGO_EMAIL_VERIFICATION", ("none", "optional", "mandatory"), "optional"
 )
+ACCOUNT_ADAPTER = "journal.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "journal.forms.SignupForm"
 ACCOUNT_FORMS = {"login": "journal.login.LoginForm"}
 ACCOUNT_SIGNUP_REDIRECT_URL = reverse_lazy("journal:write")

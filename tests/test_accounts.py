@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from journal.models import User
-from tests.conftest import days_ago, write_entry
+from tests.conftest import days_ago, make_user, write_entry
 
 SIGNUP = reverse("account_signup")
 LOGIN = reverse("account_login")
@@ -84,6 +84,51 @@ def test_a_taken_username_is_refused(client, alice):
     assert response.status_code == 200
     assert "A user with that username already exists." in response.content.decode()
     assert User.objects.filter(username="alice").count() == 1
+
+
+# Names that look like another: a Cyrillic "а" (U+0430) and full-width letters (U+FF41...).
+CYRILLIC_ALICE = "\u0430lice"
+FULL_WIDTH_ALICE = "\uff41lice"
+CYRILLIC_STAFFER = "st\u0430ffer"
+ASCII_ONLY = "A username uses only the letters a to z, digits, and . _ -"
+
+
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [
+        (CYRILLIC_ALICE, ASCII_ONLY),
+        (FULL_WIDTH_ALICE, "A user with that username already exists."),
+        ("ALICE", "A user with that username already exists."),
+        ("\uff21\uff2c\uff29\uff23\uff25", "A user with that username already exists."),
+    ],
+)
+def test_a_username_that_looks_like_a_taken_one_is_refused(client, alice, username, message):
+    response = client.post(SIGNUP, signup_data(username=username))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert list(User.objects.values_list("username", flat=True)) == ["alice"]
+    assert signed_in_user(client) is None
+
+
+def test_a_username_that_looks_like_a_staff_members_is_refused(client, moderator):
+    make_user("staffer", is_staff=True)
+    response = client.post(SIGNUP, signup_data(username=CYRILLIC_STAFFER))
+    assert ASCII_ONLY in response.content.decode()
+    assert not User.objects.filter(username=CYRILLIC_STAFFER).exists()
+    assert User.objects.count() == 2
+
+
+@pytest.mark.parametrize("username", ["\u0434\u0430\u043d\u0430", "dana@home", ".dana", "da na"])
+def test_usernames_outside_the_ascii_rule_are_refused(client, db, username):
+    response = client.post(SIGNUP, signup_data(username=username))
+    assert ASCII_ONLY in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_a_full_width_username_is_stored_as_its_ordinary_letters(client, db):
+    response = client.post(SIGNUP, signup_data(username="\uff44\uff41\uff4e\uff41"))
+    assert response.status_code == 302
+    assert list(User.objects.values_list("username", flat=True)) == ["dana"]
 
 
 def test_reserved_usernames_are_refused(client, db):

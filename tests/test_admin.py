@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from journal import services
-from journal.models import Comment, Entry, ModerationAction, Report
+from journal.models import Comment, Entry, ModerationAction, Report, User
 from tests.conftest import PASSWORD, make_user, write_entry
 
 
@@ -147,6 +147,14 @@ def change_url(obj):
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
 
 
+def user_form(person, **fields):
+    """What the admin's change page for ``person`` posts when saved unchanged."""
+    return {
+        "username": person.username, "email": person.email, "is_active": "on",
+        "date_joined_0": "2025-01-01", "date_joined_1": "00:00:00", **fields,
+    }  # fmt: skip
+
+
 def test_suspension_and_the_profile_cannot_be_changed_on_the_change_page(staff_client, alice):
     page = staff_client.get(change_url(alice)).content.decode()
     assert 'name="username"' in page
@@ -154,12 +162,10 @@ def test_suspension_and_the_profile_cannot_be_changed_on_the_change_page(staff_c
         assert f'name="{field}"' not in page, field
     response = staff_client.post(
         change_url(alice),
-        {
-            "username": "alice", "email": "alice@example.com", "is_active": "on",
-            "date_joined_0": "2025-01-01", "date_joined_1": "00:00:00",
-            "is_suspended": "on", "suspension_reason": "silently", "display_name": "Rewritten",
-            "bio": "Words put in her mouth", "daily_goal_minutes": "5",
-        },
+        user_form(
+            alice, is_suspended="on", suspension_reason="silently", display_name="Rewritten",
+            bio="Words put in her mouth", daily_goal_minutes="5",
+        ),
     )  # fmt: skip
     assert response.status_code == 302
     alice.refresh_from_db()
@@ -187,3 +193,25 @@ def test_what_people_wrote_and_its_moderation_are_read_only(staff_client, model)
     delete = reverse(f"admin:journal_{model._meta.model_name}_delete", args=[obj.pk])
     assert staff_client.post(delete, {"post": "yes"}).status_code == 403
     assert model.objects.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.parametrize("username", ["\u0430lice", "\uff41lice", "ALICE"])
+def test_staff_cannot_rename_anyone_to_look_like_someone_else(staff_client, alice, bob, username):
+    response = staff_client.post(change_url(bob), user_form(bob, username=username))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["username"]
+    bob.refresh_from_db()
+    assert bob.username == "bob"
+    response = staff_client.post(
+        reverse("admin:journal_user_add"),
+        {"username": username, "usable_password": "false"},
+    )
+    assert response.status_code == 200
+    assert not User.objects.exclude(username__in=["alice", "bob", "root"]).exists()
+
+
+def test_staff_can_still_rename_someone(staff_client, bob):
+    response = staff_client.post(change_url(bob), user_form(bob, username="robert"))
+    assert response.status_code == 302
+    bob.refresh_from_db()
+    assert bob.username == "robert"
