@@ -175,9 +175,16 @@ LOGIN_REDIRECT_URL = reverse_lazy("journal:home")
 
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# Signing up with an address that has an account looks exactly like signing up with a new
+# one (the owner of the address is emailed instead), so the form tells nobody who is here.
+# allauth can only keep that promise when every new account waits for its email:
+# "optional" and "none" let people in at once, so they say "already registered" instead.
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_VERIFICATION = env_choice(
-    "DJANGO_EMAIL_VERIFICATION", ("none", "optional", "mandatory"), "optional"
+    "DJANGO_EMAIL_VERIFICATION", ("none", "optional", "mandatory"), "mandatory"
 )
+# Following the link from the browser that signed up logs in, straight to /write/.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "journal.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "journal.forms.SignupForm"
 ACCOUNT_FORMS = {"login": "journal.login.LoginForm"}
