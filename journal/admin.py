@@ -1,5 +1,7 @@
+from allauth.account.adapter import get_adapter
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from journal import services
 from journal.models import (
@@ -15,7 +17,9 @@ from journal.models import (
 )
 
 # Moderation from the admin goes through the same services as /moderation/, so every
-# step lands in the moderation log.
+# step lands in the moderation log: the actions below are the admin's only way to hide,
+# restore or suspend. Change pages show moderation fields, and what people wrote, read-only:
+# staff neither moderate without a trace nor rewrite anyone's words.
 
 
 def _moderation_action(name, description, service, target, **arguments):
@@ -52,6 +56,19 @@ unsuspend_people = _moderation_action(
 )  # fmt: skip
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows staff read and act on through the actions, never add, edit or delete."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.action(description="Suspend the selected people")
 def suspend_people(modeladmin, request, queryset):
     # Never oneself: a moderator locked out of moderation helps nobody.
@@ -67,8 +84,28 @@ def dismiss_reports(modeladmin, request, queryset):
         services.report_dismiss(moderator=request.user, report=item)
 
 
+class UsernameRule:
+    """A user form that holds a new username to sign-up's rule (journal/adapter.py)."""
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if username == self.instance.username:
+            return username
+        return get_adapter().clean_username(username)
+
+
+class UserCreationForm(UsernameRule, AdminUserCreationForm):
+    pass
+
+
+class UserForm(UsernameRule, UserChangeForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = UserForm
+    add_form = UserCreationForm
     list_display = [
         "username", "display_name", "email", "time_zone", "entry_count",
         "longest_streak", "date_joined", "is_suspended", "is_staff",
@@ -76,15 +113,22 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_suspended", "is_staff", "is_active", "date_joined"]
     actions = [suspend_people, unsuspend_people]
     search_fields = ["username", "display_name", "email"]
-    readonly_fields = [
+    # The profile is the person's own (their goal also moves their streaks); suspension
+    # is the actions' (suspend_people, unsuspend_people).
+    profile_fields = [
+        "display_name", "bio", "learning_focus", "time_zone", "daily_goal_minutes",
+    ]  # fmt: skip
+    moderation_fields = ["is_suspended", "suspension_reason"]
+    figure_fields = [
         "entry_count", "total_minutes", "longest_streak", "latest_run_length",
         "latest_run_end", "last_entry_day",
     ]  # fmt: skip
+    readonly_fields = [*profile_fields, *moderation_fields, *figure_fields]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
-        ("Profile", {"fields": ["display_name", "bio", "learning_focus", "time_zone",
-                                "daily_goal_minutes", "is_suspended"]}),
-        ("Challenge figures", {"fields": readonly_fields}),
+        ("Profile", {"fields": profile_fields}),
+        ("Moderation", {"fields": moderation_fields}),
+        ("Challenge figures", {"fields": figure_fields}),
     ]  # fmt: skip
 
     def delete_model(self, request, obj):
@@ -103,7 +147,9 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(ReadOnlyAdmin):
+    """Entries are written, edited and deleted by their authors only; staff hide them."""
+
     list_display = [
         "title", "author", "day", "number", "minutes", "visibility", "moderation_state",
         "created_at",
@@ -112,25 +158,7 @@ class EntryAdmin(admin.ModelAdmin):
     actions = [hide_entries, restore_entries]
     search_fields = ["title", "key_lesson", "body", "author__username"]
     list_select_related = ["author"]
-    raw_id_fields = ["author"]
-    filter_horizontal = ["topics"]
     date_hierarchy = "day"
-    readonly_fields = ["number", "created_at", "updated_at"]
-
-    def has_add_permission(self, request):
-        # Entries are written by learners on their own local day, never by staff.
-        return False
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.user_refresh_stats(user=obj.author)
-
-    def delete_queryset(self, request, queryset):
-        for entry in queryset.select_related("author"):
-            services.entry_delete(entry=entry)
-
-    def delete_model(self, request, obj):
-        services.entry_delete(entry=obj)
 
 
 @admin.register(Cheer)
@@ -142,13 +170,12 @@ class CheerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ReadOnlyAdmin):
     list_display = ["author", "entry", "moderation_state", "created_at"]
     list_filter = ["moderation_state", "created_at"]
     actions = [hide_comments, restore_comments]
     search_fields = ["body", "author__username", "entry__title"]
     list_select_related = ["author", "entry"]
-    raw_id_fields = ["author", "entry"]
 
 
 @admin.register(Follow)
@@ -169,7 +196,9 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdmin):
+    """Reports are closed by acting on what they target, or dismissed, and both are logged."""
+
     list_display = [
         "id",
         "reason",
@@ -184,23 +213,13 @@ class ReportAdmin(admin.ModelAdmin):
     actions = [dismiss_reports]
     search_fields = ["note", "reporter__username", "reported_user__username", "entry__title"]
     list_select_related = ["reporter", "entry", "comment", "reported_user"]
-    raw_id_fields = ["reporter", "entry", "comment", "reported_user", "resolved_by"]
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(ReadOnlyAdmin):
     """The log is append-only: it can be read here, never edited or deleted."""
 
     list_display = ["created_at", "moderator", "action", "target_label", "reason"]
     list_filter = ["action", "created_at"]
     search_fields = ["target_label", "reason", "moderator__username"]
     list_select_related = ["moderator"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

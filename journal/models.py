@@ -51,7 +51,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(is_active=True, is_suspended=False)
 
     def visible_to(self, viewer):
-        if viewer.is_authenticated and viewer.is_staff:
+        if viewer.is_authenticated and viewer.can_moderate:
             return self.filter(is_active=True)
         if viewer.is_authenticated:
             return self.filter(Q(pk=viewer.pk) | Q(is_active=True, is_suspended=False))
@@ -101,6 +101,12 @@ class User(AbstractUser):
     @property
     def name(self):
         return user_display(self)
+
+    @property
+    def can_moderate(self):
+        """The one rule for every staff power (the moderation queue, the admin, seeing
+        suspended people): staff, active and not suspended. Suspension ends them all."""
+        return self.is_staff and self.is_active and not self.is_suspended
 
     @property
     def initials(self):

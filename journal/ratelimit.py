@@ -8,21 +8,18 @@ own ACCOUNT_RATE_LIMITS, on the same cache and with the same 429 page.
 import functools
 import time
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
 
 def client_key(request):
-    """Who is asking: the account when signed in, else the client's address."""
+    """Who is asking: the account when signed in, else the client's address as allauth
+    reads it for its own limits (behind DJANGO_TRUSTED_PROXY_COUNT proxies)."""
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    address = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        # Behind our own proxy the client is the last address it appended.
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        address = forwarded.rsplit(",", 1)[-1].strip() or address
-    return f"ip:{address}"
+    return f"ip:{get_adapter(request).get_client_ip(request)}"
 
 
 def hit(scope, request):

@@ -91,7 +91,7 @@ def _nav(template, request, unread):
         user.username,
         user.name,
         user.initials,
-        user.is_staff,
+        user.can_moderate,
         unread,
         current,
     )
@@ -104,11 +104,13 @@ _NAV_TOKEN_FIELD = CSRF_VALUE + _NAV_TOKEN.encode() + b'"'
 
 
 @functools.lru_cache(maxsize=2048)
-def _rendered_nav(template, script_prefix, username, name, initials, is_staff, unread, current):
+def _rendered_nav(template, script_prefix, username, name, initials, can_moderate, unread, current):
     """A navigation part for one combination of everything it shows, rendered once per
     process: two small templates on every signed-in request cost a fifth of a page served
     from the cache. The arguments are all that the templates read."""
-    person = SimpleNamespace(username=username, name=name, initials=initials, is_staff=is_staff)
+    person = SimpleNamespace(
+        username=username, name=name, initials=initials, can_moderate=can_moderate
+    )
     context = {
         "user": person,
         "current_page": current,

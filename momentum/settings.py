@@ -69,7 +69,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "journal",
-    "django.contrib.admin",
+    "momentum.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -176,9 +176,17 @@ LOGIN_REDIRECT_URL = reverse_lazy("journal:home")
 
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# Signing up with an address that has an account looks exactly like signing up with a new
+# one (the owner of the address is emailed instead), so the form tells nobody who is here.
+# allauth can only keep that promise when every new account waits for its email:
+# "optional" and "none" let people in at once, so they say "already registered" instead.
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_VERIFICATION = env_choice(
-    "DJANGO_EMAIL_VERIFICATION", ("none", "optional", "mandatory"), "optional"
+    "DJANGO_EMAIL_VERIFICATION", ("none", "optional", "mandatory"), "mandatory"
 )
+# Following the link from the browser that signed up logs in, straight to /write/.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_ADAPTER = "journal.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "journal.forms.SignupForm"
 ACCOUNT_FORMS = {"login": "journal.login.LoginForm"}
 ACCOUNT_SIGNUP_REDIRECT_URL = reverse_lazy("journal:write")
@@ -282,6 +290,16 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if env_bool("DJANGO_BEHIND_PROXY", False):
     # The proxy terminates TLS and tells us so; trust it only when told it exists.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours append the address they were reached from to X-Forwarded-For:
+# the client is the address the farthest of them appended, and anything before it was
+# typed by the client. At 0 the header is ignored and the client is REMOTE_ADDR, which
+# behind a proxy is the proxy itself, so every visitor would share one set of rate limits.
+# allauth's rate limits and journal/ratelimit.py both read the client's address this way.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        f"DJANGO_TRUSTED_PROXY_COUNT must be 0 or more; got {ALLAUTH_TRUSTED_PROXY_COUNT}"
+    )
 
 LOGGING = {
     "version": 1,

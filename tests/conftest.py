@@ -4,6 +4,7 @@ import datetime as dt
 from unittest import mock
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -60,9 +61,13 @@ PASSWORD = "correct horse battery"
 
 
 def make_user(username, **fields):
+    """A member whose email address is verified, as every account's is before it logs in."""
     fields.setdefault("email", f"{username}@example.com")
     fields.setdefault("time_zone", "Europe/Paris")
-    return User.objects.create_user(username=username, password=PASSWORD, **fields)
+    user = User.objects.create_user(username=username, password=PASSWORD, **fields)
+    if user.email:
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    return user
 
 
 @pytest.fixture

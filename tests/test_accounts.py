@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from journal.models import User
-from tests.conftest import days_ago, write_entry
+from tests.conftest import days_ago, make_user, write_entry
 
 SIGNUP = reverse("account_signup")
 LOGIN = reverse("account_login")
@@ -44,10 +44,16 @@ def test_the_signup_form_asks_for_a_time_zone(client, db):
     assert "Europe/Paris" in page  # the searchable list of zones
 
 
+def confirmation_link(message):
+    link = re.search(r"http://testserver(/accounts/confirm-email/[^/\s]+/)", message.body)
+    assert link, message.body
+    return link.group(1)
+
+
 def test_signing_up_creates_a_learner_in_the_chosen_zone_with_the_hour_goal(client, db):
     response = client.post(SIGNUP, signup_data())
     assert response.status_code == 302
-    assert response["Location"] == reverse("journal:write")
+    assert response["Location"] == reverse("account_email_verification_sent")
     dana = User.objects.get(username="dana")
     assert (dana.email, dana.time_zone, dana.daily_goal_minutes) == (
         "dana@example.com",
@@ -56,6 +62,11 @@ def test_signing_up_creates_a_learner_in_the_chosen_zone_with_the_hour_goal(clie
     )
     assert (dana.entry_count, dana.current_streak, dana.longest_streak) == (0, 0, 0)
     assert dana.check_password(PASSWORD)
+    assert signed_in_user(client) is None
+    # The link, followed from the browser that signed up, logs in and starts the first day.
+    response = client.post(confirmation_link(mail.outbox[0]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("journal:write")
     assert signed_in_user(client) == str(dana.pk)
 
 
@@ -84,6 +95,51 @@ def test_a_taken_username_is_refused(client, alice):
     assert response.status_code == 200
     assert "A user with that username already exists." in response.content.decode()
     assert User.objects.filter(username="alice").count() == 1
+
+
+# Names that look like another: a Cyrillic "а" (U+0430) and full-width letters (U+FF41...).
+CYRILLIC_ALICE = "\u0430lice"
+FULL_WIDTH_ALICE = "\uff41lice"
+CYRILLIC_STAFFER = "st\u0430ffer"
+ASCII_ONLY = "A username uses only the letters a to z, digits, and . _ -"
+
+
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [
+        (CYRILLIC_ALICE, ASCII_ONLY),
+        (FULL_WIDTH_ALICE, "A user with that username already exists."),
+        ("ALICE", "A user with that username already exists."),
+        ("\uff21\uff2c\uff29\uff23\uff25", "A user with that username already exists."),
+    ],
+)
+def test_a_username_that_looks_like_a_taken_one_is_refused(client, alice, username, message):
+    response = client.post(SIGNUP, signup_data(username=username))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert list(User.objects.values_list("username", flat=True)) == ["alice"]
+    assert signed_in_user(client) is None
+
+
+def test_a_username_that_looks_like_a_staff_members_is_refused(client, moderator):
+    make_user("staffer", is_staff=True)
+    response = client.post(SIGNUP, signup_data(username=CYRILLIC_STAFFER))
+    assert ASCII_ONLY in response.content.decode()
+    assert not User.objects.filter(username=CYRILLIC_STAFFER).exists()
+    assert User.objects.count() == 2
+
+
+@pytest.mark.parametrize("username", ["\u0434\u0430\u043d\u0430", "dana@home", ".dana", "da na"])
+def test_usernames_outside_the_ascii_rule_are_refused(client, db, username):
+    response = client.post(SIGNUP, signup_data(username=username))
+    assert ASCII_ONLY in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_a_full_width_username_is_stored_as_its_ordinary_letters(client, db):
+    response = client.post(SIGNUP, signup_data(username="\uff44\uff41\uff4e\uff41"))
+    assert response.status_code == 302
+    assert list(User.objects.values_list("username", flat=True)) == ["dana"]
 
 
 def test_reserved_usernames_are_refused(client, db):
@@ -155,17 +211,10 @@ def test_password_reset_for_an_unknown_address_sends_no_reset_link(client, db):
     assert all("/password/reset/key/" not in message.body for message in mail.outbox)
 
 
-# Mandatory email verification
+# Email verification
 
 
-@pytest.fixture
-def verification_required(settings):
-    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-
-
-def test_with_mandatory_verification_a_new_account_waits_for_its_email(
-    client, db, verification_required
-):
+def test_a_new_account_waits_for_its_email(client, db):
     response = client.post(SIGNUP, signup_data())
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
@@ -180,17 +229,49 @@ def test_with_mandatory_verification_a_new_account_waits_for_its_email(
     assert signed_in_user(client) is None
     assert client.get(reverse("journal:write")).status_code == 302
 
-    link = re.search(r"http://testserver(/accounts/confirm-email/[^/\s]+/)", mail.outbox[0].body)
-    assert link, mail.outbox[0].body
     # Opening the link asks; confirming is a POST, so mail scanners cannot confirm.
-    assert client.get(link.group(1)).status_code == 200
+    link = confirmation_link(mail.outbox[0])
+    assert client.get(link).status_code == 200
     assert not EmailAddress.objects.get(user=dana).verified
-    client.post(link.group(1))
+    client.post(link)
     assert EmailAddress.objects.get(user=dana).verified
 
+    # From another browser, confirming did not log in: the password does.
+    client.logout()
     response = client.post(LOGIN, {"login": "dana", "password": PASSWORD})
     assert response.status_code == 302
     assert signed_in_user(client) == str(dana.pk)
+
+
+def page_text(response, address):
+    """What a page says, without its per-request parts (tokens, request ids) and with the
+    address the visitor typed in as ADDRESS."""
+    text = response.content.decode().replace(address.lower(), "ADDRESS")
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+    return re.sub(r'content="[0-9a-f]{32}"', "", text)
+
+
+def test_signing_up_tells_nobody_whether_an_address_has_an_account(client, alice):
+    known = client.post(SIGNUP, signup_data(email="Alice@example.com"), follow=True)
+    client.logout()
+    unknown = client.post(
+        SIGNUP, signup_data(username="erin", email="erin@example.com"), follow=True
+    )
+    assert known.status_code == unknown.status_code == 200
+    assert (
+        known.redirect_chain
+        == unknown.redirect_chain
+        == [(reverse("account_email_verification_sent"), 302)]
+    )
+    assert page_text(known, "Alice@example.com") == page_text(unknown, "erin@example.com")
+    assert "Confirmation email sent to ADDRESS" in page_text(known, "Alice@example.com")
+    assert "already" not in known.content.decode()
+    # The owner of the known address hears of it; no second account shares it.
+    assert [message.to for message in mail.outbox] == [["alice@example.com"], ["erin@example.com"]]
+    assert "already" in mail.outbox[0].body.lower()
+    assert User.objects.filter(email__iexact="alice@example.com").count() == 1
+    assert not User.objects.filter(username="dana").exists()
+    assert signed_in_user(client) is None
 
 
 # Profile settings

@@ -12,7 +12,7 @@ from journal import services
 from journal.models import Entry
 from tests.conftest import make_user, write_entry
 
-VISITORS = ["anonymous", "other", "owner", "suspended", "staff"]
+VISITORS = ["anonymous", "other", "owner", "suspended", "suspended_staff", "staff"]
 
 # Shorthands for the outcomes.
 OK, REDIRECT, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, BAD = 200, 302, "login", 403, 404, 405, 400
@@ -31,13 +31,14 @@ def members(get, post, *, anonymous=(LOGIN, LOGIN), **overrides):
 
 
 def participants(get, post, **overrides):
-    """Like members, but a suspended person is told why they cannot."""
-    return members(get, post, suspended=(FORBIDDEN, FORBIDDEN), **overrides)
+    """Like members, but a suspended person, staff or not, is told why they cannot."""
+    refused = (FORBIDDEN, FORBIDDEN)
+    return members(get, post, suspended=refused, suspended_staff=refused, **overrides)
 
 
 def editor_requests(post):
     refused = (NOT_ALLOWED, FORBIDDEN)
-    return members(NOT_ALLOWED, post, anonymous=refused, suspended=refused)
+    return members(NOT_ALLOWED, post, anonymous=refused, suspended=refused, suspended_staff=refused)
 
 
 PUBLIC_PAGE = same_for_all(OK, NOT_ALLOWED)
@@ -106,14 +107,15 @@ POLICY = {
         lambda w: ["entry", w["entry"].pk],
         participants(OK, BAD, owner=(NOT_FOUND, NOT_FOUND)),
     ),
-    # Moderation: staff only; everyone else is told the page does not exist.
+    # Moderation: staff only, and suspension ends it; others are told the page does not
+    # exist, suspended people that they are suspended.
     "journal:moderation": (
         NO_ARGS,
-        members(NOT_FOUND, NOT_FOUND, staff=(OK, NOT_ALLOWED)),
+        participants(NOT_FOUND, NOT_FOUND, staff=(OK, NOT_ALLOWED)),
     ),
     "journal:moderation_act": (
         NO_ARGS,
-        members(NOT_FOUND, NOT_FOUND, staff=(NOT_ALLOWED, REDIRECT)),
+        participants(NOT_FOUND, NOT_FOUND, staff=(NOT_ALLOWED, REDIRECT)),
     ),
     # Accounts (allauth).
     "account_signup": (NO_ARGS, SIGNED_OUT_ONLY),
@@ -142,16 +144,20 @@ def world(db):
     other = make_user("other")
     suspended = make_user("suspended")
     staff = make_user("staff", is_staff=True)
+    # A superuser, so that nothing but the suspension keeps them out of the admin.
+    suspended_staff = make_user("suspended_staff", is_staff=True, is_superuser=True)
     mine = write_entry(owner, title="Owner's entry", topics=["python"])
     theirs = write_entry(other, title="Other's entry")
     comment = services.comment_create(author=owner, entry=theirs, body="Nice work")
     services.user_set_suspended(moderator=staff, user=suspended, suspended=True)
+    services.user_set_suspended(moderator=staff, user=suspended_staff, suspended=True)
     report = services.report_create(reporter=other, target=mine, reason="spam")
     return {
         "anonymous": None,
         "other": other,
         "owner": owner,
         "suspended": suspended,
+        "suspended_staff": suspended_staff,
         "staff": staff,
         "entry": mine,
         "other_entry": theirs,
@@ -248,7 +254,7 @@ def _reverse_with_some_arguments(name):
 
 def test_the_admin_is_closed_to_everyone_but_staff(client, world):
     admin_login = reverse("admin:login")
-    for visitor in ("anonymous", "other", "suspended"):
+    for visitor in ("anonymous", "other", "suspended", "suspended_staff"):
         client.logout()
         if world[visitor]:
             client.force_login(world[visitor])
@@ -259,6 +265,9 @@ def test_the_admin_is_closed_to_everyone_but_staff(client, world):
                 response = client.generic(method, url)
                 assert response.status_code == 302, (visitor, name, method)
                 assert response["Location"].startswith(admin_login), (visitor, name)
+        login = client.get(admin_login)
+        expected = LOGIN if visitor == "anonymous" else FORBIDDEN
+        assert outcome(login) == expected, visitor
     # Staff without permissions get the admin's own refusals, never a page of data.
     client.force_login(world["staff"])
     for name, url in admin_urls():

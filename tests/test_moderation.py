@@ -268,3 +268,61 @@ class TestAdminActions:
         url = reverse("admin:journal_moderationaction_delete", args=[log.pk])
         assert admin_client.post(url, {"post": "yes"}).status_code == 403
         assert ModerationAction.objects.filter(pk=log.pk).exists()
+
+
+class TestSuspendedStaff:
+    """Suspension ends every staff power, wherever it is used."""
+
+    @pytest.fixture
+    def rogue(self, moderator):
+        rogue = make_user("rogue", is_staff=True, is_superuser=True)
+        services.user_set_suspended(moderator=moderator, user=rogue, suspended=True)
+        rogue.refresh_from_db()
+        return rogue
+
+    def test_the_queue_and_its_actions_refuse_them(self, client, alice, bob, rogue, reported_entry):
+        client.force_login(rogue)
+        response = client.get(reverse("journal:moderation"))
+        assert response.status_code == 403
+        assert "Your account is suspended" in response.content.decode()
+        for action, target in [("hide_entry", reported_entry.pk), ("suspend_user", bob.pk)]:
+            assert act(client, action, target, reason="I can").status_code == 403
+        reported_entry.refresh_from_db()
+        bob.refresh_from_db()
+        assert reported_entry.moderation_state == Entry.ModerationState.VISIBLE
+        assert not bob.is_suspended
+        assert list(ModerationAction.objects.values_list("action", flat=True)) == ["suspend_user"]
+
+    def test_the_admin_refuses_them(self, client, alice, bob, rogue, reported_entry):
+        client.force_login(rogue)
+        for url in (reverse("admin:index"), reverse("admin:journal_entry_changelist")):
+            response = client.get(url)
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("admin:login"))
+        assert client.get(reverse("admin:login")).status_code == 403
+        response = client.post(
+            reverse("admin:journal_entry_changelist"),
+            {"action": "hide_entries", "_selected_action": [reported_entry.pk]},
+        )
+        assert response.status_code == 302
+        response = client.post(
+            reverse("admin:journal_user_changelist"),
+            {"action": "suspend_people", "_selected_action": [bob.pk]},
+        )
+        assert response.status_code == 302
+        reported_entry.refresh_from_db()
+        bob.refresh_from_db()
+        assert reported_entry.moderation_state == Entry.ModerationState.VISIBLE
+        assert not bob.is_suspended
+
+    def test_they_no_longer_see_what_only_staff_see(self, client, alice, bob, moderator, rogue):
+        services.user_set_suspended(moderator=moderator, user=bob, suspended=True)
+        bob_journey = reverse("journal:journey", args=["bob"])
+        client.force_login(moderator)
+        assert client.get(bob_journey).status_code == 200
+        assert (
+            'href="/moderation/">Moderation' in client.get(reverse("journal:feed")).content.decode()
+        )
+        client.force_login(rogue)
+        assert client.get(bob_journey).status_code == 404
+        assert "/moderation/" not in client.get(reverse("journal:feed")).content.decode()

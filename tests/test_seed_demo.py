@@ -1,6 +1,7 @@
 """`manage.py seed_demo`, which `make run` calls so a newcomer sees a living site."""
 
 from django.core.management import call_command
+from django.urls import reverse
 
 from journal import streaks
 from journal.models import Entry, User
@@ -20,6 +21,13 @@ def test_demo_learners_have_journeys_with_consistent_figures(db):
         assert learner.stored_stats() == expected
         assert learner.check_password("momentum-demo")
         assert all(entry.topics.exists() for entry in entries)
+
+
+def test_demo_learners_log_in_with_the_documented_password(client, db):
+    call_command("seed_demo", "--days", "3")
+    response = client.post(reverse("account_login"), {"login": "ada", "password": "momentum-demo"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("journal:home")
 
 
 def test_if_empty_leaves_a_used_database_alone(alice):

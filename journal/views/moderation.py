@@ -1,7 +1,6 @@
 """Reports from participants and the staff's moderation queue."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -66,9 +65,12 @@ def _back_to(target):
 
 
 def _staff_only(view):
-    @login_required
+    """For people who may moderate (User.can_moderate); a suspended member of staff is
+    told they are suspended, anyone else finds nothing here."""
+
+    @participant_required
     def wrapped(request, *args, **kwargs):
-        if not request.user.is_staff:
+        if not request.user.can_moderate:
             raise Http404
         return view(request, *args, **kwargs)
 
