@@ -4,6 +4,7 @@ import io
 import re
 
 import pytest
+from django.core import mail
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -32,6 +33,11 @@ def test_newcomer_joins_writes_day_one_and_is_read_in_the_feed(page, tmp_path):
     page.get_by_label("Password (again)").fill("a long learning passphrase")
     page.get_by_role("button", name="Create my account").click()
 
+    # The address is confirmed from the email, in the same browser, which logs in.
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+    (message,) = mail.outbox
+    page.goto(re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", message.body)[1])
+    page.get_by_role("button", name="Confirm").click()
     expect(page).to_have_url(re.compile(r"/write/$"))
     assert User.objects.get(username="nia").time_zone == "Europe/Paris"
 
