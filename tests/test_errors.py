@@ -64,3 +64,17 @@ def test_unknown_time_zone_is_refused(client, alice):
     assert "not a time zone we know" in response.content.decode()
     alice.refresh_from_db()
     assert alice.time_zone == "Europe/Paris"
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_host_not_allowed_gets_the_friendly_400(alice, signed_in):
+    # The 400 page is rendered before authentication has run, so the request has no user.
+    browser = Client(raise_request_exception=False)
+    if signed_in:
+        browser.force_login(alice)
+    for url in ("/", reverse("journal:feed"), reverse("journal:notifications")):
+        response = browser.get(url, HTTP_HOST="evil.example")
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "We could not understand that request" in page
+        assert "evil.example" not in page
