@@ -67,7 +67,8 @@ urlpatterns = [
     path("settings/export/", porting.export, name="export"),
     path("settings/import/", porting.import_upload, name="import_upload"),
     path("settings/import/preview/", porting.import_preview, name="import_preview"),
-    path("report/<str:kind>/<str:key>/", moderation.report, name="report"),
+    # The key is a username or an entry's or comment's id, both in a username's characters.
+    path("report/<str:kind>/<username:key>/", moderation.report, name="report"),
     path("moderation/", moderation.queue, name="moderation"),
     path("moderation/act/", moderation.act, name="moderation_act"),
 ]
