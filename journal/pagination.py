@@ -4,10 +4,14 @@
 below it. Unlike OFFSET, which reads and throws away every earlier row, this reads only the
 page it shows through the newest-first index, so page 5,000 of the feed is as fast as
 page 1, and no COUNT over millions of entries is needed.
+
+A cursor this module did not write (one typed by hand, or cut short) is refused with a 400:
+it names no place in the list.
 """
 
 import datetime as dt
 
+from django.core.exceptions import BadRequest
 from django.db.models import Q
 
 PAGE_SIZE = 20
@@ -46,10 +50,7 @@ def journey_page(entries, cursor, size=PAGE_SIZE):
 
     A person has one entry a day, so the day alone marks the place.
     """
-    try:
-        before = dt.date.fromisoformat(cursor) if cursor else None
-    except ValueError:
-        before = None
+    before = _decode_day(cursor)
     if before:
         entries = entries.filter(day__lt=before)
     return KeysetPage(
@@ -65,12 +66,27 @@ def _encode(entry):
 
 
 def _decode(cursor):
-    """The position in a cursor, or None for the first page (a malformed one included)."""
+    """The position in a cursor, or None for the first page."""
     if not cursor:
         return None
     moment, _, pk = cursor.rpartition("_")
     try:
-        created_at = dt.datetime.fromisoformat(moment)
-        return (created_at, int(pk)) if created_at.tzinfo else None
-    except ValueError:
+        created_at, pk = dt.datetime.fromisoformat(moment), int(pk)
+        if created_at.tzinfo is not None and pk > 0:
+            # In UTC, as written: PostgreSQL refuses offsets beyond 15:59, and a moment
+            # whose UTC time falls outside years 1 to 9999 (0001-01-01T00:00+01:00) is no
+            # moment an entry was written at.
+            return created_at.astimezone(dt.UTC), pk
+    except (ValueError, OverflowError):
+        pass
+    raise BadRequest("This list has no such page.")
+
+
+def _decode_day(cursor):
+    """The day in a journey's cursor, or None for the first page."""
+    if not cursor:
         return None
+    try:
+        return dt.date.fromisoformat(cursor)
+    except ValueError as error:
+        raise BadRequest("This journey has no such page.") from error

@@ -6,6 +6,9 @@ matching words are highlighted in a snippet. Other databases (SQLite in developm
 match every word as a case-insensitive substring of the title, key lesson, body or
 reflection, and show the plain excerpt.
 
+A query is at most MAX_QUERY_LENGTH characters and MAX_WORDS words; one with a NUL
+character, which PostgreSQL refuses in any query, is refused with a 400.
+
 Callers pass a queryset already narrowed by the visibility rule, e.g.
 ``search_entries(Entry.objects.public(), q)``; this module never widens it.
 """
@@ -20,6 +23,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVectorField,
 )
+from django.core.exceptions import BadRequest
 from django.db import connection
 from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.expressions import RawSQL
@@ -32,6 +36,11 @@ CONFIG = "english"
 # turned into markup.
 _START, _STOP = "\x02", "\x03"
 MAX_QUERY_LENGTH = 200
+MAX_WORDS = 32
+# websearch_to_tsquery reads "-" as NOT, even before a space or another "-", and PostgreSQL
+# refuses a query nesting more than 32 of them ("tsquery stack too small"): the "-" after
+# this many are read as spaces, which split a hyphenated word much as the parser does.
+MAX_MINUS_SIGNS = 16
 # How many of the most recent matches are ranked (see _full_text).
 CANDIDATES = 500
 _VECTOR = RawSQL('"journal_entry"."search_vector"', [], output_field=SearchVectorField())
@@ -49,10 +58,19 @@ def search_entries(entries, text):
     On PostgreSQL the rows carry ``rank`` and ``headline`` annotations; call
     :func:`with_snippets` on the page being shown to turn headlines into safe HTML.
     """
-    text = text.strip()[:MAX_QUERY_LENGTH]
+    if "\x00" in text:
+        raise BadRequest("A search cannot hold a NUL character.")
+    text = " ".join(text.split()[:MAX_WORDS])[:MAX_QUERY_LENGTH]
     if is_full_text():
-        return _full_text(entries, text)
+        return _full_text(entries, _bound_minus_signs(text))
     return _fallback(entries, text)
+
+
+def _bound_minus_signs(text):
+    """``text`` with the "-" after the first MAX_MINUS_SIGNS read as spaces."""
+    parts = text.split("-")
+    kept = "-".join(parts[: MAX_MINUS_SIGNS + 1])
+    return " ".join([kept, *parts[MAX_MINUS_SIGNS + 1 :]])
 
 
 def full_text_matches(entries, text):

@@ -1,4 +1,5 @@
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import StringConverter
 from django.views.decorators.http import require_safe
 
 from journal import feeds
@@ -14,6 +15,16 @@ from journal.views import (
     social,
 )
 
+
+class UsernameConverter(StringConverter):
+    """A username as User.username_validator allows it: anything else (a NUL byte, which
+    PostgreSQL refuses in a query) is no one's, and its address a 404 before any view."""
+
+    regex = r"[\w.@+-]+"
+
+
+register_converter(UsernameConverter, "username")
+
 app_name = "journal"
 
 urlpatterns = [
@@ -22,13 +33,13 @@ urlpatterns = [
     path("feed/atom/", require_safe(shared_page()(feeds.LatestEntries())), name="atom"),
     path("feed/", reading.feed, name="feed"),
     path(
-        "@<str:username>/atom/",
+        "@<username:username>/atom/",
         require_safe(shared_page()(feeds.PersonEntries())),
         name="journey_atom",
     ),
-    path("@<str:username>/", reading.journey, name="journey"),
-    path("@<str:username>/day/<int:number>/", reading.entry_detail, name="entry_detail"),
-    path("@<str:username>/follow/", social.follow, name="follow"),
+    path("@<username:username>/", reading.journey, name="journey"),
+    path("@<username:username>/day/<int:number>/", reading.entry_detail, name="entry_detail"),
+    path("@<username:username>/follow/", social.follow, name="follow"),
     path("following/", social.following, name="following"),
     path("encourage/", social.encourage, name="encourage"),
     path("cheers/", social.cheer, name="cheer"),
@@ -56,7 +67,8 @@ urlpatterns = [
     path("settings/export/", porting.export, name="export"),
     path("settings/import/", porting.import_upload, name="import_upload"),
     path("settings/import/preview/", porting.import_preview, name="import_preview"),
-    path("report/<str:kind>/<str:key>/", moderation.report, name="report"),
+    # The key is a username or an entry's or comment's id, both in a username's characters.
+    path("report/<str:kind>/<username:key>/", moderation.report, name="report"),
     path("moderation/", moderation.queue, name="moderation"),
     path("moderation/act/", moderation.act, name="moderation_act"),
 ]

@@ -1,5 +1,7 @@
 """Bad input gets a clear page and a 4xx, never a 500, and changes nothing."""
 
+from urllib.parse import quote
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -64,3 +66,27 @@ def test_unknown_time_zone_is_refused(client, alice):
     assert "not a time zone we know" in response.content.decode()
     alice.refresh_from_db()
     assert alice.time_zone == "Europe/Paris"
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_host_not_allowed_gets_the_friendly_400(alice, signed_in):
+    # The 400 page is rendered before authentication has run, so the request has no user.
+    browser = Client(raise_request_exception=False)
+    if signed_in:
+        browser.force_login(alice)
+    for url in ("/", reverse("journal:feed"), reverse("journal:notifications")):
+        response = browser.get(url, HTTP_HOST="evil.example")
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "We could not understand that request" in page
+        assert "evil.example" not in page
+
+
+@pytest.mark.parametrize("key", ["\x00", "alice\x00", "1\x00"])
+def test_a_report_of_no_one_is_a_404(alice, bob, key):
+    browser = Client(raise_request_exception=False)
+    browser.force_login(bob)
+    for kind in ("person", "entry", "comment"):
+        response = browser.get(f"/report/{kind}/{quote(key)}/")
+        assert response.status_code == 404
+        assert "We could not find that page" in response.content.decode()

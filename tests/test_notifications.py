@@ -40,17 +40,35 @@ def test_cheers_comments_and_follows_are_listed_newest_first(client, alice, bob)
     assert f"{entry.get_absolute_url()}#comment-" in page
 
 
-def test_unread_count_in_the_navigation_until_the_list_is_opened(client, alice, bob):
+def test_reading_the_list_marks_nothing_read(client, alice, bob):
     entry = write_entry(alice)
     services.cheer_toggle(user=bob, entry=entry)
     services.follow_toggle(follower=bob, followed=alice)
     client.force_login(alice)
     assert nav_count(client.get(reverse("journal:feed")).content.decode()) == 2
+    for _ in range(2):
+        page = client.get(URL).content.decode()
+        assert page.count("notification-unread") == 2
+        assert page.count('<span class="badge badge-new">New</span>') == 2
+        assert nav_count(page) == 2
+        assert "Mark all read" in page
+    assert Notification.objects.filter(read_at__isnull=True).count() == 2
+    client.post(reverse("journal:notifications_mark_read"))
     page = client.get(URL).content.decode()
-    assert page.count("notification-unread") == 2
+    assert "notification-unread" not in page and "Mark all read" not in page
     assert nav_count(page) == 0
-    assert not Notification.objects.filter(read_at__isnull=True).exists()
-    assert "notification-unread" not in client.get(URL).content.decode()
+
+
+def test_an_image_of_the_list_in_a_comment_marks_nothing_read(client, alice, bob):
+    # The reader's browser fetches the image with the reader's cookies.
+    entry = write_entry(alice)
+    services.follow_toggle(follower=bob, followed=alice)
+    services.comment_create(author=bob, entry=entry, body=f"Look: ![]({URL})")
+    client.force_login(alice)
+    page = client.get(entry.get_absolute_url()).content.decode()
+    assert f'src="{URL}"' in page
+    assert client.get(URL).status_code == 200
+    assert Notification.objects.filter(recipient=alice, read_at__isnull=True).count() == 2
 
 
 def test_mark_all_read(client, alice, bob):
@@ -69,9 +87,8 @@ def test_mark_all_read_reaches_past_the_first_page(client, alice, bob):
     for entry in entries:
         services.cheer_toggle(user=bob, entry=entry)
     client.force_login(alice)
-    client.get(URL)
-    assert Notification.objects.filter(read_at__isnull=True).count() == 5
-    assert nav_count(client.get(reverse("journal:feed")).content.decode()) == 5
+    assert Notification.objects.filter(read_at__isnull=True).count() == 25
+    assert nav_count(client.get(reverse("journal:feed")).content.decode()) == 25
     client.post(reverse("journal:notifications_mark_read"))
     assert not Notification.objects.filter(read_at__isnull=True).exists()
 
@@ -113,7 +130,6 @@ def test_list_runs_the_same_queries_for_1_and_25_notifications(
     people = [make_user(f"reader{n}") for n in range(25)]
     client.force_login(alice)
     client.get(reverse("journal:feed"))
-    # Both lists hold unread notifications, so both mark some read.
     services.follow_toggle(follower=people[0], followed=alice)
     with CaptureQueriesContext(connection) as one:
         assert client.get(URL).status_code == 200

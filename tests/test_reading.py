@@ -2,12 +2,13 @@
 
 import datetime as dt
 import itertools
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -109,12 +110,46 @@ def test_the_feed_is_newest_first_and_paginated(client, alice, bob):
     assert "← Newest" in second.content.decode()
 
 
-@pytest.mark.parametrize("cursor", ["nonsense", "2025-01-01T00:00:00_x", "2025-01-01_1", "_"])
-def test_a_malformed_cursor_shows_the_newest_page(client, alice, cursor):
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "nonsense",
+        "2025-01-01T00:00:00_x",
+        "2025-01-01_1",
+        "2025-01-01T00:00:00_1",
+        "_",
+        "2025-01-01T00:00:00+00:00_1\x00",
+        "2025-01-01T00:00:00+00:00_0",
+        "0001-01-01T00:00:00-23:59_-5",
+        # Moments whose UTC time is before year 1 or after year 9999.
+        "0001-01-01T00:00:00+00:01_1",
+        "9999-12-31T23:59:59-00:01_1",
+    ],
+)
+def test_a_malformed_cursor_is_refused(alice, cursor):
+    write_entry(alice, title="Only entry", topics=["python"])
+    visitor = Client(raise_request_exception=False)
+    for url in (FEED, reverse("journal:encourage"), reverse("journal:topic", args=["python"])):
+        response = visitor.get(url, {"before": cursor})
+        assert response.status_code == 400
+        assert "We could not understand that request" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "0001-01-01T00:00:00+00:00_1",
+        # Offsets PostgreSQL refuses in a query: the moment is read in UTC.
+        "0001-01-01T00:00:00-23:59_5",
+        "2025-01-01T00:00:00+23:59_1",
+        "9999-12-31T23:59:59+00:00_1",
+    ],
+)
+def test_a_cursor_at_any_moment_and_offset_is_a_page(client, alice, cursor):
     write_entry(alice, title="Only entry")
     response = client.get(FEED, {"before": cursor})
     assert response.status_code == 200
-    assert "Only entry" in response.content.decode()
+    assert ("Only entry" in response.content.decode()) == cursor.startswith("9999")
 
 
 def test_the_feed_filters_by_topic(client, alice, bob, lesson):
@@ -123,6 +158,14 @@ def test_the_feed_filters_by_topic(client, alice, bob, lesson):
     assert "Rust lifetimes" in page
     assert "Backpropagation by hand" not in page
     assert client.get(FEED, {"topic": "no-such-topic"}).status_code == 404
+
+
+@pytest.mark.parametrize("topic", ["\x00", "python\x00", "py thon", "x" * 5000])
+def test_a_topic_that_is_no_slug_is_unknown(alice, topic):
+    write_entry(alice, topics=["python"])
+    response = Client(raise_request_exception=False).get(FEED, {"topic": topic})
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
 
 
 def test_private_hidden_and_suspended_entries_stay_out_of_the_feed(
@@ -227,9 +270,10 @@ def test_a_journey_pages_by_day_and_its_cards_leave_out_the_author(client, alice
     past_the_first = client.get(journey_url(alice), {"before": "2000-01-01"}).content.decode()
     assert "No older entries." in past_the_first and 'href="?before=' not in past_the_first
 
-    for malformed in ("yesterday", "2026-13-01", "<script>"):
+    for malformed in ("yesterday", "2026-13-01", "<script>", "2026-01-01\x00"):
         response = client.get(journey_url(alice), {"before": malformed})
-        assert [e.number for e in response.context["page"]][0] == 25
+        assert response.status_code == 400
+        assert "We could not understand that request" in response.content.decode()
 
 
 def test_others_never_see_private_entries_on_a_journey(client, alice, bob, secret):
@@ -285,6 +329,19 @@ def test_entry_and_journey_addresses_are_what_the_url_patterns_make(db, username
     person.save()
     entry.refresh_from_db()
     assert entry.get_absolute_url() == reverse("journal:entry_detail", args=[f"{username}2", 1])
+
+
+@pytest.mark.parametrize("username", ["\x00", "alice\x00", "ali ce", "<alice>"])
+def test_an_address_no_username_can_have_is_404(alice, username):
+    write_entry(alice)
+    reader = Client(raise_request_exception=False)
+    for signed_in in (False, True):
+        if signed_in:
+            reader.force_login(alice)
+        for suffix in ("", "atom/", "day/1/", "follow/"):
+            response = reader.get(f"/@{quote(username)}/{suffix}")
+            assert response.status_code == 404, suffix
+            assert "We could not find that page" in response.content.decode()
 
 
 def test_unknown_and_suspended_people_have_no_journey(client, alice, moderator):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection, transaction
+from django.test import Client
 from django.urls import reverse
 
 from journal import search
@@ -213,3 +214,31 @@ def test_a_very_common_word_ranks_the_most_recent_matches(client, alice, monkeyp
     # Written in order: the three most recent are parts 2, 3 and 4.
     assert sorted(titles) == [f"Graphs, part {n}" for n in (2, 3, 4)]
     assert "here are the best of the 3 most recent" in html
+
+
+@pytest.mark.parametrize("q", ["\x00", "graph\x00", "\x00 graph"])
+def test_a_nul_character_is_refused(alice, q):
+    write_entry(alice, title="Graph theory")
+    response = Client(raise_request_exception=False).get(reverse("journal:search"), {"q": q})
+    assert response.status_code == 400
+    assert "We could not understand that request" in response.content.decode()
+    assert "Graph theory" not in response.content.decode()
+
+
+@pytest.mark.parametrize("q", ["-" * 200, "- " * 100, "-! " * 60, "-\t" * 80, "x-" * 100])
+def test_a_query_of_many_minus_signs_is_a_search(alice, q):
+    # Each "-" before another "-" or a space nests one more NOT in PostgreSQL's web
+    # search syntax, and PostgreSQL refuses more than 32.
+    write_entry(alice, title="Graph theory")
+    response = Client(raise_request_exception=False).get(reverse("journal:search"), {"q": q})
+    assert response.status_code == 200
+    assert "No public entries match" in response.content.decode()
+
+
+@on_postgresql
+def test_minus_signs_past_the_bound_are_spaces(client, alice):
+    write_entry(alice, day=days_ago(alice, 1), title="Graph theory")
+    write_entry(alice, title="Graph drawing")
+    assert sorted(results(client, "graph " + "-" * 100)[0]) == ["Graph drawing", "Graph theory"]
+    many = " ".join(f"-w{n}" for n in range(search.MAX_MINUS_SIGNS - 1))
+    assert results(client, f"graph {many} -drawing")[0] == ["Graph theory"]

@@ -1,6 +1,8 @@
 """Reading: the landing page, the public feed, a journey and one entry."""
 
+from django.core.validators import slug_re
 from django.db.models import Count, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -45,8 +47,12 @@ def feed(request):
 def _feed(request):
     entries = Entry.objects.public().for_cards().newest_first()
     topic = None
-    if request.GET.get("topic"):
-        topic = get_object_or_404(Topic.objects.in_use(), slug=request.GET["topic"])
+    if slug := request.GET.get("topic"):
+        # A topic is named by its slug; anything else (a NUL byte, which PostgreSQL refuses
+        # in a query) names no topic.
+        if not slug_re.match(slug):
+            raise Http404("No such topic.")
+        topic = get_object_or_404(Topic.objects.in_use(), slug=slug)
         entries = entries.filter(topics=topic)
     page = keyset_page(entries, request.GET.get("before"))
     prepare_cards(page)

@@ -169,21 +169,21 @@ def encourage(request):
 @login_required
 @require_safe
 def notifications(request):
-    """My notifications, newest first; the ones on the page are marked read by being seen."""
+    """My notifications, newest first, the unread ones marked as new.
+
+    Reading the list changes nothing: a GET can come from anywhere (an image in a comment
+    pointing here), so only the "Mark all read" form marks them read.
+    """
     inbox = (
         Notification.objects.inbox(request.user)
         .select_related("actor", "entry", "comment")
         .order_by("-created_at", "-pk")
     )
     page = Paginator(inbox, PAGE_SIZE).get_page(request.GET.get("page"))
-    unseen = [item.pk for item in page if item.read_at is None]
     for item in page:
         if item.entry:
             # Notifications are about the recipient's own entries.
             item.entry.author = request.user
-    if unseen:
-        Notification.objects.filter(pk__in=unseen).update(read_at=timezone.now())
-        own_changed("unread", request.user.pk)
     return render(request, "journal/notifications.html", {"page": page})
 
 
