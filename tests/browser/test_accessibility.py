@@ -1,0 +1,145 @@
+"""Accessibility: axe-core on every page a person meets, the editor's keyboard, form errors.
+
+axe-core comes from the pinned ``axe-playwright-python`` package, which ships axe.min.js;
+it is evaluated in the page, which the Content Security Policy allows (only the page's own
+scripts and inline scripts are restricted), so the pages are checked as served.
+"""
+
+from pathlib import Path
+
+import axe_playwright_python
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from journal import services
+from tests.browser.conftest import log_in, watched_page
+from tests.conftest import days_ago, make_user, write_entry
+
+pytestmark = pytest.mark.browser
+
+AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+# Failing impacts; "minor" and "moderate" findings are left to judgement.
+SERIOUS = {"serious", "critical"}
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    # Experimental in axe-core, so off unless asked for: a control's accessible name must
+    # contain its visible text, or speech users cannot name it (WCAG 2.5.3).
+    "rules": {"label-content-name-mismatch": {"enabled": True}},
+}
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def serious_violations(page):
+    """axe-core's serious and critical findings on the page as it is now, one readable
+    line per rule and node."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE)
+    violations = page.evaluate(
+        "options => axe.run(document, options).then(results => results.violations)", AXE_OPTIONS
+    )
+    return [
+        f"{page.url} [{violation['id']}, {violation['impact']}] {node['target']}: "
+        f"{node['failureSummary']}"
+        for violation in violations
+        if violation["impact"] in SERIOUS
+        for node in violation["nodes"]
+    ]
+
+
+@pytest.fixture
+def community(transactional_db):
+    """Alice's journey with a commented entry, a topic, and a moderator who follows her,
+    writes too and has been notified."""
+    alice = make_user("alice", display_name="Alice Martin", bio="Learning vision, slowly.")
+    bob = make_user("bob", display_name="Bob Stone")
+    moderator = make_user("mod", display_name="Mo Derator", is_staff=True)
+    write_entry(alice, day=days_ago(alice, 1), title="Convolutions", topics=["computer vision"])
+    entry = write_entry(
+        alice,
+        title="Attention, slowly",
+        minutes=90,
+        body="Read the **transformer** paper twice.\n\n```\nsoftmax(QK^T)V\n```",
+        key_lesson="Attention is a weighted average.",
+        reflection="Hard, but it clicked.",
+        topics=["computer vision"],
+    )
+    own = write_entry(moderator, day=days_ago(moderator, 3), title="Moderating well")
+    services.comment_create(author=bob, entry=entry, body="Great notes, keep going!")
+    services.comment_create(author=moderator, entry=entry, body="Nice **work**.")
+    services.comment_create(author=alice, entry=own, body="Thanks for looking after us.")
+    services.cheer_toggle(user=alice, entry=own)
+    services.follow_toggle(follower=moderator, followed=alice)
+    services.report_create(reporter=bob, target=entry, reason="spam", note="Looks off.")
+    return {"entry": entry, "own": own}
+
+
+def signed_out_pages(entry):
+    return [
+        "/",
+        reverse("journal:feed"),
+        reverse("journal:topics"),
+        reverse("journal:topic", kwargs={"slug": "computer-vision"}),
+        reverse("journal:search") + "?q=transformer",
+        reverse("journal:people"),
+        "/@alice/",
+        entry.get_absolute_url(),
+        reverse("account_login"),
+        reverse("account_signup"),
+        reverse("account_reset_password"),
+    ]
+
+
+def signed_in_pages(entry, own):
+    return [
+        "/",
+        reverse("journal:feed"),
+        reverse("journal:following"),
+        reverse("journal:encourage"),
+        reverse("journal:topics"),
+        reverse("journal:topic", kwargs={"slug": "computer-vision"}),
+        reverse("journal:search") + "?q=transformer",
+        reverse("journal:people"),
+        "/@alice/",
+        entry.get_absolute_url(),
+        reverse("journal:write"),
+        reverse("journal:entry_edit", kwargs={"pk": own.pk}),
+        reverse("journal:settings"),
+        reverse("journal:import_upload"),
+        reverse("journal:notifications"),
+        reverse("journal:moderation"),
+        reverse("journal:report", kwargs={"kind": "entry", "key": entry.pk}),
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_serious_axe_violations_on_any_page(
+    browser, live_server, browser_problems, community, scheme, width
+):
+    page = watched_page(
+        browser, live_server.url, browser_problems, viewport=WIDTHS[width], color_scheme=scheme
+    )
+    found = []
+
+    def check(path, status=200):
+        response = page.goto(path)
+        assert response.status == status, f"{path} answered {response.status}"
+        found.extend(serious_violations(page))
+
+    try:
+        for path in signed_out_pages(community["entry"]):
+            check(path)
+        check("/no-such-page/", status=404)
+        log_in(page, "mod")
+        # Where logging in lands, with its message.
+        expect(page.locator(".message").first).to_be_visible()
+        found.extend(serious_violations(page))
+        for path in signed_in_pages(community["entry"], community["own"]):
+            check(path)
+        check("/@nobody/", status=404)
+    finally:
+        page.context.close()
+    if found:
+        # pytest.fail, unlike an assertion message, is never shortened.
+        pytest.fail(f"{len(found)} serious axe-core findings:\n" + "\n".join(found), pytrace=False)
