@@ -42,6 +42,24 @@
     });
   });
 
+  // django-markdownx makes Tab insert a tab character, which leaves a keyboard user no way
+  // out of the editor (WCAG 2.1.2). Tab is stopped on its way down, before django-markdownx's
+  // handler on the editor, so it moves focus as everywhere else; indenting stays on
+  // django-markdownx's Ctrl+] and Ctrl+[, which the hint under the editor explains.
+  document.querySelectorAll("[data-editor-keys-for]").forEach(function (hint) {
+    var editor = document.getElementById(hint.dataset.editorKeysFor);
+    if (!editor) {
+      return;
+    }
+    editor.closest(".markdownx").addEventListener("keydown", function (event) {
+      if (event.key === "Tab" && event.target === editor) {
+        event.stopPropagation();
+      }
+    }, true);
+    editor.setAttribute("aria-describedby", ((editor.getAttribute("aria-describedby") || "") + " " + hint.id).trim());
+    hint.hidden = false;
+  });
+
   // Images: the picker, a drop or a paste. Uploaded here rather than by django-markdownx,
   // which writes "Invalid response" into the person's text when an upload is refused;
   // this says why instead, and leaves the text alone.

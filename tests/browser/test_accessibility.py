@@ -143,3 +143,26 @@ def test_no_serious_axe_violations_on_any_page(
     if found:
         # pytest.fail, unlike an assertion message, is never shortened.
         pytest.fail(f"{len(found)} serious axe-core findings:\n" + "\n".join(found), pytrace=False)
+
+
+def test_tab_leaves_the_editor_and_the_explained_shortcut_indents(page):
+    make_user("ines")
+    log_in(page, "ines")
+    page.goto(reverse("journal:write"))
+    body = page.get_by_role("textbox", name="What I studied")
+    body.fill("x = 1")
+
+    body.press("Tab")
+    expect(page.locator("input[data-image-upload-for=id_body]")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(body).to_be_focused()
+    expect(body).to_have_value("x = 1")
+
+    hint = page.locator("#id_body_keys")
+    expect(hint).to_contain_text("Tab moves on to the next field")
+    expect(hint).to_contain_text("Ctrl+]")
+    assert "id_body_keys" in body.get_attribute("aria-describedby").split()
+    body.press("Control+BracketRight")
+    expect(body).to_have_value("\tx = 1")
+    body.press("Control+BracketLeft")
+    expect(body).to_have_value("x = 1")
