@@ -5,6 +5,7 @@ it is evaluated in the page, which the Content Security Policy allows (only the 
 scripts and inline scripts are restricted), so the pages are checked as served.
 """
 
+import re
 from pathlib import Path
 
 import axe_playwright_python
@@ -13,6 +14,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from journal import services
+from journal.models import Entry
 from tests.browser.conftest import log_in, watched_page
 from tests.conftest import days_ago, make_user, write_entry
 
@@ -166,3 +168,59 @@ def test_tab_leaves_the_editor_and_the_explained_shortcut_indents(page):
     expect(body).to_have_value("\tx = 1")
     body.press("Control+BracketLeft")
     expect(body).to_have_value("x = 1")
+
+
+def test_form_errors_take_focus_are_tied_to_their_fields_and_go_once_fixed(page):
+    make_user("ines")
+    log_in(page, "ines")
+    page.goto(reverse("journal:write"))
+    page.get_by_role("button", name="Publish entry").click()
+
+    summary = page.locator(".form-errors")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Title: This field is required.")).to_have_attribute(
+        "href", "#id_title"
+    )
+    title = page.get_by_label("Title")
+    body = page.get_by_role("textbox", name="What I studied")
+    for control, error_id in [(title, "id_title_error"), (body, "id_body_error")]:
+        expect(control).to_have_attribute("aria-invalid", "true")
+        assert error_id in control.get_attribute("aria-describedby").split()
+        expect(page.locator(f"#{error_id}")).to_have_text("This field is required.")
+
+    title.fill("Graphs")
+    expect(page.locator("#id_title_error")).to_have_count(0)
+    expect(title).not_to_have_attribute("aria-invalid", "true")
+    assert "id_title_error" not in (title.get_attribute("aria-describedby") or "")
+    expect(summary.get_by_role("link", name=re.compile("^Title"))).to_have_count(0)
+    # The body is still wrong, and still says so.
+    expect(page.locator("#id_body_error")).to_be_visible()
+    expect(summary.get_by_role("link", name=re.compile("^What I studied"))).to_be_visible()
+
+    body.fill("Breadth-first search.")
+    expect(summary).to_have_count(0)
+    page.get_by_role("button", name="Publish entry").click()
+    expect(page.get_by_role("heading", name="Graphs")).to_be_visible()
+    assert Entry.objects.filter(author__username="ines", title="Graphs").exists()
+
+
+def test_an_empty_comment_is_explained_next_to_the_comment_box(page):
+    alice = make_user("alice", display_name="Alice Martin")
+    make_user("bob")
+    long_body = "\n\n".join(f"Paragraph {n} of a long day's notes." for n in range(40))
+    entry = write_entry(alice, title="A long day", body=long_body)
+    log_in(page, "bob")
+    page.goto(entry.get_absolute_url())
+    page.get_by_role("button", name="Post comment").click()
+
+    box = page.get_by_label("Your comment")
+    error = page.locator("#id_body_error")
+    expect(error).to_have_text("This field is required.")
+    assert "id_body_error" in box.get_attribute("aria-describedby").split()
+    # The page opens at the comment form, not at its top.
+    expect(page.locator(".comment-form .form-errors")).to_be_focused()
+    expect(box).to_be_in_viewport()
+    expect(error).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 0
+    box_bottom = box.bounding_box()["y"] + box.bounding_box()["height"]
+    assert 0 <= error.bounding_box()["y"] - box_bottom < 50
