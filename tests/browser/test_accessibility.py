@@ -1,8 +1,10 @@
 """Accessibility: axe-core on every page a person meets, the editor's keyboard, form errors.
 
-axe-core comes from the pinned ``axe-playwright-python`` package, which ships axe.min.js;
-it is evaluated in the page, which the Content Security Policy allows (only the page's own
-scripts and inline scripts are restricted), so the pages are checked as served.
+axe-core comes from the pinned ``axe-playwright-python`` package, which ships axe.min.js.
+It is run with ``page.evaluate``, through the DevTools protocol, which the pages' Content
+Security Policy does not govern (a <script> tag would be refused), so the pages are
+checked as served, CSP included. The site follows the system's colour scheme, so each
+width is checked in light and in dark.
 """
 
 import re
