@@ -135,6 +135,13 @@ def test_no_serious_axe_violations_on_any_page(
         for path in signed_out_pages(community["entry"]):
             check(path)
         check("/no-such-page/", status=404)
+        # A form with its errors, as a mistyped password shows it.
+        page.goto(reverse("account_login"))
+        page.get_by_label("Username or email").fill("mod")
+        page.get_by_label("Password").fill("wrong password")
+        page.get_by_role("main").get_by_role("button", name="Log in").click()
+        expect(page.locator(".form-errors")).to_be_focused()
+        found.extend(serious_violations(page))
         log_in(page, "mod")
         # Where logging in lands, with its message.
         expect(page.locator(".message").first).to_be_visible()
@@ -142,6 +149,10 @@ def test_no_serious_axe_violations_on_any_page(
         for path in signed_in_pages(community["entry"], community["own"]):
             check(path)
         check("/@nobody/", status=404)
+        check(reverse("journal:write"))
+        page.get_by_role("button", name="Publish entry").click()
+        expect(page.locator(".form-errors")).to_be_focused()
+        found.extend(serious_violations(page))
     finally:
         page.context.close()
     if found:
