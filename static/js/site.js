@@ -26,6 +26,44 @@
     });
   });
 
+  // A field's error goes once the person has fixed it, as far as the browser can tell
+  // (the server checks again on submit): from the field, and from the summary above the
+  // form (includes/form_errors.html), which goes too when nothing is left in it.
+  function clearFixedError(event) {
+    var control = event.target;
+    var field = control.closest && control.closest(".field-error");
+    var error = field && field.querySelector(".error[id]");
+    if (!error || !control.checkValidity || !control.checkValidity()) {
+      return;
+    }
+    field.classList.remove("field-error");
+    field.querySelectorAll("[aria-invalid]").forEach(function (invalid) {
+      invalid.removeAttribute("aria-invalid");
+    });
+    field.querySelectorAll("[aria-describedby]").forEach(function (described) {
+      var ids = described.getAttribute("aria-describedby").split(" ").filter(function (id) {
+        return id !== error.id;
+      });
+      if (ids.length) {
+        described.setAttribute("aria-describedby", ids.join(" "));
+      } else {
+        described.removeAttribute("aria-describedby");
+      }
+    });
+    var summary = control.form && control.form.querySelector(".form-errors");
+    if (summary) {
+      summary.querySelectorAll("[data-error-for='" + error.id.replace(/_error$/, "") + "']").forEach(function (line) {
+        line.remove();
+      });
+      if (!summary.querySelector("li")) {
+        summary.remove();
+      }
+    }
+    error.remove();
+  }
+  document.addEventListener("input", clearFixedError);
+  document.addEventListener("change", clearFixedError);
+
   // The CSRF token of the session as it is now: logging in again in another tab gives
   // the session a new one, and the form on this page still holds the old one.
   function csrfToken(form) {
@@ -40,6 +78,24 @@
     form.addEventListener("submit", function () {
       form.querySelector("input[name=csrfmiddlewaretoken]").value = csrfToken(form);
     });
+  });
+
+  // django-markdownx makes Tab insert a tab character, which leaves a keyboard user no way
+  // out of the editor (WCAG 2.1.2). Tab is stopped on its way down, before django-markdownx's
+  // handler on the editor, so it moves focus as everywhere else; indenting stays on
+  // django-markdownx's Ctrl+] and Ctrl+[, which the hint under the editor explains.
+  document.querySelectorAll("[data-editor-keys-for]").forEach(function (hint) {
+    var editor = document.getElementById(hint.dataset.editorKeysFor);
+    if (!editor) {
+      return;
+    }
+    editor.closest(".markdownx").addEventListener("keydown", function (event) {
+      if (event.key === "Tab" && event.target === editor) {
+        event.stopPropagation();
+      }
+    }, true);
+    editor.setAttribute("aria-describedby", ((editor.getAttribute("aria-describedby") || "") + " " + hint.id).trim());
+    hint.hidden = false;
   });
 
   // Images: the picker, a drop or a paste. Uploaded here rather than by django-markdownx,

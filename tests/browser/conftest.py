@@ -61,27 +61,35 @@ def _page_cache_on(settings):
     settings.MOMENTUM_PAGE_CACHE = True
 
 
-@pytest.fixture
-def page(browser, live_server, transactional_db, browser_problems):
-    """A fresh browser tab on the live server that records page errors, dialogs and CSP
-    violations in ``browser_problems``."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+def watched_page(browser, base_url, problems, **context_options):
+    """A tab in a new browser context (``context_options`` as for ``browser.new_context``)
+    that records page errors, dialogs and CSP violations in ``problems``; close its
+    ``page.context`` when done."""
+    context_options.setdefault("viewport", {"width": 1280, "height": 900})
+    context = browser.new_context(base_url=base_url, **context_options)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    page.on("pageerror", lambda error: browser_problems.append(f"page error: {error}"))
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
 
     def on_dialog(dialog):
-        browser_problems.append(f"{dialog.type} dialog: {dialog.message}")
+        problems.append(f"{dialog.type} dialog: {dialog.message}")
         dialog.dismiss()
 
     def on_console(message):
         if "Content Security Policy" in message.text:
-            browser_problems.append(f"CSP violation on {page.url}: {message.text}")
+            problems.append(f"CSP violation on {page.url}: {message.text}")
 
     page.on("dialog", on_dialog)
     page.on("console", on_console)
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db, browser_problems):
+    """A fresh browser tab on the live server, watched as ``watched_page`` says."""
+    page = watched_page(browser, live_server.url, browser_problems)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.hookimpl(wrapper=True)
