@@ -289,6 +289,17 @@ def worst_inputs(targets):
             "worst: /accounts/login/?next=<random>",
             lambda rng: f"/accounts/login/?next={quote('/@' + 'x' * rng.randint(1, 150) + '/')}",
         ),
+        (
+            # Only negations of common words: PostgreSQL's estimate of the matches halves
+            # with each one, so it scans the whole GIN index and rechecks half of all
+            # entries, where walking the newest-first index would find 500 matches in a
+            # few hundred rows. Last, as such queries may outlast the run.
+            "worst: /search/?q=-<common> -<common>...",
+            lambda rng: (
+                "/search/?q="
+                + quote(" ".join(f"-{word}" for word in rng.sample(COMMON_WORDS, 15))[:200])
+            ),
+        ),
     ]
 
 
