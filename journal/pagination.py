@@ -39,7 +39,11 @@ def keyset_page(entries, cursor, size=PAGE_SIZE):
     position = _decode(cursor)
     if position:
         created_at, pk = position
-        entries = entries.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+        # The first condition alone is what an index can start from: with the OR alone,
+        # PostgreSQL walked the newest-first index from the top and filtered every newer row.
+        entries = entries.filter(created_at__lte=created_at).filter(
+            Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)
+        )
     return KeysetPage(
         list(entries[: size + 1]), size=size, after_cursor=position is not None, cursor_of=_encode
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from journal import charts
 from journal.models import Entry, Notification, Report, Topic, User
+from journal.pagination import keyset_page
 
 PAGE = 20
 
@@ -97,6 +98,16 @@ def test_a_topics_entries(community, db, popularity):
     topic = topics.order_by("-n" if popularity == "popular" else "n").first()
     entries = Entry.objects.public().filter(topics=topic).for_cards().newest_first()
     assert_uses_an_index(entries[:PAGE])
+
+
+def test_an_older_page_starts_its_scan_at_the_cursor(community, db):
+    # A cursor from the middle of the feed, as anyone may send: the index scan begins
+    # there, rather than at the newest entry with every newer one filtered out.
+    public = Entry.objects.public()
+    middle = public.order_by("created_at")[public.count() // 2]
+    cursor = f"{middle.created_at.isoformat()}_{middle.pk}"
+    (text,) = plans_of_queries(lambda: keyset_page(public.for_cards().newest_first(), cursor))
+    assert "Index Cond: (created_at <=" in text, text
 
 
 def test_people_by_current_streak(community, db):

@@ -6,10 +6,12 @@ the server acknowledged is remembered, so that the tests can look for it in the
 database afterwards.
 """
 
+import datetime as dt
 import random
 import re
 import threading
 import time
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -197,3 +199,135 @@ def check_database(database_url, people, log):
         ).fetchall()
         problems += [f"entry {pk} counts drifted from its rows" for (pk,) in drifted]
     return problems
+
+
+# Words of the seeded text (seed_scale's sentences): each matches a large share of all
+# entries, so that search has the most candidates to rank.
+COMMON_WORDS = [
+    "attention", "learning", "index", "tests", "notes", "proof", "model", "data", "cache",
+    "benchmark", "questions", "repetition", "ownership", "profiling", "examples",
+]  # fmt: skip
+# Beyond any page's last page: Paginator.get_page shows the last one for each, and each
+# number is a page cache key of its own.
+LAST_PAGE = (10**6, 10**9)
+
+
+def random_cursor(rng, targets, share=0.5):
+    """A valid "Older →" cursor at a random time in the oldest ``share`` of the entries."""
+    oldest = dt.datetime.fromisoformat(targets["oldest"])
+    newest = dt.datetime.fromisoformat(targets["newest"])
+    moment = oldest + (newest - oldest) * rng.random() * share
+    return f"{moment.replace(microsecond=0).isoformat()}_{rng.randint(1, 10**6)}"
+
+
+def _junk(rng):
+    return f"x{rng.randint(0, 99)}={rng.getrandbits(64):x}"
+
+
+def _search_terms(rng):
+    words = " or ".join(rng.sample(COMMON_WORDS, rng.randint(3, len(COMMON_WORDS))))
+    return f"{words} -{rng.getrandbits(32):x}"[:200]
+
+
+def worst_inputs(targets):
+    """For each anonymous page, how a hostile visitor makes it cost the most, found by
+    measurement on the benchmark's dataset: (row name, a function of a random.Random
+    giving a fresh path), each path different so that none is served from the page cache."""
+    rare, prolific = targets["rare_topics"], targets["prolific"]
+
+    def quote(value):
+        return urllib.parse.quote(value, safe="")
+
+    def journey(rng):
+        person = rng.choice(prolific)
+        first = dt.date.fromisoformat(person["first_day"])
+        day = first + dt.timedelta(days=rng.randint(1, 200))
+        return f"{person['url']}?before={day.isoformat()}&{_junk(rng)}"
+
+    return [
+        ("worst: /?before=<random>", lambda rng: f"/?before={quote(random_cursor(rng, targets))}"),
+        (
+            "worst: /feed/?topic=<rare>&before=old",
+            lambda rng: (
+                f"/feed/?topic={rng.choice(rare)}&before={quote(random_cursor(rng, targets))}"
+            ),
+        ),
+        (
+            "worst: /topics/?page=<last>",
+            lambda rng: f"/topics/?page={rng.randint(*LAST_PAGE)}&{_junk(rng)}",
+        ),
+        (
+            "worst: /topics/<rare>/?before=old",
+            lambda rng: f"/topics/{rng.choice(rare)}/?before={quote(random_cursor(rng, targets))}",
+        ),
+        (
+            "worst: /topics/<each>/atom/",
+            lambda rng: f"/topics/{rng.choice(targets['all_topics'])}/atom/?{_junk(rng)}",
+        ),
+        ("worst: /feed/atom/?x=<random>", lambda rng: f"/feed/atom/?{_junk(rng)}"),
+        ("worst: /@<prolific>/?before=old", journey),
+        (
+            "worst: /@<each>/atom/",
+            lambda rng: f"{rng.choice(targets['journeys_all'])}atom/?{_junk(rng)}",
+        ),
+        (
+            "worst: entry, most comments",
+            lambda rng: f"{rng.choice(targets['most_commented'])}?{_junk(rng)}",
+        ),
+        (
+            "worst: /search/?q=<or, -word>&page=<last>",
+            lambda rng: f"/search/?q={quote(_search_terms(rng))}&page={rng.randint(*LAST_PAGE)}",
+        ),
+        (
+            "worst: /people/?sort=&page=<last>",
+            lambda rng: (
+                f"/people/?sort={rng.choice(['current', 'longest', 'newest'])}"
+                f"&page={rng.randint(*LAST_PAGE)}"
+            ),
+        ),
+        (
+            "worst: /accounts/login/?next=<random>",
+            lambda rng: f"/accounts/login/?next={quote('/@' + 'x' * rng.randint(1, 150) + '/')}",
+        ),
+        (
+            # Only negations of common words: PostgreSQL's estimate of the matches halves
+            # with each one, so it scans the whole GIN index and rechecks half of all
+            # entries, where walking the newest-first index would find 500 matches in a
+            # few hundred rows. Last, as such queries may outlast the run.
+            "worst: /search/?q=-<common> -<common>...",
+            lambda rng: (
+                "/search/?q="
+                + quote(" ".join(f"-{word}" for word in rng.sample(COMMON_WORDS, 15))[:200])
+            ),
+        ),
+    ]
+
+
+def junk_inputs(targets):
+    """Inputs no page was made for: NUL bytes, values far too long, malformed or extreme
+    cursors, negations only, unknown parameters. Each must get a 4xx or the page, never a
+    5xx. Functions of a random.Random giving a path, as in worst_inputs."""
+    journey = targets["journeys"][0]
+    topic = targets["topics"][0]
+    return [
+        lambda rng: f"/feed/?topic=%00&{_junk(rng)}",
+        lambda rng: f"/feed/?before=%00{rng.getrandbits(16)}",
+        lambda rng: f"/feed/?before=0001-01-01T00:00:00-23:59_-{rng.randint(1, 9)}",
+        lambda rng: f"/feed/?before=9999-12-31T23:59:59%2B14:00_{rng.getrandbits(80)}",
+        lambda rng: f"/feed/?before={'9' * rng.randint(500, 3000)}",
+        lambda rng: f"/@%00{rng.getrandbits(16)}/",
+        lambda rng: f"{journey}?before=%00{rng.getrandbits(16)}",
+        lambda rng: f"{journey}?before=0001-01-0{rng.randint(1, 9)}",
+        lambda rng: f"{topic}?before={urllib.parse.quote(random_cursor(rng, targets))}%00",
+        lambda rng: f"/topics/?page=%00{rng.getrandbits(16)}",
+        lambda rng: f"/topics/?page=-{rng.getrandbits(70)}",
+        lambda rng: f"/search/?q={'-' * 200}&{_junk(rng)}",
+        lambda rng: (
+            f"/search/?q={urllib.parse.quote('-attention ' * 20)}&page={rng.randint(2, 99)}"
+        ),
+        lambda rng: f"/search/?q=attention%00{rng.getrandbits(16)}",
+        lambda rng: f"/search/?q={'a' * rng.randint(201, 3000)}",
+        lambda rng: f"/search/?q={urllib.parse.quote(chr(34) * rng.randint(1, 200))}",
+        lambda rng: f"/people/?sort=%00&page={rng.getrandbits(90)}",
+        lambda rng: f"/accounts/login/?next=%00{rng.getrandbits(16)}",
+    ]

@@ -29,18 +29,20 @@ def cluster():
 def make_app(cluster, tmp_path):
     servers = []
 
-    def make(people):
-        env = app_env(cluster.url)
+    def make(people, **env_extra):
+        env = app_env(cluster.url, **env_extra)
         manage(env, "migrate", "--no-input", "-v0")
         manage(env, "seed_scale", f"--users={people}", f"--entries={people * 20}", "-v0")
         manage(env, "collectstatic", "--no-input", "-v0")
         server = Gunicorn(env, workers=WORKERS, log_path=tmp_path / "gunicorn.log")
         servers.append(server)
+        targets = prepare(env, "targets")
         return types.SimpleNamespace(
             server=server,
             url=cluster.url,
             people=prepare(env, "sessions", str(people)),
-            entry_ids=prepare(env, "targets")["commentable"],
+            targets=targets,
+            entry_ids=targets["commentable"],
             log_path=tmp_path / "gunicorn.log",
         )
 

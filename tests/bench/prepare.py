@@ -76,6 +76,43 @@ def targets(count=200):
         "commentable": list(
             Entry.objects.public().order_by("-created_at").values_list("pk", flat=True)[:count]
         ),
+        **hostile_targets(),
+    }
+
+
+def hostile_targets(count=50):
+    """What a hostile visitor would pick to make each page cost the most: the rarest
+    topics (a topic's pages walk the newest-first entries for theirs), the people with the
+    most entries and the entries with the most comments, and the span of the entries'
+    times (for cursors deep in the past)."""
+    from django.db.models import Max, Min
+
+    from journal.models import Entry, Topic, User
+
+    in_use = Topic.objects.in_use()
+    prolific = User.objects.public().filter(entry_count__gt=0).order_by("-entry_count", "id")
+    span = Entry.objects.public().aggregate(oldest=Min("created_at"), newest=Max("created_at"))
+    return {
+        "rare_topics": list(
+            in_use.order_by("public_entry_count", "slug").values_list("slug", flat=True)[:count]
+        ),
+        "all_topics": list(in_use.order_by("slug").values_list("slug", flat=True)),
+        "prolific": [
+            {"url": person.get_absolute_url(), "first_day": first.isoformat()}
+            for person in prolific[:count]
+            for first in [person.entries.order_by("day").values_list("day", flat=True)[0]]
+        ],
+        "journeys_all": [
+            person.get_absolute_url() for person in prolific.only("username")[: count * 20]
+        ],
+        "most_commented": [
+            entry.get_absolute_url()
+            for entry in Entry.objects.public()
+            .select_related("author")
+            .order_by("-comment_count", "-id")[:count]
+        ],
+        "oldest": span["oldest"].isoformat(),
+        "newest": span["newest"].isoformat(),
     }
 
 
