@@ -175,17 +175,19 @@ class ImageUploadForm(forms.Form):
         upload = self.cleaned_data["image"]
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError("Images can be 5 MB at most.")
+        # Opening reads the header only: the size is checked there, before anything is
+        # decoded, as a file of a few kilobytes can claim tens of megapixels.
         try:
             with Image.open(upload) as probe:
                 image_format = probe.format
                 width, height = probe.size
+                if width * height > self.MAX_PIXELS:
+                    raise forms.ValidationError("That image has too many pixels.")
                 probe.verify()
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
             raise forms.ValidationError("That file is not an image we can read.") from None
         if image_format not in self.FORMATS:
             raise forms.ValidationError("Only PNG, JPEG and WebP images can be uploaded.")
-        if width * height > self.MAX_PIXELS:
-            raise forms.ValidationError("That image has too many pixels.")
         # verify() does not decode JPEG or WebP data: a truncated one passes it and would
         # only fail in save(), as a 500. Decoding it here, once its size is known to be
         # sane, turns that into a clear refusal.
@@ -199,8 +201,9 @@ class ImageUploadForm(forms.Form):
         self.image_format = image_format
         return upload
 
-    def save(self):
-        """Store the image under a random name with its real format's extension.
+    def encode(self):
+        """The valid image re-encoded in its real format, and the random name, with that
+        format's extension, it is to be stored under; nothing is stored yet.
 
         Re-encoding drops metadata such as GPS positions and anything smuggled in after
         the image data.
@@ -212,7 +215,12 @@ class ImageUploadForm(forms.Form):
             stored_format, extension = self.FORMATS[self.image_format]
             image.save(buffer, format=stored_format)
         path = f"uploads/{timezone.now():%Y/%m}/{secrets.token_urlsafe(16)}.{extension}"
-        return default_storage.save(path, ContentFile(buffer.getvalue()))
+        return path, buffer.getvalue()
+
+    def save(self):
+        """Store the image (see ``encode``); returns its storage name."""
+        path, data = self.encode()
+        return default_storage.save(path, ContentFile(data))
 
 
 class AccountDeleteForm(forms.Form):

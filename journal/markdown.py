@@ -29,6 +29,9 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 # inside a URL would read javascript:, so such a link is dropped before it leaves the site.
 _IGNORED_IN_URLS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+# The most a Markdown field of an entry (what I studied, the reflection) may hold; a comment
+# holds less (Comment.body). The editor's preview refuses longer text.
+MAX_ENTRY_TEXT = 20_000
 EXTENSIONS = ["fenced_code", "tables", "sane_lists", "smarty", "toc"]
 EXTENSION_CONFIGS = {
     # Column alignment as the allowlisted ``align`` attribute: the default inline style
