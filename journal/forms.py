@@ -2,6 +2,7 @@ import io
 import secrets
 
 from django import forms
+from django.core import validators
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -10,6 +11,7 @@ from markdownx.widgets import MarkdownxWidget
 from PIL import Image, ImageOps
 
 from journal.importing import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
+from journal.markdown import MAX_ENTRY_TEXT
 from journal.models import Comment, Entry, Report, User, available_time_zones
 
 
@@ -90,8 +92,8 @@ class EntryForm(forms.ModelForm):
             "reflection": "An honest reflection: what went well, what was hard. Markdown too.",
         }
         widgets = {
-            "body": MarkdownxWidget(attrs={"rows": 10}),
-            "reflection": MarkdownxWidget(attrs={"rows": 6}),
+            "body": MarkdownxWidget(attrs={"rows": 10, "maxlength": MAX_ENTRY_TEXT}),
+            "reflection": MarkdownxWidget(attrs={"rows": 6, "maxlength": MAX_ENTRY_TEXT}),
             "key_lesson": forms.TextInput(),
             "visibility": forms.RadioSelect(),
             "minutes": forms.NumberInput(attrs={"min": 1, "max": 1440, "step": 1}),
@@ -108,6 +110,10 @@ class EntryForm(forms.ModelForm):
         else:
             self.fields["minutes"].initial = author.daily_goal_minutes
         self.fields["minutes"].min_value = 1
+        for name in ("body", "reflection"):
+            field = self.fields[name]
+            field.validators.append(validators.MaxLengthValidator(MAX_ENTRY_TEXT))
+            field.error_messages["max_length"] = _too_long(MAX_ENTRY_TEXT)
 
     def offer_days(self, open_days):
         """The days a new entry can be given, for the form shown: those without one yet."""
@@ -144,6 +150,10 @@ class EntryForm(forms.ModelForm):
         return [
             name for name in self.cleaned_data.get("topic_names", "").split(",") if name.strip()
         ]
+
+
+def _too_long(limit):
+    return f"This can be {limit} characters at most (it has %(show_value)d)."
 
 
 def _day_label(day, today):
@@ -274,6 +284,9 @@ class CommentForm(forms.ModelForm):
         labels = {"body": "Your comment"}
         help_texts = {"body": "Markdown works: **bold**, _italic_, `code`, links."}
         widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "body": {"max_length": _too_long(Comment._meta.get_field("body").max_length)}
+        }
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -7,9 +7,11 @@ reach another person's browser as script.
 
 import re
 import threading
+from html import escape
 
 import markdown
 import nh3
+from markdown import inlinepatterns
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
@@ -42,6 +44,87 @@ EXTENSION_CONFIGS = {
 }
 
 
+# Python-Markdown looks for the "]" that closes a link's text, and the ")" that closes its
+# address, from every "[" and "(", to the end of the paragraph: a paragraph of brackets
+# takes time that grows with the square of its length. Brackets nested deeper than this
+# end the search: they are read as text, and no link of real text nests so deep.
+MAX_BRACKET_NESTING = 5
+_BRACKET = re.compile(r"[\[\]]")
+_PARENTHESIS = re.compile(r"[()]")
+
+
+def _closing(pattern, data, index):
+    """The position of the bracket that closes the one opened just before ``index``, or
+    None when there is none within MAX_BRACKET_NESTING levels."""
+    depth = 1
+    for match in pattern.finditer(data, index):
+        depth += 1 if match.group() in "[(" else -1
+        if depth == 0:
+            return match.start()
+        if depth > MAX_BRACKET_NESTING:
+            return None
+    return None
+
+
+class _BoundedBrackets:
+    """Link and image patterns whose bracket searches stop at MAX_BRACKET_NESTING."""
+
+    def getText(self, data, index):
+        end = _closing(_BRACKET, data, index)
+        if end is None:
+            return "", index, False
+        return data[index:end], end + 1, True
+
+    def getLink(self, data, index):
+        # Python-Markdown's own search also reads titles in quotes; it runs once the
+        # parentheses are known to close within the nesting allowed.
+        if data.startswith("(", index) and _closing(_PARENTHESIS, data, index + 1) is None:
+            return "", None, index, False
+        return super().getLink(data, index)
+
+
+class _Link(_BoundedBrackets, inlinepatterns.LinkInlineProcessor):
+    pass
+
+
+class _Image(_BoundedBrackets, inlinepatterns.ImageInlineProcessor):
+    pass
+
+
+class _Reference(_BoundedBrackets, inlinepatterns.ReferenceInlineProcessor):
+    pass
+
+
+class _ImageReference(_BoundedBrackets, inlinepatterns.ImageReferenceInlineProcessor):
+    pass
+
+
+class _ShortReference(_BoundedBrackets, inlinepatterns.ShortReferenceInlineProcessor):
+    pass
+
+
+class _ShortImageReference(_BoundedBrackets, inlinepatterns.ShortImageReferenceInlineProcessor):
+    pass
+
+
+class _BoundedLinks(markdown.Extension):
+    """Python-Markdown's link and image patterns, under their own names and priorities,
+    with bounded bracket searches."""
+
+    PATTERNS = [
+        (_Reference, inlinepatterns.REFERENCE_RE, "reference", 170),
+        (_Link, inlinepatterns.LINK_RE, "link", 160),
+        (_Image, inlinepatterns.IMAGE_LINK_RE, "image_link", 150),
+        (_ImageReference, inlinepatterns.IMAGE_REFERENCE_RE, "image_reference", 140),
+        (_ShortReference, inlinepatterns.REFERENCE_RE, "short_reference", 130),
+        (_ShortImageReference, inlinepatterns.IMAGE_REFERENCE_RE, "short_image_ref", 125),
+    ]
+
+    def extendMarkdown(self, md):
+        for processor, pattern, name, priority in self.PATTERNS:
+            md.inlinePatterns.register(processor(pattern, md), name, priority)
+
+
 _converters = threading.local()
 
 
@@ -51,7 +134,9 @@ def _converter():
     converter = getattr(_converters, "markdown", None)
     if converter is None:
         converter = _converters.markdown = markdown.Markdown(
-            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
+            extensions=[*EXTENSIONS, _BoundedLinks()],
+            extension_configs=EXTENSION_CONFIGS,
+            output_format="html",
         )
     return converter
 
@@ -60,7 +145,12 @@ def render_markdown(text):
     """Markdown source to sanitised HTML, safe to show to anyone."""
     if not text:
         return ""
-    html = _converter().reset().convert(text)
+    try:
+        html = _converter().reset().convert(text)
+    except RecursionError:
+        # Lists or quotes nested thousands deep, which no real text is: shown as written.
+        _converters.markdown = None  # left halfway through a conversion
+        html = "<p>" + escape(text) + "</p>"
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
