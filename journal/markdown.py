@@ -3,6 +3,11 @@
 Entries, comments and the editor's live preview all go through ``render_markdown``, so
 what a person previews is exactly what gets published, and nothing anyone writes can
 reach another person's browser as script.
+
+Nor can anything anyone writes hold a worker for long: a few of Python-Markdown's searches
+ran from every bracket, tag or heading to the end of the text, so that text made of
+nothing else took time that grew with the square of its length. ``_Bounded`` puts them
+back with limits no real text reaches, and the fields are capped (``MAX_ENTRY_TEXT``).
 """
 
 import re
@@ -11,7 +16,9 @@ from html import escape
 
 import markdown
 import nh3
-from markdown import inlinepatterns
+from markdown import blockprocessors, inlinepatterns, preprocessors
+from markdown.extensions.tables import TableProcessor
+from markdown.htmlparser import HTMLExtractor
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
@@ -53,32 +60,29 @@ _BRACKET = re.compile(r"[\[\]]")
 _PARENTHESIS = re.compile(r"[()]")
 
 
-def _closing(pattern, data, index):
-    """The position of the bracket that closes the one opened just before ``index``, or
-    None when there is none within MAX_BRACKET_NESTING levels."""
+def _too_deep(pattern, data, index):
+    """Whether the bracket opened just before ``index`` holds brackets nested deeper than
+    MAX_BRACKET_NESTING before it closes."""
     depth = 1
     for match in pattern.finditer(data, index):
         depth += 1 if match.group() in "[(" else -1
         if depth == 0:
-            return match.start()
+            return False
         if depth > MAX_BRACKET_NESTING:
-            return None
-    return None
+            return True
+    return False
 
 
 class _BoundedBrackets:
-    """Link and image patterns whose bracket searches stop at MAX_BRACKET_NESTING."""
+    """Link and image patterns whose bracket searches give up past MAX_BRACKET_NESTING."""
 
     def getText(self, data, index):
-        end = _closing(_BRACKET, data, index)
-        if end is None:
+        if _too_deep(_BRACKET, data, index):
             return "", index, False
-        return data[index:end], end + 1, True
+        return super().getText(data, index)
 
     def getLink(self, data, index):
-        # Python-Markdown's own search also reads titles in quotes; it runs once the
-        # parentheses are known to close within the nesting allowed.
-        if data.startswith("(", index) and _closing(_PARENTHESIS, data, index + 1) is None:
+        if data.startswith("(", index) and _too_deep(_PARENTHESIS, data, index + 1):
             return "", None, index, False
         return super().getLink(data, index)
 
@@ -107,11 +111,55 @@ class _ShortImageReference(_BoundedBrackets, inlinepatterns.ShortImageReferenceI
     pass
 
 
-class _BoundedLinks(markdown.Extension):
-    """Python-Markdown's link and image patterns, under their own names and priorities,
-    with bounded bracket searches."""
+# Python-Markdown's HTML reader looks for the end of every "<tag" to the end of the text;
+# no real tag is longer than this.
+MAX_TAG_LENGTH = 1024
 
-    PATTERNS = [
+
+class _HTMLExtractor(HTMLExtractor):
+    def check_for_whole_start_tag(self, i):
+        # A tag that does not end within MAX_TAG_LENGTH is read as text, as one that does
+        # not end at all is; one with no ">" at all is known to be text at once.
+        rawdata = self.rawdata
+        if rawdata.find(">", i, i + MAX_TAG_LENGTH) < 0:
+            return -1
+        self.rawdata = rawdata[: i + MAX_TAG_LENGTH]
+        try:
+            return super().check_for_whole_start_tag(i)
+        finally:
+            self.rawdata = rawdata
+
+
+class _HtmlBlockPreprocessor(preprocessors.HtmlBlockPreprocessor):
+    def run(self, lines):
+        parser = _HTMLExtractor(self.md)
+        parser.feed("\n".join(lines))
+        parser.close()
+        return "".join(parser.cleandoc).split("\n")
+
+
+# Python-Markdown tests what is left of a block each time a heading is taken off its top: a
+# block of thousands of headings was read again in full for each of them.
+
+
+class _TableProcessor(TableProcessor):
+    def test(self, parent, block):
+        # A table's first row has a "|"; the rows are only split once it does.
+        return "|" in block.partition("\n")[0] and super().test(parent, block)
+
+
+class _HashHeaderProcessor(blockprocessors.HashHeaderProcessor):
+    def test(self, parent, block):
+        # Looking for a "#" is quick; the pattern is tried at every position.
+        return "#" in block and super().test(parent, block)
+
+
+class _Bounded(markdown.Extension):
+    """Python-Markdown's link and image patterns, HTML reader, hash headings and tables,
+    under their own names and priorities, with searches that cannot run to the end of the
+    text from every bracket, tag or heading."""
+
+    LINK_PATTERNS = [
         (_Reference, inlinepatterns.REFERENCE_RE, "reference", 170),
         (_Link, inlinepatterns.LINK_RE, "link", 160),
         (_Image, inlinepatterns.IMAGE_LINK_RE, "image_link", 150),
@@ -121,8 +169,12 @@ class _BoundedLinks(markdown.Extension):
     ]
 
     def extendMarkdown(self, md):
-        for processor, pattern, name, priority in self.PATTERNS:
+        for processor, pattern, name, priority in self.LINK_PATTERNS:
             md.inlinePatterns.register(processor(pattern, md), name, priority)
+        md.preprocessors.register(_HtmlBlockPreprocessor(md), "html_block", 20)
+        md.parser.blockprocessors.register(_HashHeaderProcessor(md.parser), "hashheader", 70)
+        table = md.parser.blockprocessors["table"]
+        md.parser.blockprocessors.register(_TableProcessor(md.parser, table.config), "table", 75)
 
 
 _converters = threading.local()
@@ -134,7 +186,7 @@ def _converter():
     converter = getattr(_converters, "markdown", None)
     if converter is None:
         converter = _converters.markdown = markdown.Markdown(
-            extensions=[*EXTENSIONS, _BoundedLinks()],
+            extensions=[*EXTENSIONS, _Bounded()],
             extension_configs=EXTENSION_CONFIGS,
             output_format="html",
         )
