@@ -288,6 +288,12 @@ class _Budget:
         self.image_bytes = MAX_IMAGE_BYTES
         self.pixels = MAX_IMAGE_PIXELS
 
+    def spend_on_image(self, size, pixels):
+        """Count an image's bytes and pixels; False once the import has spent too many."""
+        self.image_bytes -= max(size, 0)
+        self.pixels -= pixels
+        return self.image_bytes >= 0 and self.pixels >= 0
+
     def spend(self, size):
         self.left -= size
         if self.left < 0:
@@ -383,7 +389,7 @@ def _read_images(archive, members, name, plan, budget):
     # Imported here: journal.forms reads this module's limits when it loads.
     from journal.forms import ImageUploadForm
 
-    urls, refused = {}, []
+    urls, refused, left_out = {}, [], False
     for member in members:
         path = PurePosixPath(member.filename.replace("\\", "/"))
         if path.suffix.lower() not in IMAGE_SUFFIXES or member.is_dir():
@@ -395,20 +401,24 @@ def _read_images(archive, members, name, plan, budget):
         except Unreadable:
             refused.append(member.filename)
             continue
-        budget.image_bytes -= len(data)
-        budget.pixels -= _pixels(data)
-        if budget.image_bytes < 0 or budget.pixels < 0:
-            plan.notes.append(
-                f"{name}: images past {_megabytes(MAX_IMAGE_BYTES)} or "
-                f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels in all were not imported."
-            )
+        if left_out := not budget.spend_on_image(len(data), _pixels(data)):
             break
         form = ImageUploadForm(files={"image": SimpleUploadedFile(path.name, data)})
-        if form.is_valid():
-            storage_name, plan.images[storage_name] = form.encode()
-            urls[str(path)] = default_storage.url(storage_name)
-        else:
+        if not form.is_valid():
             refused.append(member.filename)
+            continue
+        storage_name, encoded = form.encode()
+        # What is kept until the import is confirmed is the re-encoded image, which a
+        # strongly compressed JPEG or WebP makes larger than it came.
+        if left_out := not budget.spend_on_image(len(encoded) - len(data), 0):
+            break
+        plan.images[storage_name] = encoded
+        urls[str(path)] = default_storage.url(storage_name)
+    if left_out:
+        plan.notes.append(
+            f"{name}: images past {_megabytes(MAX_IMAGE_BYTES)} or "
+            f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels in all were not imported."
+        )
     if refused:
         plan.notes.append(
             f"{name}: these images could not be read and were left out: "
