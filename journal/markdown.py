@@ -5,18 +5,20 @@ what a person previews is exactly what gets published, and nothing anyone writes
 reach another person's browser as script.
 
 Nor can anything anyone writes hold a worker for long: a few of Python-Markdown's searches
-ran from every bracket, tag or heading to the end of the text, so that text made of
-nothing else took time that grew with the square of its length. ``_Bounded`` puts them
-back with limits no real text reaches, and the fields are capped (``MAX_ENTRY_TEXT``).
+ran from every bracket, tag, heading or inline element to the end of the text, so that
+text made of nothing else took time that grew with the square of its length. ``_Bounded``
+puts them back with limits no real text reaches, and the fields are capped
+(``MAX_ENTRY_TEXT``).
 """
 
 import re
 import threading
+import xml.etree.ElementTree as etree
 from html import escape
 
 import markdown
 import nh3
-from markdown import blockprocessors, inlinepatterns, preprocessors
+from markdown import blockprocessors, inlinepatterns, preprocessors, treeprocessors, util
 from markdown.extensions.tables import TableProcessor
 from markdown.htmlparser import HTMLExtractor
 
@@ -154,10 +156,74 @@ class _HashHeaderProcessor(blockprocessors.HashHeaderProcessor):
         return "#" in block and super().test(parent, block)
 
 
+class _SetextHeaderProcessor(blockprocessors.SetextHeaderProcessor):
+    def run(self, parent, blocks):
+        # Only the heading's two lines are split off the block, not every line of it.
+        lines = blocks.pop(0).split("\n", 2)
+        super().run(parent, ["\n".join(lines[:2])])
+        if len(lines) > 2:
+            blocks.insert(0, lines[2])
+
+
+class _InlineProcessor(treeprocessors.InlineProcessor):
+    """Python-Markdown's InlineProcessor.run, but for one line: the place after a child
+    whose tail holds inline Markdown is its index in the loop, where Python-Markdown looked
+    the child up in a copy of its parent's children, for each of thousands of them."""
+
+    def run(self, tree, ancestors=None):
+        handle = self._InlineProcessor__handleInline
+        placeholders = self._InlineProcessor__processPlaceholders
+        self.stashed_nodes = {}
+        tree_parents = [] if ancestors is None else ancestors[:]
+        self.parent_map = {c: p for p in tree.iter() for c in p}
+        stack = [(tree, tree_parents)]
+        self._InlineProcessor__build_ancestors(tree, tree_parents)
+        while stack:
+            current, parents = stack.pop(0)
+            self.ancestors = parents
+            if current is not tree:
+                self.ancestors.append(current.tag.lower())
+            insert_queue = []
+            # By index, as iterating over an element does: children inserted after the
+            # current one are visited next.
+            index = 0
+            while index < len(current):
+                child = current[index]
+                if child.text and not isinstance(child.text, util.AtomicString):
+                    self.ancestors.append(child.tag.lower())
+                    text = child.text
+                    child.text = None
+                    lst = placeholders(handle(text), child)
+                    for item in lst:
+                        self.parent_map[item[0]] = child
+                    stack += lst
+                    insert_queue.append((child, lst))
+                    self.ancestors.pop()
+                if child.tail:
+                    tail = handle(child.tail)
+                    dumby = etree.Element("d")
+                    child.tail = None
+                    tail_result = placeholders(tail, dumby, False)
+                    if dumby.tail:
+                        child.tail = dumby.tail
+                    tail_result.reverse()
+                    for new_child in tail_result:
+                        self.parent_map[new_child[0]] = current
+                        current.insert(index + 1, new_child[0])
+                if len(child):
+                    self.parent_map[child] = current
+                    stack.append((child, self.ancestors[:]))
+                index += 1
+            for element, lst in insert_queue:
+                for i, obj in enumerate(lst):
+                    element.insert(i, obj[0])
+        return tree
+
+
 class _Bounded(markdown.Extension):
-    """Python-Markdown's link and image patterns, HTML reader, hash headings and tables,
-    under their own names and priorities, with searches that cannot run to the end of the
-    text from every bracket, tag or heading."""
+    """Python-Markdown's link and image patterns, HTML reader, headings, tables and inline
+    processors, under their own names and priorities, without the searches that ran to the
+    end of the text from every bracket, tag, heading or inline element."""
 
     LINK_PATTERNS = [
         (_Reference, inlinepatterns.REFERENCE_RE, "reference", 170),
@@ -173,8 +239,15 @@ class _Bounded(markdown.Extension):
             md.inlinePatterns.register(processor(pattern, md), name, priority)
         md.preprocessors.register(_HtmlBlockPreprocessor(md), "html_block", 20)
         md.parser.blockprocessors.register(_HashHeaderProcessor(md.parser), "hashheader", 70)
+        md.parser.blockprocessors.register(_SetextHeaderProcessor(md.parser), "setextheader", 60)
         table = md.parser.blockprocessors["table"]
         md.parser.blockprocessors.register(_TableProcessor(md.parser, table.config), "table", 75)
+        md.treeprocessors.register(_InlineProcessor(md), "inline", 20)
+        smarty = _InlineProcessor(md)
+        smarty.inlinePatterns = md.treeprocessors["smarty"].inlinePatterns
+        # Smart quotes before the output is made pretty, not after (6): the line breaks
+        # prettify puts after every block need no inline Markdown.
+        md.treeprocessors.register(smarty, "smarty", 15)
 
 
 _converters = threading.local()
