@@ -2,6 +2,7 @@ import io
 import secrets
 
 from django import forms
+from django.core import validators
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -10,6 +11,7 @@ from markdownx.widgets import MarkdownxWidget
 from PIL import Image, ImageOps
 
 from journal.importing import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
+from journal.markdown import MAX_ENTRY_TEXT
 from journal.models import Comment, Entry, Report, User, available_time_zones
 
 
@@ -90,8 +92,8 @@ class EntryForm(forms.ModelForm):
             "reflection": "An honest reflection: what went well, what was hard. Markdown too.",
         }
         widgets = {
-            "body": MarkdownxWidget(attrs={"rows": 10}),
-            "reflection": MarkdownxWidget(attrs={"rows": 6}),
+            "body": MarkdownxWidget(attrs={"rows": 10, "maxlength": MAX_ENTRY_TEXT}),
+            "reflection": MarkdownxWidget(attrs={"rows": 6, "maxlength": MAX_ENTRY_TEXT}),
             "key_lesson": forms.TextInput(),
             "visibility": forms.RadioSelect(),
             "minutes": forms.NumberInput(attrs={"min": 1, "max": 1440, "step": 1}),
@@ -108,6 +110,10 @@ class EntryForm(forms.ModelForm):
         else:
             self.fields["minutes"].initial = author.daily_goal_minutes
         self.fields["minutes"].min_value = 1
+        for name in ("body", "reflection"):
+            field = self.fields[name]
+            field.validators.append(validators.MaxLengthValidator(MAX_ENTRY_TEXT))
+            field.error_messages["max_length"] = _too_long(MAX_ENTRY_TEXT)
 
     def offer_days(self, open_days):
         """The days a new entry can be given, for the form shown: those without one yet."""
@@ -146,6 +152,10 @@ class EntryForm(forms.ModelForm):
         ]
 
 
+def _too_long(limit):
+    return f"This can be {limit} characters at most (it has %(show_value)d)."
+
+
 def _day_label(day, today):
     word = "Today" if day == today else "Yesterday"
     return f"{word}, {_day_name(day)}"
@@ -175,17 +185,19 @@ class ImageUploadForm(forms.Form):
         upload = self.cleaned_data["image"]
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError("Images can be 5 MB at most.")
+        # Opening reads the header only: the size is checked there, before anything is
+        # decoded, as a file of a few kilobytes can claim tens of megapixels.
         try:
             with Image.open(upload) as probe:
                 image_format = probe.format
                 width, height = probe.size
+                if width * height > self.MAX_PIXELS:
+                    raise forms.ValidationError("That image has too many pixels.")
                 probe.verify()
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
             raise forms.ValidationError("That file is not an image we can read.") from None
         if image_format not in self.FORMATS:
             raise forms.ValidationError("Only PNG, JPEG and WebP images can be uploaded.")
-        if width * height > self.MAX_PIXELS:
-            raise forms.ValidationError("That image has too many pixels.")
         # verify() does not decode JPEG or WebP data: a truncated one passes it and would
         # only fail in save(), as a 500. Decoding it here, once its size is known to be
         # sane, turns that into a clear refusal.
@@ -199,8 +211,9 @@ class ImageUploadForm(forms.Form):
         self.image_format = image_format
         return upload
 
-    def save(self):
-        """Store the image under a random name with its real format's extension.
+    def encode(self):
+        """The valid image re-encoded in its real format, and the random name, with that
+        format's extension, it is to be stored under; nothing is stored yet.
 
         Re-encoding drops metadata such as GPS positions and anything smuggled in after
         the image data.
@@ -212,7 +225,12 @@ class ImageUploadForm(forms.Form):
             stored_format, extension = self.FORMATS[self.image_format]
             image.save(buffer, format=stored_format)
         path = f"uploads/{timezone.now():%Y/%m}/{secrets.token_urlsafe(16)}.{extension}"
-        return default_storage.save(path, ContentFile(buffer.getvalue()))
+        return path, buffer.getvalue()
+
+    def save(self):
+        """Store the image (see ``encode``); returns its storage name."""
+        path, data = self.encode()
+        return default_storage.save(path, ContentFile(data))
 
 
 class AccountDeleteForm(forms.Form):
@@ -266,6 +284,9 @@ class CommentForm(forms.ModelForm):
         labels = {"body": "Your comment"}
         help_texts = {"body": "Markdown works: **bold**, _italic_, `code`, links."}
         widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "body": {"max_length": _too_long(Comment._meta.get_field("body").max_length)}
+        }
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -1,31 +1,42 @@
 """Reading the Markdown learners already keep: Jekyll and Hugo posts, plain notes, a log.md.
 
-Nothing here writes. ``read_files`` turns uploaded files and ZIP archives into a ``Plan``:
-file by file, the entries (``Draft``) each one holds, or why it cannot be read. ``Plan.check``
-then marks the drafts whose day is in the future or already taken, so that the learner sees
-everything before ``services.journal_import`` writes the plan in one transaction.
+Reading writes nothing. ``read_files`` turns uploaded files and ZIP archives into a ``Plan``:
+file by file, the entries (``Draft``) each one holds, or why it cannot be read, and the
+archives' images, checked and re-encoded but not stored. ``Plan.check`` then marks the
+drafts that cannot be imported (dated in the future or too long ago, too long) or whose day
+is already taken, so that the learner sees everything before ``services.journal_import``
+writes the plan in one transaction, inside ``images_stored``, which is when its images are
+written to storage.
 
 Every limit is enforced while reading, never trusting what a file or an archive says about
-itself: a Markdown file is read up to ``MAX_FILE_BYTES`` and no further, and an archive stops
-being read once its Markdown passes ``MAX_UNPACKED_BYTES`` or ``MAX_ARCHIVE_MEMBERS``.
+itself: a Markdown file is read up to ``MAX_FILE_BYTES`` and no further, an archive stops
+being read once its Markdown passes ``MAX_UNPACKED_BYTES`` or ``MAX_ARCHIVE_MEMBERS``, an
+image's size is read from its header before it is decoded, and the plan kept between the
+preview and the import holds at most ``MAX_DRAFTS`` entries and ``MAX_PLAN_BYTES``.
 """
 
 import datetime as dt
+import io
+import json
 import posixpath
 import re
 import stat
 import tomllib
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 import frontmatter
 import yaml
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
+from journal.markdown import MAX_ENTRY_TEXT
 from journal.models import MINUTES_IN_A_DAY, Entry
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -34,8 +45,15 @@ MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 MAX_ARCHIVE_MEMBERS = 2000
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
-# Images in an archive are stored (re-encoded, as uploads are) up to this much in all.
-MAX_IMAGE_BYTES = 40 * 1024 * 1024
+# The images of one import, re-encoded as uploads are, are kept until the learner confirms
+# it up to this much in all, and decoded up to this many pixels in all.
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_IMAGE_PIXELS = 100_000_000
+# The plan waits in the learner's session between the upload and the import.
+MAX_DRAFTS = 1000
+MAX_PLAN_BYTES = 5 * 1024 * 1024
+# No learning journal kept in Markdown goes back further.
+EARLIEST_DAY = dt.date(1990, 1, 1)
 # ![alt](path "title") with a path relative to the Markdown file, as our export writes.
 _IMAGE_LINK = re.compile(r"(!\[[^\]\n]*\]\()([^)\s]+)((?:\s+\"[^\"\n]*\")?\))")
 TITLE_MAX = Entry._meta.get_field("title").max_length
@@ -142,19 +160,23 @@ class FileReport:
 
 @dataclass
 class Plan:
-    """Everything an import would do, file by file; JSON-safe through to_dict/from_dict."""
+    """Everything an import would do, file by file; JSON-safe through to_dict/from_dict,
+    which leave out ``images``: the archives' images, re-encoded and not yet stored, by
+    the storage name their drafts link to."""
 
     files: list[FileReport] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    images: dict[str, bytes] = field(default_factory=dict)
 
     def drafts(self):
         return [draft for report in self.files for draft in report.drafts]
 
     def check(self, user):
-        """Mark drafts dated in the future, drafts for a day another draft already claims,
-        and drafts for a day on which ``user`` already has an entry."""
+        """Mark drafts that cannot be imported (see ``_problem``), drafts for a day another
+        draft already claims, and drafts for a day on which ``user`` already has an entry."""
         drafts = self.drafts()
         today = user.local_today()
+        now = timezone.now()
         existing = dict(
             Entry.objects.filter(author=user, day__in={d.day for d in drafts}).values_list(
                 "day", "title"
@@ -165,14 +187,27 @@ class Plan:
             draft.duplicate_of = draft.existing_title = ""
             if draft.problem:
                 continue
-            if draft.day > today:
-                draft.problem = "It is dated in the future; only past days can be imported."
+            if problem := _problem(draft, today, now):
+                draft.problem = problem
             elif draft.day in claimed:
                 draft.duplicate_of = claimed[draft.day].source
             else:
                 claimed[draft.day] = draft
                 draft.existing_title = existing.get(draft.day, "")
         return self
+
+    def too_large(self):
+        """Why this plan is too large to keep until the learner confirms it, or ""."""
+        if len(self.drafts()) > MAX_DRAFTS:
+            return (
+                f"These files hold more than {MAX_DRAFTS} entries; import them in smaller batches."
+            )
+        if len(json.dumps(self.to_dict())) > MAX_PLAN_BYTES:
+            return (
+                f"Together these files hold more than {_megabytes(MAX_PLAN_BYTES)} of entries; "
+                "import them in smaller batches."
+            )
+        return ""
 
     def importable(self):
         """Drafts that can be written: conflicts with existing entries included, as the
@@ -194,11 +229,32 @@ class Plan:
         return cls(files=[FileReport.from_dict(r) for r in data["files"]], notes=data["notes"])
 
 
+def _problem(draft, today, now):
+    """Why ``draft`` cannot be imported whatever the learner chooses, or ""."""
+    if draft.day > today:
+        return "It is dated in the future; only past days can be imported."
+    if draft.day < EARLIEST_DAY:
+        return f"It is dated before {EARLIEST_DAY:%-d %B %Y}, too long ago to be a real day."
+    # A creation time in the future would keep the entry at the top of every feed.
+    if draft.created_at > now or draft.updated_at > now:
+        return "Its creation or update time is in the future; only past times can be imported."
+    for label, text in (("text", draft.body), ("reflection", draft.reflection)):
+        if len(text) > MAX_ENTRY_TEXT:
+            return (
+                f"Its {label} is {len(text):,} characters long, more than the {MAX_ENTRY_TEXT:,} "
+                "an entry may hold; split it into several days."
+            )
+    return ""
+
+
 def read_files(named_files, *, user):
     """Read ``named_files``, pairs of (name, binary file object): Markdown files and ZIP
-    archives of them. Returns the unchecked Plan; nothing is written."""
+    archives of them. Returns the unchecked Plan; nothing is written.
+
+    A plan too large to keep (``Plan.too_large``) is returned without any of its entries
+    or images, the reason as its one note."""
     plan = Plan()
-    budget = _Budget(MAX_UNPACKED_BYTES)
+    budget = _Budget()
     for name, fileobj in named_files:
         suffix = PurePosixPath(name).suffix.lower()
         if suffix == ".zip":
@@ -214,6 +270,8 @@ def read_files(named_files, *, user):
             plan.files.append(
                 FileReport(name, error="Only Markdown files (.md) and ZIP archives are imported.")
             )
+    if reason := plan.too_large():
+        return Plan(notes=[reason])
     return plan
 
 
@@ -222,10 +280,19 @@ class _OverBudget(Unreadable):
 
 
 class _Budget:
-    """The bytes of Markdown one import may unpack in all, counted as they are read."""
+    """What one import may unpack in all, counted as it is read: bytes of Markdown, and
+    bytes and pixels of images."""
 
-    def __init__(self, limit):
-        self.left = limit
+    def __init__(self):
+        self.left = MAX_UNPACKED_BYTES
+        self.image_bytes = MAX_IMAGE_BYTES
+        self.pixels = MAX_IMAGE_PIXELS
+
+    def spend_on_image(self, size, pixels):
+        """Count an image's bytes and pixels; False once the import has spent too many."""
+        self.image_bytes -= max(size, 0)
+        self.pixels -= pixels
+        return self.image_bytes >= 0 and self.pixels >= 0
 
     def spend(self, size):
         self.left -= size
@@ -276,7 +343,7 @@ def _read_archive(plan, name, fileobj, budget, user):
     ignored = []
     reports = []
     with archive:
-        images = _store_images(archive, members, name, plan)
+        images = _read_images(archive, members, name, plan, budget)
         for member in members:
             inner = member.filename
             path = PurePosixPath(inner.replace("\\", "/"))
@@ -310,17 +377,19 @@ def _read_archive(plan, name, fileobj, budget, user):
         plan.notes.append(f"{name}: only .md files are imported; ignored {shown}.")
 
 
-def _store_images(archive, members, name, plan):
-    """Store the archive's images as uploads are stored (checked, re-encoded, renamed);
-    returns their paths in the archive mapped to their URLs.
+def _read_images(archive, members, name, plan, budget):
+    """Check and re-encode the archive's images as uploads are, into ``plan.images`` under
+    the random names they will be stored under; returns their paths in the archive mapped
+    to the URLs they will have.
 
-    They are stored at preview time so that the preview shows them; an import that is
-    then cancelled leaves them unlinked under random names.
+    Nothing is stored here (see ``images_stored``): the learner has not accepted the import
+    yet. Each image's size is read from its header and counted against the import's
+    pixels before it is decoded.
     """
     # Imported here: journal.forms reads this module's limits when it loads.
     from journal.forms import ImageUploadForm
 
-    stored, budget, refused = {}, MAX_IMAGE_BYTES, []
+    urls, refused, left_out = {}, [], False
     for member in members:
         path = PurePosixPath(member.filename.replace("\\", "/"))
         if path.suffix.lower() not in IMAGE_SUFFIXES or member.is_dir():
@@ -332,24 +401,59 @@ def _store_images(archive, members, name, plan):
         except Unreadable:
             refused.append(member.filename)
             continue
-        budget -= len(data)
-        if budget < 0:
-            plan.notes.append(
-                f"{name}: images past {_megabytes(MAX_IMAGE_BYTES)} in all were not imported."
-            )
+        if left_out := not budget.spend_on_image(len(data), _pixels(data)):
             break
         form = ImageUploadForm(files={"image": SimpleUploadedFile(path.name, data)})
-        if form.is_valid():
-            stored[str(path)] = default_storage.url(form.save())
-        else:
+        if not form.is_valid():
             refused.append(member.filename)
+            continue
+        storage_name, encoded = form.encode()
+        # What is kept until the import is confirmed is the re-encoded image, which a
+        # strongly compressed JPEG or WebP makes larger than it came.
+        if left_out := not budget.spend_on_image(len(encoded) - len(data), 0):
+            break
+        plan.images[storage_name] = encoded
+        urls[str(path)] = default_storage.url(storage_name)
+    if left_out:
+        plan.notes.append(
+            f"{name}: images past {_megabytes(MAX_IMAGE_BYTES)} or "
+            f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels in all were not imported."
+        )
     if refused:
         plan.notes.append(
             f"{name}: these images could not be read and were left out: "
             + ", ".join(refused[:5])
             + (" and more" if len(refused) > 5 else "")
         )
-    return stored
+    return urls
+
+
+def _pixels(data):
+    """The pixels an image's header claims, without decoding it; 0 when it has no header
+    we can read (the form then refuses it)."""
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            return probe.width * probe.height
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return 0
+
+
+@contextmanager
+def images_stored(images, items):
+    """Store the images of ``images`` (a Plan's) that ``items`` link to, for the block that
+    writes ``items``: should the block fail, the images are removed again, so that an import
+    that did not happen leaves nothing behind."""
+    linked = "\n".join(text for item in items for text in (item.body, item.reflection))
+    stored = []
+    try:
+        for storage_name, data in images.items():
+            if default_storage.url(storage_name) in linked:
+                stored.append(default_storage.save(storage_name, ContentFile(data)))
+        yield
+    except BaseException:
+        for storage_name in stored:
+            default_storage.delete(storage_name)
+        raise
 
 
 def _link_images(text, folder, images):
@@ -424,7 +528,24 @@ class _TOMLHandler(frontmatter.default_handlers.BaseHandler):
         return tomllib.loads(fm)
 
 
-_FRONT_MATTER_HANDLERS = [frontmatter.YAMLHandler(), _TOMLHandler()]
+class _YAMLLoader(yaml.SafeLoader):
+    """YAML without aliases: front matter has no use for them, and a few hundred bytes of
+    nested aliases (a "billion laughs") stand for gigabytes once anything walks them."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "it repeats a value with an alias (*name)", self.peek_event().start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+class _YAMLHandler(frontmatter.YAMLHandler):
+    def load(self, fm):
+        return yaml.load(fm, Loader=_YAMLLoader)
+
+
+_FRONT_MATTER_HANDLERS = [_YAMLHandler(), _TOMLHandler()]
 
 
 def _split_front_matter(text):

@@ -3,13 +3,24 @@
 Entries, comments and the editor's live preview all go through ``render_markdown``, so
 what a person previews is exactly what gets published, and nothing anyone writes can
 reach another person's browser as script.
+
+Nor can anything anyone writes hold a worker for long: a few of Python-Markdown's searches
+ran from every bracket, tag, heading or inline element to the end of the text, so that
+text made of nothing else took time that grew with the square of its length. ``_Bounded``
+puts them back with limits no real text reaches, and the fields are capped
+(``MAX_ENTRY_TEXT``).
 """
 
 import re
 import threading
+import xml.etree.ElementTree as etree
+from html import escape
 
 import markdown
 import nh3
+from markdown import blockprocessors, inlinepatterns, preprocessors, treeprocessors, util
+from markdown.extensions.tables import TableProcessor
+from markdown.htmlparser import HTMLExtractor
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
@@ -29,6 +40,9 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 # inside a URL would read javascript:, so such a link is dropped before it leaves the site.
 _IGNORED_IN_URLS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+# The most a Markdown field of an entry (what I studied, the reflection) may hold; a comment
+# holds less (Comment.body). The editor's preview refuses longer text.
+MAX_ENTRY_TEXT = 20_000
 EXTENSIONS = ["fenced_code", "tables", "sane_lists", "smarty", "toc"]
 EXTENSION_CONFIGS = {
     # Column alignment as the allowlisted ``align`` attribute: the default inline style
@@ -37,6 +51,203 @@ EXTENSION_CONFIGS = {
     # A writer's "# heading" sits under the entry's own title (h1) and sections (h2).
     "toc": {"baselevel": 3},
 }
+
+
+# Python-Markdown looks for the "]" that closes a link's text, and the ")" that closes its
+# address, from every "[" and "(", to the end of the paragraph: a paragraph of brackets
+# takes time that grows with the square of its length. Brackets nested deeper than this
+# end the search: they are read as text, and no link of real text nests so deep.
+MAX_BRACKET_NESTING = 5
+_BRACKET = re.compile(r"[\[\]]")
+_PARENTHESIS = re.compile(r"[()]")
+
+
+def _too_deep(pattern, data, index):
+    """Whether the bracket opened just before ``index`` holds brackets nested deeper than
+    MAX_BRACKET_NESTING before it closes."""
+    depth = 1
+    for match in pattern.finditer(data, index):
+        depth += 1 if match.group() in "[(" else -1
+        if depth == 0:
+            return False
+        if depth > MAX_BRACKET_NESTING:
+            return True
+    return False
+
+
+class _BoundedBrackets:
+    """Link and image patterns whose bracket searches give up past MAX_BRACKET_NESTING."""
+
+    def getText(self, data, index):
+        if _too_deep(_BRACKET, data, index):
+            return "", index, False
+        return super().getText(data, index)
+
+    def getLink(self, data, index):
+        if data.startswith("(", index) and _too_deep(_PARENTHESIS, data, index + 1):
+            return "", None, index, False
+        return super().getLink(data, index)
+
+
+class _Link(_BoundedBrackets, inlinepatterns.LinkInlineProcessor):
+    pass
+
+
+class _Image(_BoundedBrackets, inlinepatterns.ImageInlineProcessor):
+    pass
+
+
+class _Reference(_BoundedBrackets, inlinepatterns.ReferenceInlineProcessor):
+    pass
+
+
+class _ImageReference(_BoundedBrackets, inlinepatterns.ImageReferenceInlineProcessor):
+    pass
+
+
+class _ShortReference(_BoundedBrackets, inlinepatterns.ShortReferenceInlineProcessor):
+    pass
+
+
+class _ShortImageReference(_BoundedBrackets, inlinepatterns.ShortImageReferenceInlineProcessor):
+    pass
+
+
+# Python-Markdown's HTML reader looks for the end of every "<tag" to the end of the text;
+# no real tag is longer than this.
+MAX_TAG_LENGTH = 1024
+
+
+class _HTMLExtractor(HTMLExtractor):
+    def check_for_whole_start_tag(self, i):
+        # A tag that does not end within MAX_TAG_LENGTH is read as text, as one that does
+        # not end at all is; one with no ">" at all is known to be text at once.
+        rawdata = self.rawdata
+        if rawdata.find(">", i, i + MAX_TAG_LENGTH) < 0:
+            return -1
+        self.rawdata = rawdata[: i + MAX_TAG_LENGTH]
+        try:
+            return super().check_for_whole_start_tag(i)
+        finally:
+            self.rawdata = rawdata
+
+
+class _HtmlBlockPreprocessor(preprocessors.HtmlBlockPreprocessor):
+    def run(self, lines):
+        parser = _HTMLExtractor(self.md)
+        parser.feed("\n".join(lines))
+        parser.close()
+        return "".join(parser.cleandoc).split("\n")
+
+
+# Python-Markdown tests what is left of a block each time a heading is taken off its top: a
+# block of thousands of headings was read again in full for each of them.
+
+
+class _TableProcessor(TableProcessor):
+    def test(self, parent, block):
+        # A table's first row has a "|"; the rows are only split once it does.
+        return "|" in block.partition("\n")[0] and super().test(parent, block)
+
+
+class _HashHeaderProcessor(blockprocessors.HashHeaderProcessor):
+    def test(self, parent, block):
+        # Looking for a "#" is quick; the pattern is tried at every position.
+        return "#" in block and super().test(parent, block)
+
+
+class _SetextHeaderProcessor(blockprocessors.SetextHeaderProcessor):
+    def run(self, parent, blocks):
+        # Only the heading's two lines are split off the block, not every line of it.
+        lines = blocks.pop(0).split("\n", 2)
+        super().run(parent, ["\n".join(lines[:2])])
+        if len(lines) > 2:
+            blocks.insert(0, lines[2])
+
+
+class _InlineProcessor(treeprocessors.InlineProcessor):
+    """Python-Markdown's InlineProcessor.run, but for one line: the place after a child
+    whose tail holds inline Markdown is its index in the loop, where Python-Markdown looked
+    the child up in a copy of its parent's children, for each of thousands of them."""
+
+    def run(self, tree, ancestors=None):
+        handle = self._InlineProcessor__handleInline
+        placeholders = self._InlineProcessor__processPlaceholders
+        self.stashed_nodes = {}
+        tree_parents = [] if ancestors is None else ancestors[:]
+        self.parent_map = {c: p for p in tree.iter() for c in p}
+        stack = [(tree, tree_parents)]
+        self._InlineProcessor__build_ancestors(tree, tree_parents)
+        while stack:
+            current, parents = stack.pop(0)
+            self.ancestors = parents
+            if current is not tree:
+                self.ancestors.append(current.tag.lower())
+            insert_queue = []
+            # By index, as iterating over an element does: children inserted after the
+            # current one are visited next.
+            index = 0
+            while index < len(current):
+                child = current[index]
+                if child.text and not isinstance(child.text, util.AtomicString):
+                    self.ancestors.append(child.tag.lower())
+                    text = child.text
+                    child.text = None
+                    lst = placeholders(handle(text), child)
+                    for item in lst:
+                        self.parent_map[item[0]] = child
+                    stack += lst
+                    insert_queue.append((child, lst))
+                    self.ancestors.pop()
+                if child.tail:
+                    tail = handle(child.tail)
+                    dumby = etree.Element("d")
+                    child.tail = None
+                    tail_result = placeholders(tail, dumby, False)
+                    if dumby.tail:
+                        child.tail = dumby.tail
+                    tail_result.reverse()
+                    for new_child in tail_result:
+                        self.parent_map[new_child[0]] = current
+                        current.insert(index + 1, new_child[0])
+                if len(child):
+                    self.parent_map[child] = current
+                    stack.append((child, self.ancestors[:]))
+                index += 1
+            for element, lst in insert_queue:
+                for i, obj in enumerate(lst):
+                    element.insert(i, obj[0])
+        return tree
+
+
+class _Bounded(markdown.Extension):
+    """Python-Markdown's link and image patterns, HTML reader, headings, tables and inline
+    processors, under their own names and priorities, without the searches that ran to the
+    end of the text from every bracket, tag, heading or inline element."""
+
+    LINK_PATTERNS = [
+        (_Reference, inlinepatterns.REFERENCE_RE, "reference", 170),
+        (_Link, inlinepatterns.LINK_RE, "link", 160),
+        (_Image, inlinepatterns.IMAGE_LINK_RE, "image_link", 150),
+        (_ImageReference, inlinepatterns.IMAGE_REFERENCE_RE, "image_reference", 140),
+        (_ShortReference, inlinepatterns.REFERENCE_RE, "short_reference", 130),
+        (_ShortImageReference, inlinepatterns.IMAGE_REFERENCE_RE, "short_image_ref", 125),
+    ]
+
+    def extendMarkdown(self, md):
+        for processor, pattern, name, priority in self.LINK_PATTERNS:
+            md.inlinePatterns.register(processor(pattern, md), name, priority)
+        md.preprocessors.register(_HtmlBlockPreprocessor(md), "html_block", 20)
+        md.parser.blockprocessors.register(_HashHeaderProcessor(md.parser), "hashheader", 70)
+        md.parser.blockprocessors.register(_SetextHeaderProcessor(md.parser), "setextheader", 60)
+        table = md.parser.blockprocessors["table"]
+        md.parser.blockprocessors.register(_TableProcessor(md.parser, table.config), "table", 75)
+        md.treeprocessors.register(_InlineProcessor(md), "inline", 20)
+        smarty = _InlineProcessor(md)
+        smarty.inlinePatterns = md.treeprocessors["smarty"].inlinePatterns
+        # Smart quotes before the output is made pretty, not after (6): the line breaks
+        # prettify puts after every block need no inline Markdown.
+        md.treeprocessors.register(smarty, "smarty", 15)
 
 
 _converters = threading.local()
@@ -48,7 +259,9 @@ def _converter():
     converter = getattr(_converters, "markdown", None)
     if converter is None:
         converter = _converters.markdown = markdown.Markdown(
-            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
+            extensions=[*EXTENSIONS, _Bounded()],
+            extension_configs=EXTENSION_CONFIGS,
+            output_format="html",
         )
     return converter
 
@@ -57,7 +270,12 @@ def render_markdown(text):
     """Markdown source to sanitised HTML, safe to show to anyone."""
     if not text:
         return ""
-    html = _converter().reset().convert(text)
+    try:
+        html = _converter().reset().convert(text)
+    except RecursionError:
+        # Lists or quotes nested thousands deep, which no real text is: shown as written.
+        _converters.markdown = None  # left halfway through a conversion
+        html = "<p>" + escape(text) + "</p>"
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -234,7 +234,8 @@ def test_images_come_back_in_a_round_trip(alice, settings):
 
     newcomer = make_user("newcomer")
     plan = importing.read_files([("journal.zip", archive)], user=newcomer).check(newcomer)
-    services.journal_import(user=newcomer, items=plan.importable())
+    with importing.images_stored(plan.images, plan.importable()):
+        services.journal_import(user=newcomer, items=plan.importable())
 
     entry = Entry.objects.get(author=newcomer)
     link = re.search(r"!\[sketch\]\((\S+) \"mine\"\)", entry.body).group(1)

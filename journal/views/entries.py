@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from journal import services
 from journal.access import SIGNED_OUT, editor_request, participant_required
 from journal.forms import EntryForm, ImageUploadForm
-from journal.markdown import render_markdown
+from journal.markdown import MAX_ENTRY_TEXT, render_markdown
 from journal.models import Entry
 from journal.ratelimit import rate_limited
 
@@ -93,8 +93,17 @@ def _upload_refused(request, reason, status):
 @require_POST
 @editor_request("preview", _preview_refused)
 def markdown_preview(request):
-    """The editor's live preview, rendered by the pipeline that renders published entries."""
-    return HttpResponse(render_markdown(request.POST.get("content", "")))
+    """The editor's live preview, rendered by the pipeline that renders published entries;
+    no longer a text than an entry may hold."""
+    content = request.POST.get("content", "")
+    if len(content) > MAX_ENTRY_TEXT:
+        return _preview_refused(
+            request,
+            f"This text is {len(content)} characters long, more than the {MAX_ENTRY_TEXT} an "
+            "entry can hold, so it is not previewed. Your text is still in the editor.",
+            413,
+        )
+    return HttpResponse(render_markdown(content))
 
 
 @require_POST

@@ -1,8 +1,10 @@
 """Own your journal: export it as a ZIP, import Markdown written elsewhere.
 
 Import has two steps. The upload is read and checked at once (journal/importing.py) and
-the resulting plan, not the files, is kept in the person's session; the preview shows it
-file by file, and only its POST, carrying the plan's token, writes, in one transaction.
+the resulting plan, not the files, is kept in the person's session (the archives' images,
+checked and re-encoded, in the cache beside it for as long as a preview lasts); the preview
+shows it file by file, and only its POST, carrying the plan's token, writes, in one
+transaction, and stores the images its entries link to.
 """
 
 import secrets
@@ -10,6 +12,7 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -20,6 +23,12 @@ from journal.forms import ImportForm
 from journal.ratelimit import rate_limited
 
 SESSION_KEY = "journal_import"
+# A preview left longer than this loses its images, and asks for the files again.
+IMAGES_SECONDS = 60 * 60
+
+
+def _images_key(token):
+    return f"import-images:{token}"
 
 
 @login_required
@@ -48,9 +57,15 @@ def import_upload(request):
         plan = importing.read_files(
             ((upload.name, upload) for upload in form.cleaned_data["files"]), user=request.user
         )
+        token = secrets.token_urlsafe(16)
+        if previous := request.session.get(SESSION_KEY):
+            cache.delete(_images_key(previous["token"]))
+        if plan.images:
+            cache.set(_images_key(token), plan.images, IMAGES_SECONDS)
         request.session[SESSION_KEY] = {
-            "token": secrets.token_urlsafe(16),
+            "token": token,
             "plan": plan.to_dict(),
+            "images": bool(plan.images),
         }
         return redirect("journal:import_preview")
     return render(
@@ -71,15 +86,24 @@ def import_preview(request):
     if request.method == "POST":
         if "cancel" in request.POST:
             del request.session[SESSION_KEY]
+            cache.delete(_images_key(stored["token"]))
             messages.info(request, "Nothing was imported.")
             return redirect("journal:settings")
         if request.POST.get("token") != stored["token"]:
             messages.error(request, "That preview was replaced by a newer one; check this one.")
             return redirect("journal:import_preview")
-        result = services.journal_import(
-            user=request.user, items=plan.importable(), replace="replace" in request.POST
-        )
+        images = cache.get(_images_key(stored["token"])) if stored.get("images") else {}
+        if images is None:
+            del request.session[SESSION_KEY]
+            messages.error(request, "That preview is too old to import; choose the files again.")
+            return redirect("journal:import_upload")
+        items = plan.importable()
+        with importing.images_stored(images, items):
+            result = services.journal_import(
+                user=request.user, items=items, replace="replace" in request.POST
+            )
         del request.session[SESSION_KEY]
+        cache.delete(_images_key(stored["token"]))
         messages.success(request, result.summary())
         return redirect("journal:journey", username=request.user.username)
     return render(

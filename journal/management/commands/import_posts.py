@@ -43,7 +43,9 @@ class Command(BaseCommand):
                 f"written, {refused} refused. Nothing was written."
             )
             return
-        result = services.journal_import(user=person, items=plan.importable(), replace=replace)
+        items = plan.importable()
+        with importing.images_stored(plan.images, items):
+            result = services.journal_import(user=person, items=items, replace=replace)
         refusals = f" {refused} could not be read (see above)." if refused else ""
         self.stdout.write(self.style.SUCCESS(result.summary()) + refusals)
 
