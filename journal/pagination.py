@@ -1,4 +1,5 @@
-"""Keyset pagination for newest-first lists of entries, and for a journey's days.
+"""Keyset pagination for newest-first lists of entries, and for a journey's days; and
+numbered pages, each at one address, for the short lists (topics, people, search).
 
 "Older →" carries the (created_at, id) of the last entry shown, and the next page starts
 below it. Unlike OFFSET, which reads and throws away every earlier row, this reads only the
@@ -12,7 +13,9 @@ it names no place in the list.
 import datetime as dt
 
 from django.core.exceptions import BadRequest
+from django.core.paginator import Paginator
 from django.db.models import Q
+from django.shortcuts import redirect
 
 PAGE_SIZE = 20
 
@@ -94,3 +97,19 @@ def _decode_day(cursor):
         return dt.date.fromisoformat(cursor)
     except ValueError as error:
         raise BadRequest("This journey has no such page.") from error
+
+
+def numbered_page(request, objects, size):
+    """The page of ``objects`` that ``?page=`` names, and a redirect to that page's own
+    address when ``?page=`` writes it any other way (``02``, ``x``, a number past the end):
+    each page then has one address, so varying the number cannot miss the page cache.
+    The redirect is None when the address is the page's own."""
+    page = Paginator(objects, size).get_page(request.GET.get("page"))
+    own = str(page.number) if page.number > 1 else None
+    if request.GET.get("page") == own:
+        return page, None
+    query = request.GET.copy()
+    query.pop("page", None)
+    if own:
+        query["page"] = own
+    return page, redirect(f"{request.path}?{query.urlencode()}" if query else request.path)

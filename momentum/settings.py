@@ -138,7 +138,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A request during a database outage fails fast with a 503 instead of hanging.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     # Short queries only: JIT compilation costs more than it saves on every one of them.
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+    # And no statement may run past the timeout: gunicorn gives up on a request after 30 s
+    # but PostgreSQL would go on working for it, so one visitor's costly request repeated
+    # could keep the database busy for everyone. Long migrations set it to 0 (README).
+    statement_timeout = env_int("DJANGO_DB_STATEMENT_TIMEOUT_MS", 10_000)
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", f"-c jit=off -c statement_timeout={statement_timeout}"
+    )
 else:
     # Threaded servers give each request thread its own connection to the file: with WAL,
     # readers never wait for a writer, and a write transaction takes its lock up front and

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from journal import search
@@ -242,3 +243,24 @@ def test_minus_signs_past_the_bound_are_spaces(client, alice):
     assert sorted(results(client, "graph " + "-" * 100)[0]) == ["Graph drawing", "Graph theory"]
     many = " ".join(f"-w{n}" for n in range(search.MAX_MINUS_SIGNS - 1))
     assert results(client, f"graph {many} -drawing")[0] == ["Graph theory"]
+
+
+@on_postgresql
+@pytest.mark.parametrize("q", ["-madness", "-madness -stochastic", "the -madness", "-the -madness"])
+def test_a_query_with_nothing_to_look_for_finds_nothing(client, alice, q):
+    # Matching "everything but" made PostgreSQL read half the index at a million entries.
+    write_entry(alice, title="Gradient descent by hand")
+    assert results(client, q)[0] == []
+    plan = search.full_text_matches(Entry.objects.public(), q).explain()
+    assert "One-Time Filter: false" in plan, plan
+
+
+@on_postgresql
+def test_words_said_twice_count_once(client, alice):
+    write_entry(alice, day=days_ago(alice, 1), title="Gradient descent by hand")
+    write_entry(alice, title="Descent into gradient madness")
+    query = "gradient " + " ".join(["-Madness", "-madness"] * 40)
+    assert results(client, query)[0] == ["Gradient descent by hand"]
+    with CaptureQueriesContext(connection) as queries:
+        results(client, query)
+    assert max(query["sql"].lower().count("madness") for query in queries) <= 4

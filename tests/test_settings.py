@@ -88,6 +88,24 @@ def test_a_missing_secret_key_stops_start_up(value):
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_postgresql_cancels_a_statement_past_the_timeout():
+    # The statement runs in a fresh process, configured as production is, and a second
+    # of sleep outlasts the 200 ms the variable allows.
+    sleeps = (
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('SHOW statement_timeout'); print(cursor.fetchone()[0])\n"
+        "    cursor.execute('SELECT pg_sleep(1)')"
+    )
+    env = production_env(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
+        DJANGO_DB_STATEMENT_TIMEOUT_MS="200",
+    )
+    result = manage("shell", "--no-imports", "-c", sleeps, **env)
+    assert result.stdout.strip() == "200ms", result.stderr
+    assert "canceling statement due to statement timeout" in result.stderr
+
+
 # Security headers on every response
 
 

@@ -231,3 +231,19 @@ def test_the_topic_index_pages_through_topics_in_use(client, db):
     assert [topic.slug for topic in first.context["page"]] == ["topic-000", "topic-001"]
     assert [topic.slug for topic in third.context["page"]] == ["topic-004"]
     assert "Page 1 of 3" in first.content.decode() and "Next →" in first.content.decode()
+
+
+def test_every_page_of_topics_has_one_address(client, db):
+    # Any value of ?page= showed a page, so a visitor sending new ones missed the page
+    # cache every time: the others now lead to the page they show.
+    entries_about(make_user("many"), 1, [f"topic {number:03}" for number in range(5)])
+    with mock.patch.object(discover, "TOPICS_PAGE_SIZE", 2):
+        for asked, address in [
+            ("02", "/topics/?page=2"),
+            ("999", "/topics/?page=3"),
+            ("x", "/topics/"),
+            ("1", "/topics/"),
+        ]:
+            response = client.get("/topics/", {"page": asked})
+            assert (response.status_code, response["Location"]) == (302, address)
+        assert client.get("/topics/?page=2").status_code == 200

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, When
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -12,7 +11,7 @@ from journal import search as entry_search
 from journal.cards import prepare_cards
 from journal.models import Entry, Topic, User
 from journal.pagecache import shared_page
-from journal.pagination import PAGE_SIZE, keyset_page
+from journal.pagination import PAGE_SIZE, keyset_page, numbered_page
 
 PEOPLE_PAGE_SIZE = 24
 ACTIVE_TOPICS_SHOWN = 12
@@ -29,6 +28,11 @@ PEOPLE_SORTS = {
 @shared_page(reads=("page",))
 def topic_index(request):
     """The most active topics this week, then every topic with public entries."""
+    page, elsewhere = numbered_page(
+        request, Topic.objects.in_use().order_by("name"), TOPICS_PAGE_SIZE
+    )
+    if elsewhere:
+        return elsewhere
     # By the entries' local days rather than their creation times, so that an import
     # of old entries does not make their topics look active this week.
     week_start = timezone.now().date() - dt.timedelta(days=6)
@@ -45,13 +49,12 @@ def topic_index(request):
     ):
         active.append(Topic(id=topic_id, name=name, slug=slug))
         active[-1].week_count = count
-    topics = Paginator(Topic.objects.in_use().order_by("name"), TOPICS_PAGE_SIZE)
     return render(
         request,
         "journal/topics.html",
         {
             "active": active,
-            "page": topics.get_page(request.GET.get("page")),
+            "page": page,
             "week_start": week_start,
         },
     )
@@ -75,7 +78,9 @@ def search(request):
     page = None
     if query:
         results = entry_search.search_entries(Entry.objects.public(), query).for_cards()
-        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        page, elsewhere = numbered_page(request, results, PAGE_SIZE)
+        if elsewhere:
+            return elsewhere
         entry_search.with_snippets(page.object_list)
         prepare_cards(page)
     return render(
@@ -116,7 +121,9 @@ def people(request):
         people = people.order_by("-longest_streak", "-total_minutes", "-id")
     else:
         people = people.order_by("-date_joined", "-id")
-    page = Paginator(people, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page, elsewhere = numbered_page(request, people, PEOPLE_PAGE_SIZE)
+    if elsewhere:
+        return elsewhere
     return render(
         request,
         "journal/people.html",
