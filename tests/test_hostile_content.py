@@ -383,12 +383,17 @@ def _pages(count, size):
     return range(1, math.ceil(count / size) + 1)
 
 
+def _numbered(page):
+    # The first page's own address has no number (journal.pagination.numbered_page).
+    return {"page": page} if page > 1 else {}
+
+
 def list_pages():
     n = len(PAYLOADS)
     return (
-        [(f"people-p{p}", "journal:people", {"page": p}, None) for p in _pages(n + 2, 24)]
+        [(f"people-p{p}", "journal:people", _numbered(p), None) for p in _pages(n + 2, 24)]
         + [
-            (f"search-p{p}", "journal:search", {"q": SHARED_WORD, "page": p}, None)
+            (f"search-p{p}", "journal:search", {"q": SHARED_WORD, **_numbered(p)}, None)
             for p in _pages(n, PAGE_SIZE)
         ]
         + [

@@ -207,9 +207,13 @@ COMMON_WORDS = [
     "attention", "learning", "index", "tests", "notes", "proof", "model", "data", "cache",
     "benchmark", "questions", "repetition", "ownership", "profiling", "examples",
 ]  # fmt: skip
-# Beyond any page's last page: Paginator.get_page shows the last one for each, and each
-# number is a page cache key of its own.
+# Beyond any page's last page: each number is a page cache key of its own, and numbered
+# pages answer one past the end with a redirect to their last page.
 LAST_PAGE = (10**6, 10**9)
+# The last page of a search that finds the most it ranks (search.CANDIDATES, 20 a page).
+LAST_SEARCH_PAGE = 25
+# Pages of /people/ that exist at the benchmark's 10,000 people, 24 a page.
+PEOPLE_PAGES = (2, 416)
 
 
 def random_cursor(rng, targets, share=0.5):
@@ -253,7 +257,7 @@ def worst_inputs(targets):
             ),
         ),
         (
-            "worst: /topics/?page=<last>",
+            "worst: /topics/?page=<any>",
             lambda rng: f"/topics/?page={rng.randint(*LAST_PAGE)}&{_junk(rng)}",
         ),
         (
@@ -276,13 +280,13 @@ def worst_inputs(targets):
         ),
         (
             "worst: /search/?q=<or, -word>&page=<last>",
-            lambda rng: f"/search/?q={quote(_search_terms(rng))}&page={rng.randint(*LAST_PAGE)}",
+            lambda rng: f"/search/?q={quote(_search_terms(rng))}&page={LAST_SEARCH_PAGE}",
         ),
         (
-            "worst: /people/?sort=&page=<last>",
+            "worst: /people/?sort=&page=<deep>",
             lambda rng: (
                 f"/people/?sort={rng.choice(['current', 'longest', 'newest'])}"
-                f"&page={rng.randint(*LAST_PAGE)}"
+                f"&page={rng.randint(*PEOPLE_PAGES)}"
             ),
         ),
         (

@@ -140,7 +140,8 @@ def test_worst_inputs_leave_readers_pages_cached(make_app, tmp_path):
         for _, make in worst_inputs(app.targets):
             for _ in range(5):
                 answer = requests.get(one.url + make(rng), timeout=TIMEOUT, allow_redirects=False)
-                assert answer.status_code == 200, answer.url
+                # A page number past the end is sent to the last page's own address.
+                assert answer.status_code in (200, 302), answer.url
         for path in ordinary:
             separator = "&" if "?" in path else "?"
             junk = f"{separator}x={rng.getrandbits(64):x}&utm_source={rng.getrandbits(32)}"
