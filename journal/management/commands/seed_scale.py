@@ -200,7 +200,12 @@ class Command(BaseCommand):
             # would have, without which no index-only scan skips the table.
             seeder.say("Analysing the tables")
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+                if connection.in_atomic_block:
+                    cursor.execute(f"SET LOCAL {NO_STATEMENT_TIMEOUT}")
+                    cursor.execute("ANALYZE")
+                else:
+                    cursor.execute(f"SET {NO_STATEMENT_TIMEOUT}")
+                    cursor.execute("VACUUM ANALYZE")
         if verbosity:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -210,10 +215,18 @@ class Command(BaseCommand):
             )
 
 
+# Copying a shard of half a million entries, or analysing every table, is one statement
+# far longer than the timeout that bounds a request's (DJANGO_DB_STATEMENT_TIMEOUT_MS).
+NO_STATEMENT_TIMEOUT = "statement_timeout = 0"
+
+
 @contextlib.contextmanager
 def bulk_writes():
     """A transaction for bulk inserts."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL {NO_STATEMENT_TIMEOUT}")
         skip_triggers = connection.vendor == "postgresql" and _may_skip_triggers()
         if skip_triggers:
             # As pg_restore --disable-triggers does: foreign keys are not checked again
