@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from journal import streaks
-from journal.models import Entry, User
+from journal.models import Entry, Topic, User
 
 
 def test_demo_learners_have_journeys_with_consistent_figures(db):
@@ -21,6 +21,19 @@ def test_demo_learners_have_journeys_with_consistent_figures(db):
         assert learner.stored_stats() == expected
         assert learner.check_password("momentum-demo")
         assert all(entry.topics.exists() for entry in entries)
+
+
+def test_the_demo_topics_are_counted_and_open(client, db):
+    call_command("seed_demo", "--if-empty", "--days", "30")
+    for topic in Topic.objects.all():
+        public = Entry.objects.public().filter(topics=topic).count()
+        assert topic.public_entry_count == public
+        if public:
+            assert client.get(topic.get_absolute_url()).status_code == 200
+    assert Topic.objects.in_use().exists()
+    assert len(client.get(reverse("journal:topics")).context["page"]) == (
+        Topic.objects.in_use().count()
+    )
 
 
 def test_demo_learners_log_in_with_the_documented_password(client, db):
