@@ -25,7 +25,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	DJANGO_SECRET_KEY=$$(cat $(SECRET_KEY_FILE)) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Production-like gunicorn on loopback under wrk; see tests/bench/run.py and the README.
+# Production-like gunicorn on loopback under wrk; see tests/bench/run.py and docs/performance.md.
 bench: $(VENV)/.installed
 	DJANGO_SECRET_KEY=$$(cat $(SECRET_KEY_FILE)) $(BIN)/python -m tests.bench.run
 

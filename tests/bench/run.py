@@ -57,7 +57,7 @@ READERS = 50
 SEARCHES = ["attention", "rust ownership", "haskell", "diffusion models", "spaced repetition"]
 # The issue's goals: a share of /healthz's throughput for pages, and p99 under 100 ms for
 # every request. Writing an entry has no share to meet: the issue sets one for visitors'
-# pages and for signed-in pages, and a write is not a page (see the README).
+# pages and for signed-in pages, and a write is not a page (see docs/performance.md).
 ANONYMOUS_GOAL, SIGNED_IN_GOAL, P99_GOAL_MS = 0.5, 0.2, 100
 # A page's worst input is held to no share, and to the issue's bound for readers beside it.
 WORST_P99_GOAL_MS = 1000
