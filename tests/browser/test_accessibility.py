@@ -78,16 +78,23 @@ def community(transactional_db):
     return {"entry": entry, "own": own}
 
 
-def signed_out_pages(entry):
+def reading_pages(entry):
+    """The pages everyone reads, signed out or in."""
     return [
-        "/",
-        reverse("journal:feed"),
         reverse("journal:topics"),
         reverse("journal:topic", kwargs={"slug": "computer-vision"}),
         reverse("journal:search") + "?q=transformer",
         reverse("journal:people"),
         "/@alice/",
         entry.get_absolute_url(),
+    ]
+
+
+def signed_out_pages(entry):
+    return [
+        "/",
+        reverse("journal:feed"),
+        *reading_pages(entry),
         reverse("account_login"),
         reverse("account_signup"),
         reverse("account_reset_password"),
@@ -100,12 +107,7 @@ def signed_in_pages(entry, own):
         reverse("journal:feed"),
         reverse("journal:following"),
         reverse("journal:encourage"),
-        reverse("journal:topics"),
-        reverse("journal:topic", kwargs={"slug": "computer-vision"}),
-        reverse("journal:search") + "?q=transformer",
-        reverse("journal:people"),
-        "/@alice/",
-        entry.get_absolute_url(),
+        *reading_pages(entry),
         reverse("journal:write"),
         reverse("journal:entry_edit", kwargs={"pk": own.pk}),
         reverse("journal:settings"),
