@@ -289,8 +289,8 @@ class Seeder:
                 models += [Notification, Report, ModerationAction]
                 for sql in connection.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(sql)
-        # Entries and moderation were copied in bulk, past the services that keep these.
-        services.topics_recount()
+            # Entries and moderation were copied in bulk, past the services that keep these.
+            services.topics_recount()
 
     # Planning
 
