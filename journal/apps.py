@@ -6,7 +6,6 @@ class JournalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from journal import pagecache, viewer
+        from journal import caching
 
-        pagecache.connect_signals()
-        viewer.connect_signals()
+        caching.connect_signals()

@@ -2,12 +2,12 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from journal.viewer import unread_count
+from journal.caching.reader import unread_count
 
 
 def notifications(request):
     """The signed-in person's unread notification count, counted only by a page that shows it
-    (the navigation's slot, journal/viewer.py); nothing for visitors.
+    (the navigation's part, journal/caching/reader.py); nothing for visitors.
 
     An error page can be rendered for a request refused before authentication ran (a
     Host header not in ALLOWED_HOSTS): such a request has no ``user`` and is a visitor's.

@@ -1,5 +1,4 @@
 import datetime as dt
-import functools
 import html
 import zoneinfo
 
@@ -9,13 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 
 from journal import charts, streaks
+from journal.caching import memos
 from journal.markdown import render_markdown
 
 MINUTES_IN_A_DAY = 24 * 60
@@ -115,7 +114,7 @@ class User(AbstractUser):
         return letters.upper()
 
     def get_absolute_url(self):
-        return _journey_url(get_script_prefix(), self.username)
+        return memos.url("journal:journey", username=self.username)
 
     @property
     def zone(self):
@@ -151,19 +150,6 @@ class User(AbstractUser):
         return [today, today - dt.timedelta(days=1)]
 
 
-@functools.lru_cache(maxsize=4096)
-def _journey_url(script_prefix, username):
-    # Every card and key lesson of a journey links below it (Entry.get_absolute_url).
-    return reverse("journal:journey", kwargs={"username": username})
-
-
-@functools.lru_cache(maxsize=4096)
-def _topic_url(script_prefix, slug):
-    # Topics are few and every card links to its own: reverse() runs once per topic and
-    # prefix instead of once per link.
-    return reverse("journal:topic", kwargs={"slug": slug})
-
-
 class TopicQuerySet(models.QuerySet):
     def in_use(self):
         """Topics of at least one public entry: the only ones anyone but their writers meet."""
@@ -192,7 +178,7 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return _topic_url(get_script_prefix(), self.slug)
+        return memos.url("journal:topic", slug=self.slug)
 
     @classmethod
     def from_names(cls, names):
@@ -241,7 +227,7 @@ class EntryQuerySet(models.QuerySet):
 
     def for_cards(self):
         """What an entry card shows with its author. The topics are part of the card's
-        shared part: journal/cards.py fetches them (attach_topics) only for the cards it
+        shared part: journal/caching/cards.py fetches them (attach_topics) only for the cards it
         renders."""
         return self.select_related("author")
 

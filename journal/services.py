@@ -7,7 +7,7 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from journal import streaks
+from journal import caching, streaks
 from journal.models import (
     Cheer,
     Comment,
@@ -19,7 +19,6 @@ from journal.models import (
     Topic,
     User,
 )
-from journal.pagecache import public_content_changed, writer_sees_own_additions
 
 
 class DayTaken(Exception):
@@ -54,7 +53,7 @@ def user_refresh_stats(*, user):
     )
     _store_stats(user, stats)
     # update() sends no signal: the figures on public pages changed all the same.
-    public_content_changed()
+    caching.changed()
     return stats
 
 
@@ -86,7 +85,7 @@ def entry_save(*, entry, topic_names):
             entry.save()
             topics = Topic.from_names(topic_names)
             if adding:
-                writer_sees_own_additions(entry.author)
+                caching.changed(only_added=True, writer=entry.author)
                 entry.topics.add(*topics)
             else:
                 entry.topics.set(topics)
@@ -191,7 +190,7 @@ def entries_refresh_counts(*, entry_ids):
         cheer_count=Coalesce(Subquery(_count(cheers)), 0),
         comment_count=Coalesce(Subquery(_count(comments)), 0),
     )
-    public_content_changed()
+    caching.changed()
 
 
 def _count(queryset):
@@ -243,7 +242,7 @@ def _log(*, moderator, action, reason="", **targets):
         moderator=moderator, action=action, reason=reason, target_label=label[:300], **targets
     )
     # Moderation writes with update(), which sends no signal.
-    public_content_changed()
+    caching.changed()
 
 
 def _close_reports(*, moderator, state, **target):
@@ -353,7 +352,7 @@ def cheer_toggle(*, user, entry):
     a row that was really created or deleted.
     """
     with transaction.atomic():
-        writer_sees_own_additions(user)
+        caching.changed(only_added=True, writer=user)
         cheer, created = Cheer.objects.get_or_create(user=user, entry=entry)
         if created:
             Entry.objects.filter(pk=entry.pk).update(cheer_count=F("cheer_count") + 1)
@@ -373,7 +372,7 @@ def cheer_toggle(*, user, entry):
 
 def comment_create(*, author, entry, body):
     with transaction.atomic():
-        writer_sees_own_additions(author)
+        caching.changed(only_added=True, writer=author)
         comment = Comment.objects.create(author=author, entry=entry, body=body)
         Entry.objects.filter(pk=entry.pk).update(comment_count=F("comment_count") + 1)
         _notify(

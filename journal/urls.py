@@ -3,7 +3,7 @@ from django.urls.converters import StringConverter
 from django.views.decorators.http import require_safe
 
 from journal import feeds
-from journal.pagecache import shared_page
+from journal.caching.pages import shared_page
 from journal.views import (
     accounts,
     discover,

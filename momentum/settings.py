@@ -97,7 +97,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "journal.viewer.ViewerPartsMiddleware",
+    "journal.caching.reader.ReaderPartsMiddleware",
     "journal.middleware.DatabaseUnavailableMiddleware",
 ]
 if env_bool("MOMENTUM_COUNT_QUERIES", False):
@@ -246,7 +246,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 MOMENTUM_MAX_REQUEST_BYTES = 21 * 1024 * 1024
 MOMENTUM_MAX_ANONYMOUS_REQUEST_BYTES = 64 * 1024
 
-# Visitors' pages served from the cache until public content changes (journal/pagecache.py).
+# Visitors' pages served from the cache until public content changes (journal/caching/).
 MOMENTUM_PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
 # How late a page may show what others added (entries, cheers, comments) to everyone but
 # the person who added it; removals and edits show at once whatever this says.

@@ -31,7 +31,7 @@ def test_a_database_outage_gets_the_friendly_503(client, db):
 def test_an_outage_while_filling_a_readers_parts_gets_the_503_too(client, alice):
     # A page from the cache needs no database, but the reader's own figures may.
     client.force_login(alice)
-    with mock.patch("journal.viewer.own", side_effect=OperationalError("gone")):
+    with mock.patch("journal.caching.reader.own", side_effect=OperationalError("gone")):
         response = client.get(reverse("journal:feed"))
     assert response.status_code == 503
     assert "Back in a moment" in response.content.decode()

@@ -1,16 +1,26 @@
-"""The reader's own parts of pages (journal/viewer.py): slots nobody can forge, and an
-unread count that follows the notifications."""
+"""The reader's own parts of pages (journal/caching/reader.py): parts nobody can forge,
+written only by the template tag, and an unread count that follows the notifications."""
 
 import re
+from pathlib import Path
 
+import pytest
+from django.conf import settings
+from django.template import Context, Template, TemplateSyntaxError
 from django.test import Client
 from django.urls import reverse
 
 from journal import services
+from journal.caching import reader
 from tests.conftest import make_user, write_entry
 
 FORGED = (
-    "<!--viewer:nav-actions--><!--viewer:follow 1-->a<!--viewer:following-->b<!--/viewer:follow-->"
+    reader.part_start("nav-actions")
+    + reader.part_start("follow", 1)
+    + "a"
+    + reader.OTHERWISE.decode()
+    + "b"
+    + reader.PART_END.decode()
 )
 
 
@@ -22,7 +32,31 @@ def test_people_cannot_write_a_slot(client, alice, bob):
     for url in (entry.get_absolute_url(), "/feed/", "/@alice/"):
         page = client.get(url).content.decode()
         assert page.count('aria-label="Account menu"') == 1, url
-        assert "<!--viewer" not in page, url
+        assert reader.MARK.decode() not in page, url
+
+
+def test_templates_never_type_a_mark_by_hand():
+    marks = [reader.MARK.decode(), reader.PART_END.decode(), "<!--/card"]
+    for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        text = template.read_text()
+        assert not [mark for mark in marks if mark in text], template
+
+
+def test_the_tag_writes_what_the_reader_reads_back(rf, alice, bob):
+    html = Template(
+        '{% load caching %}<p>{% reader_part "follow" person_id %}follow'
+        "{% otherwise %}unfollow{% endreader_part %}</p>"
+    ).render(Context({"person_id": bob.pk}))
+    request = rf.get("/")
+    request.user = alice
+    assert reader.fill(request, html.encode()) == b"<p>follow</p>"
+    services.follow_toggle(follower=alice, followed=bob)
+    assert reader.fill(request, html.encode()) == b"<p>unfollow</p>"
+
+
+def test_the_tag_refuses_a_part_nobody_fills():
+    with pytest.raises(TemplateSyntaxError, match="No reader part called 'nav-link'"):
+        Template('{% load caching %}{% reader_part "nav-link" %}{% endreader_part %}')
 
 
 def unread_in_nav(client):

@@ -1,29 +1,15 @@
-"""Whole-page caching of what people read, kept until public content changes.
-
-Visitors all see the same landing page, feed, topics, journeys and entries, and signed-in
-readers see the same again apart from their own parts, which are slots filled on every
-request (journal/viewer.py). So those pages are rendered once per audience and served from
-the cache (Redis in production, shared by every app server). Every write that can change
-what is shown moves one of two version numbers, and pages are cached under the versions
-they were rendered at. A write that takes something away or changes it (an edit, a
-deletion, a private entry, moderation) moves the second, and a page rendered before it is
-never served again: it shows on the very next request. A write that only adds (a new
-entry, cheer or comment) lets a page stay up to MOMENTUM_PAGE_STALE_SECONDS old for
-everyone but the person who wrote it: in a community where somebody cheers every second,
-a page rendered again on every change would hardly ever come from the cache. The short
-expiry bounds what only time changes, such as "today" in a streak.
-"""
+"""Whole reading pages, one copy per audience (the contract is in journal/caching/__init__.py)."""
 
 import functools
 import hashlib
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 
@@ -40,19 +26,15 @@ def _version(key):
     return version
 
 
-def public_content_changed(*, only_added=False):
-    """Call after any write visitors could see; takes effect when the transaction commits.
-
-    ``only_added``: the write added something and took nothing away or changed it, so
-    pages may show it a few seconds late (see writer_sees_own_additions).
-    """
+def versions_moved(*, only_added):
+    """Move the version a write's kind moves, once its transaction commits."""
     transaction.on_commit(_bump if only_added else _bump_removal)
 
 
-def writer_sees_own_additions(user):
-    """``user`` added something: the pages they read next are ones rendered after it."""
+def writer_added(person_id):
+    """The person ``person_id`` added something: the pages they read next are rendered after it."""
     transaction.on_commit(
-        lambda: cache.set(_added_key(user.pk), time.time(), settings.MOMENTUM_PAGE_STALE_SECONDS)
+        lambda: cache.set(_added_key(person_id), time.time(), settings.MOMENTUM_PAGE_STALE_SECONDS)
     )
 
 
@@ -76,30 +58,41 @@ def _incr(key):
         cache.set(key, 1, timeout=None)
 
 
-def _servable(page, versions, added_at):
-    """Whether a cached ``page`` may be served: nothing was taken away since it was
-    rendered, and either nothing was added or it is young and the reader added nothing."""
-    version, removals, rendered_at = page[:3]
-    if removals != versions[1]:
-        return False
-    if version == versions[0]:
-        return True
-    age = time.time() - rendered_at
-    return age < settings.MOMENTUM_PAGE_STALE_SECONDS and (added_at or 0) < rendered_at
+@dataclass(frozen=True, slots=True)
+class CachedPage:
+    """A rendered page as the cache keeps it."""
+
+    version: int
+    removals: int
+    rendered_at: float
+    content: bytes
+    content_type: str
+    # Usernames of the people who must not be served this copy (see shared_page).
+    personal_to: frozenset[str]
+
+    def servable(self, versions, added_at):
+        """Whether the page may be served: nothing was taken away since it was rendered,
+        and either nothing was added or it is young and the reader added nothing since."""
+        if self.removals != versions[1]:
+            return False
+        if self.version == versions[0]:
+            return True
+        age = time.time() - self.rendered_at
+        return age < settings.MOMENTUM_PAGE_STALE_SECONDS and (added_at or 0) < self.rendered_at
 
 
-def shared_page(*, reads=()):
+def shared_page(*, reads=(), personal_to=None):
     """Serve a view's GET pages from the cache: to visitors, and to signed-in readers for
-    whom the page differs from everyone else's only in its slots (journal/viewer.py).
+    whom the page differs from everyone else's only in their own parts (reader.py).
 
     ``reads`` names the query parameters the view reads. The view is shown only those, so
     the page it renders depends on nothing the cache key leaves out, and a visitor cannot
     miss the cache by adding parameters of their own (``?x=<random>``).
 
-    Staff and suspended people see pages of their own. A view names the people for whom
-    its page would differ beyond the slots (the person a journey is about, say) in
-    ``response.personal_to``, a set of ids: the copy it renders is never served to them,
-    and what it renders for one of them is never kept.
+    ``personal_to(**view_kwargs)`` names, by username, the people for whom the page
+    differs beyond those parts (the person a journey is about, say): the shared copy is
+    never served to them, and what is rendered for them is never kept. Staff and suspended
+    people always see pages of their own.
     """
 
     def decorator(view):
@@ -121,33 +114,24 @@ def shared_page(*, reads=()):
                 found.get(VERSION_KEY) or _version(VERSION_KEY),
                 found.get(REMOVAL_KEY) or _version(REMOVAL_KEY),
             )
-            if key in found and _servable(found[key], versions, found.get(added_key)):
-                *_, content, content_type, personal_to = found[key]
+            page = found.get(key)
+            if page is not None and page.servable(versions, found.get(added_key)):
                 if audience == VISITOR:
-                    return HttpResponse(content, content_type=content_type)
-                if request.user.pk not in personal_to:
-                    content = _with_own_csrf_token(request, content)
-                    return HttpResponse(content, content_type=content_type)
+                    return HttpResponse(page.content, content_type=page.content_type)
+                if request.user.username not in page.personal_to:
+                    content = _with_own_csrf_token(request, page.content)
+                    return HttpResponse(content, content_type=page.content_type)
             # Taken before rendering: a write committed while the view runs may be missing.
             rendered_at = time.time()
             response = view(request, *args, **kwargs)
-            personal_to = getattr(response, "personal_to", frozenset())
-            if (
-                response.status_code == 200
-                and not _personal(request, response, audience)
-                and request.user.pk not in personal_to
-            ):
-                cache.set(
-                    key,
-                    (
-                        *versions,
-                        rendered_at,
-                        response.content,
-                        response["Content-Type"],
-                        personal_to,
-                    ),
-                    PAGE_SECONDS,
+            if response.status_code != 200 or _personal(request, response, audience):
+                return response
+            owners = frozenset(personal_to(**kwargs)) if personal_to else frozenset()
+            if request.user.get_username() not in owners:
+                page = CachedPage(
+                    *versions, rendered_at, response.content, response["Content-Type"], owners
                 )
+                cache.set(key, page, PAGE_SECONDS)
             return response
 
         return wrapped
@@ -244,36 +228,3 @@ def _personal(request, response, audience):
         or response.cookies
         or getattr(response, "streaming", False)
     )
-
-
-# Saves that touch nothing a page shows: every log-in records its time.
-_UNSHOWN_FIELDS = frozenset({"last_login"})
-
-
-def _on_save(sender, created, update_fields=None, **kwargs):
-    if update_fields and update_fields <= _UNSHOWN_FIELDS:
-        return
-    # A new entry, comment or cheer only adds to what pages show; an edit may take away.
-    public_content_changed(only_added=created)
-
-
-def _on_delete(sender, **kwargs):
-    public_content_changed()
-
-
-def _on_cheer_taken_back(sender, **kwargs):
-    # It lowers a count and hides nothing, like the cheer it takes back.
-    public_content_changed(only_added=True)
-
-
-def connect_signals():
-    """Saving or deleting any of these can change a public page."""
-    from journal.models import Cheer, Comment, Entry, Topic, User
-
-    for model in (Entry, Comment, Cheer, Topic, User):
-        post_save.connect(_on_save, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
-        post_delete.connect(
-            _on_cheer_taken_back if model is Cheer else _on_delete,
-            sender=model,
-            dispatch_uid=f"pagecache-delete-{model.__name__}",
-        )

@@ -1,12 +1,13 @@
 """The parts of a page that belong to whoever reads it, filled in after the page is rendered.
 
 Pages are rendered for signed-in people without a thought for who they are: wherever the
-navigation, a cheer button or a follow button depends on the reader, templates leave a slot,
-an HTML comment. ViewerPartsMiddleware fills the slots of every signed-in HTML response,
-so one rendering of the feed can be served to every reader from the page cache
-(journal/pagecache.py) while each still sees their own name, unread count, cheers and
-follows. Nothing a person writes can forge a slot: text is escaped on the way
-out, and nh3 drops the comments of rendered Markdown.
+navigation, a cheer button or a follow button depends on the reader, a template writes a
+part with ``{% reader_part %}`` (journal/templatetags/caching.py), which marks it with
+``part_start`` and ``PART_END`` below. ReaderPartsMiddleware fills the parts of every
+signed-in HTML response, so one rendering of the feed can be served to every reader from
+the page cache (pages.py) while each still sees their own name, unread count, cheers and
+follows. Nothing a person writes can forge a part: text is escaped on the way out, and
+nh3 drops the comments of rendered Markdown.
 """
 
 import functools
@@ -14,64 +15,70 @@ from types import SimpleNamespace
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.template.loader import get_template
 from django.urls import get_script_prefix
 
+from journal.caching.pages import CSRF_VALUE, csrf_token
 from journal.middleware import DATABASE_UNAVAILABLE, database_unavailable
 from journal.models import Cheer, Follow, Notification
-from journal.pagecache import CSRF_VALUE, csrf_token
 
-# Slots are read with bytes.find rather than regular expressions: a journey is about 100 kB,
-# and each regular expression pass over it cost about 0.2 ms on every request.
-MARK = b"<!--viewer:"
+# Parts are found with bytes.find rather than regular expressions: a journey is about
+# 100 kB, and each regular expression pass over it cost about 0.2 ms on every request.
+MARK = b"<!--reader:"
 TAG_END = b"-->"
-# <!--viewer:nav-links--> and <!--viewer:nav-actions-->: the navigation's own parts.
+OTHERWISE = b"<!--reader:otherwise-->"
+PART_END = b"<!--/reader-->"
 NAV_TEMPLATES = {
     b"nav-links": "includes/nav_links.html",
     b"nav-actions": "includes/nav_actions.html",
 }
-# <!--viewer:cheer ENTRY AUTHOR-->button<!--/viewer:cheer-->: the button is rendered not
-# pressed; its author gets no button at all.
-CHEER_END = b"<!--/viewer:cheer-->"
-# <!--viewer:follow PERSON-->follow form<!--viewer:following-->unfollow form
-# <!--/viewer:follow-->: both forms are rendered.
-FOLLOW_MARK = b"<!--viewer:follow "
-FOLLOWING = b"<!--viewer:following-->"
-FOLLOW_END = b"<!--/viewer:follow-->"
+# What each kind of part needs to know about the reader (keys of OWN).
+FIGURES = {
+    b"nav-links": "unread",
+    b"nav-actions": "unread",
+    b"cheer": "cheered",
+    b"follow": "following",
+}
+
+
+def part_start(kind, *arguments):
+    """The mark that opens a part of ``kind`` about ``arguments`` (ids)."""
+    return "<!--reader:" + " ".join([kind, *map(str, arguments)]) + "-->"
 
 
 def fill(request, html):
-    """``html`` (bytes) with every slot filled for ``request.user``, who is signed in."""
+    """``html`` (bytes) with every part filled for ``request.user``, who is signed in.
+
+    A part is ``<!--reader:KIND ARGS-->BODY<!--/reader-->``; a follow part's body holds the
+    follow form, ``<!--reader:otherwise-->`` and the unfollow form.
+    """
     if MARK not in html:
         return html
     viewer = request.user
-    names = ["unread", "cheered"]
-    if FOLLOW_MARK in html:
-        # Whom the reader follows matters only to pages with a follow button (journeys).
-        names.append("following")
+    found = []
+    position = 0
+    while (start := html.find(MARK, position)) != -1:
+        tag_end = html.index(TAG_END, start)
+        end = html.index(PART_END, tag_end)
+        kind, _, argument = html[start + len(MARK) : tag_end].partition(b" ")
+        position = end + len(PART_END)
+        found.append((start, position, kind, argument, html[tag_end + len(TAG_END) : end]))
+    # Only the figures this page's parts need, in one round trip.
+    names = sorted({FIGURES[kind] for _, _, kind, _, _ in found})
     figures = dict(zip(names, own(viewer, *names), strict=True))
     parts = []
     position = 0
-    while (start := html.find(MARK, position)) != -1:
+    for start, stop, kind, argument, body in found:
         parts.append(html[position:start])
-        tag_end = html.index(TAG_END, start)
-        kind, _, argument = html[start + len(MARK) : tag_end].partition(b" ")
-        body = tag_end + len(TAG_END)
         if kind == b"cheer":
-            end = html.index(CHEER_END, body)
             entry_id, author_id = map(int, argument.split())
-            parts.append(_cheer(html[body:end], entry_id, author_id, viewer, figures["cheered"]))
-            position = end + len(CHEER_END)
+            parts.append(_cheer(body, entry_id, author_id, viewer, figures["cheered"]))
         elif kind == b"follow":
-            middle = html.index(FOLLOWING, body)
-            end = html.index(FOLLOW_END, middle)
-            forms = html[body:middle], html[middle + len(FOLLOWING) : end]
+            forms = body.split(OTHERWISE)
             parts.append(_follow(forms, int(argument), viewer, figures["following"]))
-            position = end + len(FOLLOW_END)
         else:
             parts.append(_nav(NAV_TEMPLATES[kind], request, figures["unread"]))
-            position = body
+        position = stop
     parts.append(html[position:])
     return b"".join(parts)
 
@@ -121,6 +128,7 @@ def _rendered_nav(template, script_prefix, username, name, initials, can_moderat
 
 
 def _cheer(button, entry_id, author_id, viewer, cheered):
+    # The button is rendered not pressed; its author gets no button at all.
     if author_id == viewer.pk:
         return b""
     if entry_id in cheered:
@@ -151,14 +159,14 @@ def _following(user):
 
 # What a reader's parts show that is theirs alone: how it is worked out, and for how many
 # seconds the cache may keep it. Each is forgotten as soon as the person's own rows change
-# (see connect_signals); the time bounds what changes elsewhere, as when a moderator's
+# (journal.caching.changed); the time bounds what changes elsewhere, as when a moderator's
 # suspension takes the suspended person's notifications out of every inbox.
 OWN = {"unread": (_unread, 60), "cheered": (_cheered, 600), "following": (_following, 600)}
 
 
 def own(user, *names):
     """``user``'s figures called ``names`` (keys of OWN), from the cache in one round trip."""
-    keys = [f"own:{name}:{user.pk}" for name in names]
+    keys = [_own_key(name, user.pk) for name in names]
     found = cache.get_many(keys)
     for name, key in zip(names, keys, strict=True):
         if key not in found:
@@ -168,9 +176,15 @@ def own(user, *names):
     return [found[key] for key in keys]
 
 
-def own_changed(name, user_id):
-    """Call when the rows behind a person's figure ``name`` change."""
-    key = f"own:{name}:{user_id}"
+def _own_key(name, person_id):
+    return f"own:{name}:{person_id}"
+
+
+def forget_own(name, person_id):
+    """Forget a person's figure ``name``: the rows behind it changed."""
+    if name not in OWN:
+        raise ValueError(f"No figure called {name!r}")
+    key = _own_key(name, person_id)
     cache.delete(key)
     # Again on commit: another request may have read the old rows in between.
     transaction.on_commit(lambda: cache.delete(key))
@@ -181,29 +195,7 @@ def unread_count(user):
     return count
 
 
-def _on_notification_write(sender, instance, **kwargs):
-    own_changed("unread", instance.recipient_id)
-
-
-def _on_cheer_write(sender, instance, **kwargs):
-    own_changed("cheered", instance.user_id)
-
-
-def _on_follow_write(sender, instance, **kwargs):
-    own_changed("following", instance.follower_id)
-
-
-def connect_signals():
-    for model, receiver in (
-        (Notification, _on_notification_write),
-        (Cheer, _on_cheer_write),
-        (Follow, _on_follow_write),
-    ):
-        post_save.connect(receiver, sender=model, dispatch_uid=f"own-save-{model.__name__}")
-        post_delete.connect(receiver, sender=model, dispatch_uid=f"own-delete-{model.__name__}")
-
-
-class ViewerPartsMiddleware:
+class ReaderPartsMiddleware:
     """Fill the reader's own parts into every signed-in page."""
 
     def __init__(self, get_response):

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from journal import search as entry_search
-from journal.cards import prepare_cards
+from journal.caching.cards import prepare_cards
+from journal.caching.pages import shared_page
 from journal.models import Entry, Topic, User
-from journal.pagecache import shared_page
 from journal.pagination import PAGE_SIZE, keyset_page, numbered_page
 
 PEOPLE_PAGE_SIZE = 24

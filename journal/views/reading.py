@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from journal import charts
-from journal.cards import prepare_cards
+from journal.caching.cards import prepare_cards
+from journal.caching.pages import shared_page
 from journal.forms import CommentForm
 from journal.models import Comment, Entry, Topic, User, attach_topics
-from journal.pagecache import shared_page
 from journal.pagination import journey_page, keyset_page
 
 KEY_LESSONS_SHOWN = 8
@@ -59,8 +59,13 @@ def _feed(request):
     return render(request, "journal/feed.html", {"page": page, "topic": topic})
 
 
+def _journey_owner(username):
+    # The person sees their private entries and their own buttons: not the readers' copy.
+    return {username}
+
+
 @require_safe
-@shared_page(reads=("before",))
+@shared_page(reads=("before",), personal_to=_journey_owner)
 def journey(request, username):
     person = get_object_or_404(User.objects.visible_to(request.user), username=username)
     # The list and the charts count only what this viewer may see: another person's private
@@ -76,7 +81,7 @@ def journey(request, username):
         # Every card and lesson on this page is by the same person, already fetched.
         entry.author = person
     prepare_cards(page, with_author=False)
-    response = render(
+    return render(
         request,
         "journal/journey.html",
         {
@@ -89,26 +94,26 @@ def journey(request, username):
             "key_lessons": key_lessons,
         },
     )
-    # The person sees their private entries and their own buttons: not the readers' copy.
-    response.personal_to = frozenset({person.pk})
-    return response
+
+
+def _entry_people(username, number):
+    # The author sees their own actions, and commenters their comments' controls and those
+    # a moderator hid: not the readers' copy.
+    commenters = Comment.objects.filter(
+        entry__author__username=username, entry__number=number
+    ).values_list("author__username", flat=True)
+    return {username, *commenters}
 
 
 @require_safe
-@shared_page()
+@shared_page(personal_to=_entry_people)
 def entry_detail(request, username, number):
     entry = get_object_or_404(
         Entry.objects.visible_to(request.user).for_cards(),
         author__username=username,
         number=number,
     )
-    response = entry_page(request, entry)
-    # The author sees their own actions, and commenters their comments' controls and those
-    # a moderator hid: not the readers' copy.
-    response.personal_to = frozenset(
-        Comment.objects.filter(entry=entry).values_list("author_id", flat=True)
-    ) | {entry.author_id}
-    return response
+    return entry_page(request, entry)
 
 
 def entry_page(request, entry, comment_form=None, status=200):

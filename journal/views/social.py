@@ -17,14 +17,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from journal import services
+from journal import caching, services
 from journal.access import participant_required
-from journal.cards import prepare_cards
+from journal.caching.cards import prepare_cards
 from journal.forms import CommentForm
 from journal.models import Comment, Entry, Follow, Notification, User
 from journal.pagination import PAGE_SIZE, keyset_page
 from journal.ratelimit import rate_limited
-from journal.viewer import own_changed
 from journal.views.reading import entry_page
 
 # "Needs encouragement" looks this far back: older entries have had their chance.
@@ -191,6 +190,6 @@ def notifications(request):
 @require_POST
 def notifications_mark_read(request):
     request.user.notifications.unread().update(read_at=timezone.now())
-    own_changed("unread", request.user.pk)
+    caching.changed(public=False, own=[("unread", request.user.pk)])
     messages.success(request, "All your notifications are marked read.")
     return redirect("journal:notifications")
