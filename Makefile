@@ -21,9 +21,11 @@ run: $(VENV)/.installed
 	DJANGO_SECRET_KEY=$$(cat $(SECRET_KEY_FILE)) DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty
 	DJANGO_SECRET_KEY=$$(cat $(SECRET_KEY_FILE)) DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The whole suite, browser tests included; DATABASE_URL picks the database (SQLite by default).
+# The whole suite, browser tests included, on every core (pytest-xdist); DATABASE_URL picks
+# the database (SQLite by default). PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed
-	DJANGO_SECRET_KEY=$$(cat $(SECRET_KEY_FILE)) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_SECRET_KEY=$$(cat $(SECRET_KEY_FILE)) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Production-like gunicorn on loopback under wrk; see tests/bench/run.py and docs/performance.md.
 bench: $(VENV)/.installed

@@ -8,7 +8,8 @@ import requests
 
 from tests.bench.clients import Participant, check_database, drive
 
-pytestmark = pytest.mark.load
+# Each loads the whole machine: under xdist they share one worker, one at a time.
+pytestmark = [pytest.mark.load, pytest.mark.xdist_group("load")]
 
 # More people than the clients get through before the restart, so that writes, reads of
 # cached pages and cheers are all under way while the database is away.

@@ -17,7 +17,8 @@ import requests
 from tests.bench.clients import TIMEOUT, check_database, drive, junk_inputs, worst_inputs
 from tests.bench.server import Gunicorn, app_env
 
-pytestmark = pytest.mark.load
+# Each loads the whole machine: under xdist they share one worker, one at a time.
+pytestmark = [pytest.mark.load, pytest.mark.xdist_group("load")]
 
 PEOPLE, WRITERS, READERS, HOSTILE, SECONDS = 60, 3, 6, 4, 20
 READERS_P99_SECONDS = 1.0

@@ -6,7 +6,8 @@ import pytest
 
 from tests.bench.clients import check_database, drive
 
-pytestmark = pytest.mark.load
+# Each loads the whole machine: under xdist they share one worker, one at a time.
+pytestmark = [pytest.mark.load, pytest.mark.xdist_group("load")]
 
 PEOPLE, CLIENTS, SECONDS = 40, 12, 30
 
