@@ -34,6 +34,7 @@ bench: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DJANGO_SECRET_KEY=lint $(BIN)/mypy
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

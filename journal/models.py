@@ -281,6 +281,8 @@ class Entry(models.Model):
     # Search results carry a highlighted snippet (journal/search.py); other lists show the
     # excerpt. A default here spares templates a failed lookup on every card.
     snippet = ""
+    # A card's shared part, given by journal/caching/cards.py to the entries of a list.
+    card_html = ""
 
     class Meta:
         verbose_name_plural = "entries"

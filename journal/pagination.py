@@ -11,33 +11,45 @@ it names no place in the list.
 """
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.core.exceptions import BadRequest
-from django.core.paginator import Paginator
-from django.db.models import Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
+
+from journal.models import Entry
 
 PAGE_SIZE = 20
 
 
 class KeysetPage:
-    def __init__(self, entries, *, size, after_cursor, cursor_of):
+    def __init__(
+        self,
+        entries: list[Entry],
+        *,
+        size: int,
+        after_cursor: bool,
+        cursor_of: Callable[[Entry], str],
+    ) -> None:
         self.object_list = entries[:size]
         self.has_next = len(entries) > size
         self.has_previous = after_cursor
         self.next_cursor = cursor_of(self.object_list[-1]) if self.has_next else None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Entry]:
         return iter(self.object_list)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.object_list)
 
-    def has_other_pages(self):
+    def has_other_pages(self) -> bool:
         return self.has_next or self.has_previous
 
 
-def keyset_page(entries, cursor, size=PAGE_SIZE):
+def keyset_page(entries: QuerySet[Entry], cursor: str | None, size: int = PAGE_SIZE) -> KeysetPage:
     """The page of ``entries`` (ordered newest first by created_at, id) after ``cursor``."""
     position = _decode(cursor)
     if position:
@@ -52,7 +64,7 @@ def keyset_page(entries, cursor, size=PAGE_SIZE):
     )
 
 
-def journey_page(entries, cursor, size=PAGE_SIZE):
+def journey_page(entries: QuerySet[Entry], cursor: str | None, size: int = PAGE_SIZE) -> KeysetPage:
     """The page of one person's ``entries``, latest day first, before the day in ``cursor``.
 
     A person has one entry a day, so the day alone marks the place.
@@ -68,17 +80,17 @@ def journey_page(entries, cursor, size=PAGE_SIZE):
     )
 
 
-def _encode(entry):
+def _encode(entry: Entry) -> str:
     return f"{entry.created_at.isoformat()}_{entry.pk}"
 
 
-def _decode(cursor):
+def _decode(cursor: str | None) -> tuple[dt.datetime, int] | None:
     """The position in a cursor, or None for the first page."""
     if not cursor:
         return None
-    moment, _, pk = cursor.rpartition("_")
+    moment, _, number = cursor.rpartition("_")
     try:
-        created_at, pk = dt.datetime.fromisoformat(moment), int(pk)
+        created_at, pk = dt.datetime.fromisoformat(moment), int(number)
         if created_at.tzinfo is not None and pk > 0:
             # In UTC, as written: PostgreSQL refuses offsets beyond 15:59, and a moment
             # whose UTC time falls outside years 1 to 9999 (0001-01-01T00:00+01:00) is no
@@ -89,7 +101,7 @@ def _decode(cursor):
     raise BadRequest("This list has no such page.")
 
 
-def _decode_day(cursor):
+def _decode_day(cursor: str | None) -> dt.date | None:
     """The day in a journey's cursor, or None for the first page."""
     if not cursor:
         return None
@@ -99,7 +111,9 @@ def _decode_day(cursor):
         raise BadRequest("This journey has no such page.") from error
 
 
-def numbered_page(request, objects, size):
+def numbered_page(
+    request: HttpRequest, objects: Any, size: int
+) -> tuple[Page[Any], HttpResponseRedirect | None]:
     """The page of ``objects`` that ``?page=`` names, and a redirect to that page's own
     address when ``?page=`` writes it any other way (``02``, ``x``, a number past the end):
     each page then has one address, so varying the number cannot miss the page cache.

@@ -35,8 +35,19 @@ everyone's copy. Saves and deletions that bypass the services (the admin, the sh
 caught by signals (``connect_signals``), which call the same ``changed()``.
 """
 
+from collections.abc import Iterable
+from typing import Any
 
-def changed(*, public=True, only_added=False, writer=None, own=()):
+from django.contrib.auth.base_user import AbstractBaseUser
+
+
+def changed(
+    *,
+    public: bool = True,
+    only_added: bool = False,
+    writer: AbstractBaseUser | None = None,
+    own: Iterable[tuple[str, int]] = (),
+) -> None:
     """Make stale what a write changed; takes effect when the transaction commits.
 
     ``public``: visitors could see what was written. ``only_added``: it only added, so
@@ -55,7 +66,7 @@ def changed(*, public=True, only_added=False, writer=None, own=()):
         reader.forget_own(figure, person_id)
 
 
-def connect_signals():
+def connect_signals() -> None:
     """Writes that bypass the services still make pages stale."""
     from django.db.models.signals import post_delete, post_save
 
@@ -68,34 +79,38 @@ def connect_signals():
             sender=model,
             dispatch_uid=f"caching-delete-{model.__name__}",
         )
-    for model, figure, person in (
+    for owned, figure, person in (
         (Notification, "unread", "recipient_id"),
         (Cheer, "cheered", "user_id"),
         (Follow, "following", "follower_id"),
     ):
 
-        def forget(sender, instance, figure=figure, person=person, **kwargs):
+        def forget(
+            sender: type, instance: Any, figure: str = figure, person: str = person, **kwargs: Any
+        ) -> None:
             changed(public=False, own=[(figure, getattr(instance, person))])
 
-        post_save.connect(forget, sender=model, weak=False, dispatch_uid=f"own-save-{figure}")
-        post_delete.connect(forget, sender=model, weak=False, dispatch_uid=f"own-delete-{figure}")
+        post_save.connect(forget, sender=owned, weak=False, dispatch_uid=f"own-save-{figure}")
+        post_delete.connect(forget, sender=owned, weak=False, dispatch_uid=f"own-delete-{figure}")
 
 
 # Saves that touch nothing a page shows: every log-in records its time.
 _UNSHOWN_FIELDS = frozenset({"last_login"})
 
 
-def _on_save(sender, created, update_fields=None, **kwargs):
+def _on_save(
+    sender: type, created: bool, update_fields: frozenset[str] | None = None, **kwargs: Any
+) -> None:
     if update_fields and update_fields <= _UNSHOWN_FIELDS:
         return
     # A new entry, comment or cheer only adds to what pages show; an edit may take away.
     changed(only_added=created)
 
 
-def _on_delete(sender, **kwargs):
+def _on_delete(sender: type, **kwargs: Any) -> None:
     changed()
 
 
-def _on_cheer_taken_back(sender, **kwargs):
+def _on_cheer_taken_back(sender: type, **kwargs: Any) -> None:
     # It lowers a count and hides nothing, like the cheer it takes back.
     changed(only_added=True)

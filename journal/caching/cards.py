@@ -8,12 +8,13 @@ slot that journal/viewer.py fills for each reader.
 """
 
 import hashlib
+from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from journal.models import attach_topics
+from journal.models import Entry, attach_topics
 
 CARD_SECONDS = 600
 # Ends each card in includes/entry_card_body.html. No entry can write it: its text is
@@ -21,7 +22,7 @@ CARD_SECONDS = 600
 CARD_END = "<!--/card-->"
 
 
-def prepare_cards(entries, *, with_author=True):
+def prepare_cards(entries: Iterable[Entry], *, with_author: bool = True) -> list[Entry]:
     """Give each entry its shared ``card_html``; returns a list.
 
     ``with_author=False`` leaves out the author line, for pages that are all one person's.
@@ -45,9 +46,9 @@ def prepare_cards(entries, *, with_author=True):
     return entries
 
 
-def _card_key(entry, with_author):
+def _card_key(entry: Entry, with_author: bool) -> str:
     """Everything the shared part shows that can change without the entry being saved."""
-    parts = (
+    parts: tuple[object, ...] = (
         entry.pk,
         entry.updated_at.isoformat(),
         entry.number,

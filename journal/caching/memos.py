@@ -6,7 +6,7 @@ import functools
 from django.urls import get_script_prefix, reverse
 
 
-def url(viewname, **kwargs):
+def url(viewname: str, **kwargs: str) -> str:
     """``reverse(viewname, kwargs=kwargs)``, worked out once per process for each address:
     every card and key lesson of a journey links below the journey, and every card to its
     topics, so reverse() would run hundreds of times for a handful of addresses."""
@@ -14,5 +14,5 @@ def url(viewname, **kwargs):
 
 
 @functools.lru_cache(maxsize=8192)
-def _reversed(script_prefix, viewname, kwargs):
+def _reversed(script_prefix: str, viewname: str, kwargs: tuple[tuple[str, str], ...]) -> str:
     return reverse(viewname, kwargs=dict(kwargs))

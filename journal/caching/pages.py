@@ -3,14 +3,16 @@
 import functools
 import hashlib
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.middleware.csrf import get_token
 
 VERSION_KEY = "pagecache:public-version"
@@ -18,7 +20,7 @@ REMOVAL_KEY = "pagecache:removal-version"
 PAGE_SECONDS = 60
 
 
-def _version(key):
+def _version(key: str) -> int:
     version = cache.get(key)
     if version is None:
         cache.add(key, 1, timeout=None)
@@ -26,32 +28,32 @@ def _version(key):
     return version
 
 
-def versions_moved(*, only_added):
+def versions_moved(*, only_added: bool) -> None:
     """Move the version a write's kind moves, once its transaction commits."""
     transaction.on_commit(_bump if only_added else _bump_removal)
 
 
-def writer_added(person_id):
+def writer_added(person_id: int) -> None:
     """The person ``person_id`` added something: the pages they read next are rendered after it."""
     transaction.on_commit(
         lambda: cache.set(_added_key(person_id), time.time(), settings.MOMENTUM_PAGE_STALE_SECONDS)
     )
 
 
-def _added_key(pk):
+def _added_key(pk: int) -> str:
     return f"pagecache:added-by:{pk}"
 
 
-def _bump():
+def _bump() -> None:
     _incr(VERSION_KEY)
 
 
-def _bump_removal():
+def _bump_removal() -> None:
     # Alone, as it rules out every page rendered before it whatever their version.
     _incr(REMOVAL_KEY)
 
 
-def _incr(key):
+def _incr(key: str) -> None:
     try:
         cache.incr(key)
     except ValueError:
@@ -70,7 +72,7 @@ class CachedPage:
     # Usernames of the people who must not be served this copy (see shared_page).
     personal_to: frozenset[str]
 
-    def servable(self, versions, added_at):
+    def servable(self, versions: tuple[int, int], added_at: float | None) -> bool:
         """Whether the page may be served: nothing was taken away since it was rendered,
         and either nothing was added or it is young and the reader added nothing since."""
         if self.removals != versions[1]:
@@ -81,7 +83,12 @@ class CachedPage:
         return age < settings.MOMENTUM_PAGE_STALE_SECONDS and (added_at or 0) < self.rendered_at
 
 
-def shared_page(*, reads=(), personal_to=None):
+View = Callable[..., HttpResponse]
+
+
+def shared_page(
+    *, reads: Iterable[str] = (), personal_to: Callable[..., Iterable[str]] | None = None
+) -> Callable[[View], View]:
     """Serve a view's GET pages from the cache: to visitors, and to signed-in readers for
     whom the page differs from everyone else's only in their own parts (reader.py).
 
@@ -95,9 +102,9 @@ def shared_page(*, reads=(), personal_to=None):
     people always see pages of their own.
     """
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @functools.wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             query = _keep_only(request, reads)
             audience = _audience(request)
             if audience is None:
@@ -106,8 +113,9 @@ def shared_page(*, reads=(), personal_to=None):
             key = f"pagecache:{_release()}:{audience}:{path}"
             # The versions, the page and when this reader last added something, in one trip.
             keys = [VERSION_KEY, REMOVAL_KEY, key]
-            added_key = _added_key(request.user.pk) if audience == READER else None
-            if added_key:
+            added_key = None
+            if audience == READER and request.user.pk is not None:
+                added_key = _added_key(request.user.pk)
                 keys.append(added_key)
             found = cache.get_many(keys)
             versions = (
@@ -139,7 +147,7 @@ def shared_page(*, reads=(), personal_to=None):
     return decorator
 
 
-def _keep_only(request, names):
+def _keep_only(request: HttpRequest, names: Iterable[str]) -> str:
     """Leave ``request`` only the query parameters ``names``, in a normal form: each once
     with the value a view's ``request.GET.get`` would read, none empty, sorted. Returns the
     query string, which is also what ``request.get_full_path()`` now gives."""
@@ -156,14 +164,14 @@ def _keep_only(request, names):
 VISITOR, READER = "visitor", "reader"
 
 
-def _release():
+def _release() -> str:
     """The release whose static files a page names (css/site.3f2a….css): after a deploy the
     old names may be gone, and app servers share the cache, so each release keeps its own
     pages."""
     return getattr(staticfiles_storage, "manifest_hash", "")
 
 
-def _audience(request):
+def _audience(request: HttpRequest) -> str | None:
     """Whose shared copy of the page this request may have, or None for a page of its own."""
     if (
         not settings.MOMENTUM_PAGE_CACHE
@@ -185,7 +193,7 @@ def _audience(request):
 CSRF_VALUE = b'<input type="hidden" name="csrfmiddlewaretoken" value="'
 
 
-def _with_own_csrf_token(request, content):
+def _with_own_csrf_token(request: HttpRequest, content: bytes) -> bytes:
     """The page's forms carry the token of whoever rendered it; each reader needs their own.
 
     Found with bytes.find and swapped with replace, several times cheaper than a regular
@@ -204,25 +212,29 @@ def _with_own_csrf_token(request, content):
     return content
 
 
-def csrf_token(request):
+def csrf_token(request: HttpRequest) -> str:
     """The request's masked CSRF token, masked once for all the forms of its response.
 
     Each call of Django's get_token masks the secret anew, a few hundred function calls
     that a page filled in several places would otherwise pay several times.
     """
     secret = request.META.get("CSRF_COOKIE")
-    masked = getattr(request, "_masked_csrf_token", None)
+    masked = request.META.get(_MASKED)
     if secret is None or masked is None or masked[0] != secret:
         token = get_token(request)
-        masked = request._masked_csrf_token = (request.META["CSRF_COOKIE"], token)
+        masked = request.META[_MASKED] = (request.META["CSRF_COOKIE"], token)
     return masked[1]
 
 
-def _personal(request, response, audience):
+# Beside Django's own CSRF_COOKIE: the secret it was masked from, and the masked token.
+_MASKED = "MOMENTUM_MASKED_CSRF_TOKEN"
+
+
+def _personal(request: HttpRequest, response: HttpResponseBase, audience: str) -> bool:
     """Whether rendering gave this person something of their own: a session change, a
     cookie, or for a visitor a CSRF token (a reader's is swapped for each reader)."""
     session = getattr(request, "session", None)
-    return (
+    return bool(
         (audience == VISITOR and request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
         or (session is not None and session.modified)
         or response.cookies

@@ -11,16 +11,19 @@ nh3 drops the comments of rendered Markdown.
 """
 
 import functools
+from collections.abc import Callable
 from types import SimpleNamespace
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.loader import get_template
 from django.urls import get_script_prefix
 
 from journal.caching.pages import CSRF_VALUE, csrf_token
 from journal.middleware import DATABASE_UNAVAILABLE, database_unavailable
-from journal.models import Cheer, Follow, Notification
+from journal.models import Cheer, Follow, Notification, User
 
 # Parts are found with bytes.find rather than regular expressions: a journey is about
 # 100 kB, and each regular expression pass over it cost about 0.2 ms on every request.
@@ -41,12 +44,12 @@ FIGURES = {
 }
 
 
-def part_start(kind, *arguments):
+def part_start(kind: str, *arguments: object) -> str:
     """The mark that opens a part of ``kind`` about ``arguments`` (ids)."""
     return "<!--reader:" + " ".join([kind, *map(str, arguments)]) + "-->"
 
 
-def fill(request, html):
+def fill(request: HttpRequest, html: bytes) -> bytes:
     """``html`` (bytes) with every part filled for ``request.user``, who is signed in.
 
     A part is ``<!--reader:KIND ARGS-->BODY<!--/reader-->``; a follow part's body holds the
@@ -54,7 +57,7 @@ def fill(request, html):
     """
     if MARK not in html:
         return html
-    viewer = request.user
+    viewer = cast(User, request.user)
     found = []
     position = 0
     while (start := html.find(MARK, position)) != -1:
@@ -83,8 +86,8 @@ def fill(request, html):
     return b"".join(parts)
 
 
-def _nav(template, request, unread):
-    user = request.user
+def _nav(template: str, request: HttpRequest, unread: int) -> bytes:
+    user = cast(User, request.user)
     match = request.resolver_match
     # The two pages the person's own links mark as the current one.
     current = None
@@ -111,7 +114,16 @@ _NAV_TOKEN_FIELD = CSRF_VALUE + _NAV_TOKEN.encode() + b'"'
 
 
 @functools.lru_cache(maxsize=2048)
-def _rendered_nav(template, script_prefix, username, name, initials, can_moderate, unread, current):
+def _rendered_nav(
+    template: str,
+    script_prefix: str,
+    username: str,
+    name: str,
+    initials: str,
+    can_moderate: bool,
+    unread: int,
+    current: str | None,
+) -> bytes:
     """A navigation part for one combination of everything it shows, rendered once per
     process: two small templates on every signed-in request cost a fifth of a page served
     from the cache. The arguments are all that the templates read."""
@@ -127,7 +139,9 @@ def _rendered_nav(template, script_prefix, username, name, initials, can_moderat
     return get_template(template).render(context).encode()
 
 
-def _cheer(button, entry_id, author_id, viewer, cheered):
+def _cheer(
+    button: bytes, entry_id: int, author_id: int, viewer: User, cheered: frozenset[int]
+) -> bytes:
     # The button is rendered not pressed; its author gets no button at all.
     if author_id == viewer.pk:
         return b""
@@ -136,7 +150,7 @@ def _cheer(button, entry_id, author_id, viewer, cheered):
     return button
 
 
-def _follow(forms, person_id, viewer, following):
+def _follow(forms: list[bytes], person_id: int, viewer: User, following: frozenset[int]) -> bytes:
     follow_form, unfollow_form = forms
     if person_id == viewer.pk or viewer.is_suspended:
         return b""
@@ -145,15 +159,15 @@ def _follow(forms, person_id, viewer, following):
     return follow_form
 
 
-def _unread(user):
+def _unread(user: User) -> int:
     return Notification.objects.inbox(user).unread().count()
 
 
-def _cheered(user):
+def _cheered(user: User) -> frozenset[int]:
     return frozenset(Cheer.objects.filter(user=user).values_list("entry_id", flat=True))
 
 
-def _following(user):
+def _following(user: User) -> frozenset[int]:
     return frozenset(Follow.objects.filter(follower=user).values_list("followed_id", flat=True))
 
 
@@ -161,10 +175,14 @@ def _following(user):
 # seconds the cache may keep it. Each is forgotten as soon as the person's own rows change
 # (journal.caching.changed); the time bounds what changes elsewhere, as when a moderator's
 # suspension takes the suspended person's notifications out of every inbox.
-OWN = {"unread": (_unread, 60), "cheered": (_cheered, 600), "following": (_following, 600)}
+OWN: dict[str, tuple[Callable[[User], Any], int]] = {
+    "unread": (_unread, 60),
+    "cheered": (_cheered, 600),
+    "following": (_following, 600),
+}
 
 
-def own(user, *names):
+def own(user: User, *names: str) -> list[Any]:
     """``user``'s figures called ``names`` (keys of OWN), from the cache in one round trip."""
     keys = [_own_key(name, user.pk) for name in names]
     found = cache.get_many(keys)
@@ -176,11 +194,11 @@ def own(user, *names):
     return [found[key] for key in keys]
 
 
-def _own_key(name, person_id):
+def _own_key(name: str, person_id: int) -> str:
     return f"own:{name}:{person_id}"
 
 
-def forget_own(name, person_id):
+def forget_own(name: str, person_id: int) -> None:
     """Forget a person's figure ``name``: the rows behind it changed."""
     if name not in OWN:
         raise ValueError(f"No figure called {name!r}")
@@ -190,7 +208,7 @@ def forget_own(name, person_id):
     transaction.on_commit(lambda: cache.delete(key))
 
 
-def unread_count(user):
+def unread_count(user: User) -> int:
     (count,) = own(user, "unread")
     return count
 
@@ -198,16 +216,16 @@ def unread_count(user):
 class ReaderPartsMiddleware:
     """Fill the reader's own parts into every signed-in page."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if (
             # A 5xx may mean the database is down: the page goes out without the reader's
             # parts rather than failing again while filling them.
             response.status_code < 500
-            and not response.streaming
+            and isinstance(response, HttpResponse)
             and response.get("Content-Type", "").startswith("text/html")
             and MARK in response.content
             and request.user.is_authenticated
