@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from allauth.account.adapter import get_adapter
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -106,30 +108,30 @@ class UserForm(UsernameRule, UserChangeForm):
 class UserAdmin(DjangoUserAdmin):
     form = UserForm
     add_form = UserCreationForm
-    list_display = [
+    list_display = (
         "username", "display_name", "email", "time_zone", "entry_count",
         "longest_streak", "date_joined", "is_suspended", "is_staff",
-    ]  # fmt: skip
-    list_filter = ["is_suspended", "is_staff", "is_active", "date_joined"]
-    actions = [suspend_people, unsuspend_people]
-    search_fields = ["username", "display_name", "email"]
+    )  # fmt: skip
+    list_filter = ("is_suspended", "is_staff", "is_active", "date_joined")
+    actions = (suspend_people, unsuspend_people)
+    search_fields = ("username", "display_name", "email")
     # The profile is the person's own (their goal also moves their streaks); suspension
     # is the actions' (suspend_people, unsuspend_people).
-    profile_fields = [
+    profile_fields = (
         "display_name", "bio", "learning_focus", "time_zone", "daily_goal_minutes",
-    ]  # fmt: skip
-    moderation_fields = ["is_suspended", "suspension_reason"]
-    figure_fields = [
+    )  # fmt: skip
+    moderation_fields = ("is_suspended", "suspension_reason")
+    figure_fields = (
         "entry_count", "total_minutes", "longest_streak", "latest_run_length",
         "latest_run_end", "last_entry_day",
-    ]  # fmt: skip
-    readonly_fields = [*profile_fields, *moderation_fields, *figure_fields]
-    fieldsets = [
+    )  # fmt: skip
+    readonly_fields = (*profile_fields, *moderation_fields, *figure_fields)
+    fieldsets = (
         *DjangoUserAdmin.fieldsets,
         ("Profile", {"fields": profile_fields}),
         ("Moderation", {"fields": moderation_fields}),
         ("Challenge figures", {"fields": figure_fields}),
-    ]  # fmt: skip
+    )  # fmt: skip
 
     def delete_model(self, request, obj):
         services.user_delete(user=obj)
@@ -141,65 +143,65 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields: ClassVar = {"slug": ("name",)}
 
 
 @admin.register(Entry)
 class EntryAdmin(ReadOnlyAdmin):
     """Entries are written, edited and deleted by their authors only; staff hide them."""
 
-    list_display = [
+    list_display = (
         "title", "author", "day", "number", "minutes", "visibility", "moderation_state",
         "created_at",
-    ]  # fmt: skip
-    list_filter = ["visibility", "moderation_state", "day", "topics"]
-    actions = [hide_entries, restore_entries]
-    search_fields = ["title", "key_lesson", "body", "author__username"]
-    list_select_related = ["author"]
+    )  # fmt: skip
+    list_filter = ("visibility", "moderation_state", "day", "topics")
+    actions = (hide_entries, restore_entries)
+    search_fields = ("title", "key_lesson", "body", "author__username")
+    list_select_related = ("author",)
     date_hierarchy = "day"
 
 
 @admin.register(Cheer)
 class CheerAdmin(admin.ModelAdmin):
-    list_display = ["user", "entry", "created_at"]
-    search_fields = ["user__username", "entry__title"]
-    list_select_related = ["user", "entry"]
-    raw_id_fields = ["user", "entry"]
+    list_display = ("user", "entry", "created_at")
+    search_fields = ("user__username", "entry__title")
+    list_select_related = ("user", "entry")
+    raw_id_fields = ("user", "entry")
 
 
 @admin.register(Comment)
 class CommentAdmin(ReadOnlyAdmin):
-    list_display = ["author", "entry", "moderation_state", "created_at"]
-    list_filter = ["moderation_state", "created_at"]
-    actions = [hide_comments, restore_comments]
-    search_fields = ["body", "author__username", "entry__title"]
-    list_select_related = ["author", "entry"]
+    list_display = ("author", "entry", "moderation_state", "created_at")
+    list_filter = ("moderation_state", "created_at")
+    actions = (hide_comments, restore_comments)
+    search_fields = ("body", "author__username", "entry__title")
+    list_select_related = ("author", "entry")
 
 
 @admin.register(Follow)
 class FollowAdmin(admin.ModelAdmin):
-    list_display = ["follower", "followed", "created_at"]
-    search_fields = ["follower__username", "followed__username"]
-    list_select_related = ["follower", "followed"]
-    raw_id_fields = ["follower", "followed"]
+    list_display = ("follower", "followed", "created_at")
+    search_fields = ("follower__username", "followed__username")
+    list_select_related = ("follower", "followed")
+    raw_id_fields = ("follower", "followed")
 
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "actor", "kind", "created_at", "read_at"]
-    list_filter = ["kind", "read_at"]
-    search_fields = ["recipient__username", "actor__username"]
-    list_select_related = ["recipient", "actor"]
-    raw_id_fields = ["recipient", "actor", "entry", "comment"]
+    list_display = ("recipient", "actor", "kind", "created_at", "read_at")
+    list_filter = ("kind", "read_at")
+    search_fields = ("recipient__username", "actor__username")
+    list_select_related = ("recipient", "actor")
+    raw_id_fields = ("recipient", "actor", "entry", "comment")
 
 
 @admin.register(Report)
 class ReportAdmin(ReadOnlyAdmin):
     """Reports are closed by acting on what they target, or dismissed, and both are logged."""
 
-    list_display = [
+    list_display = (
         "id",
         "reason",
         "state",
@@ -208,18 +210,18 @@ class ReportAdmin(ReadOnlyAdmin):
         "comment",
         "reported_user",
         "created_at",
-    ]
-    list_filter = ["state", "reason", "created_at"]
-    actions = [dismiss_reports]
-    search_fields = ["note", "reporter__username", "reported_user__username", "entry__title"]
-    list_select_related = ["reporter", "entry", "comment", "reported_user"]
+    )
+    list_filter = ("state", "reason", "created_at")
+    actions = (dismiss_reports,)
+    search_fields = ("note", "reporter__username", "reported_user__username", "entry__title")
+    list_select_related = ("reporter", "entry", "comment", "reported_user")
 
 
 @admin.register(ModerationAction)
 class ModerationActionAdmin(ReadOnlyAdmin):
     """The log is append-only: it can be read here, never edited or deleted."""
 
-    list_display = ["created_at", "moderator", "action", "target_label", "reason"]
-    list_filter = ["action", "created_at"]
-    search_fields = ["target_label", "reason", "moderator__username"]
-    list_select_related = ["moderator"]
+    list_display = ("created_at", "moderator", "action", "target_label", "reason")
+    list_filter = ("action", "created_at")
+    search_fields = ("target_label", "reason", "moderator__username")
+    list_select_related = ("moderator",)

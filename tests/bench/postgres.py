@@ -4,6 +4,7 @@ The load and fault tests stop and start their own cluster; the shared server on 
 which other test runs use, is never touched.
 """
 
+import contextlib
 import glob
 import os
 import shutil
@@ -46,16 +47,23 @@ class ThrowawayPostgres:
     def start(self):
         options = f"-p {self.port} -k {self.folder} -c listen_addresses={LOOPBACK}"
         self.run(
-            "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"),
-            "-w", "-t", "30", "start",
-        )  # fmt: skip
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "log"),
+            "-w",
+            "-t",
+            "30",
+            "start",
+        )
 
     def stop(self):
         self.run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "30", "stop")
 
     def destroy(self):
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             self.stop()
-        except subprocess.CalledProcessError:
-            pass  # already stopped
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -119,10 +119,7 @@ def hostile_targets(count=50):
 def main(argv):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "momentum.settings")
     django.setup()
-    if argv[0] == "sessions":
-        answer = sessions(int(argv[1]))
-    else:
-        answer = targets()
+    answer = sessions(int(argv[1])) if argv[0] == "sessions" else targets()
     json.dump(answer, sys.stdout)
 
 

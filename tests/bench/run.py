@@ -492,7 +492,10 @@ class MemoryWatch:
 
 
 def format_row(row):
-    queries = "-" if not row.get("queries") else "–".join(map(str, sorted(set(row["queries"]))))
+    # An en dash between the fewest and the most queries, as a range is written.
+    queries = (
+        "-" if not row.get("queries") else "\N{EN DASH}".join(map(str, sorted(set(row["queries"]))))
+    )
     if "skipped" in row:
         return f"{row['name']:<{NAME_WIDTH}} {row['skipped']}"
     ratio = row["rps"] / row["ceiling_rps"] if row.get("ceiling_rps") else 1.0

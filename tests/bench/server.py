@@ -92,7 +92,7 @@ class Gunicorn:
                 "30",
                 "--graceful-timeout",
                 "5",
-            ],  # fmt: skip
+            ],
             cwd=ROOT,
             env=env,
             stdout=self.log,
