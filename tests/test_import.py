@@ -16,8 +16,10 @@ from journal import importing, services
 from journal.models import Comment, Entry
 from journal.views.porting import SESSION_KEY
 from tests.conftest import days_ago, make_user, write_entry
+from tests.test_import_files import LEARNER_BODY
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
+LEARNER_POST = "learner/why-i-am-starting.md"
 UPLOAD = reverse("journal:import_upload")
 PREVIEW = reverse("journal:import_preview")
 
@@ -272,6 +274,42 @@ def test_zip_upload(signed_in, alice):
     ]
 
 
+def test_learners_undated_indented_post_comes_in(signed_in, alice):
+    help_text = signed_in.get(UPLOAD).content.decode()
+    assert (
+        "<code>last_modified_at</code>, <code>lastmod</code> or <code>updated</code>" in help_text
+    )
+    assert "Numbers are read day first, as Europe writes them" in help_text
+    text = (FIXTURES / LEARNER_POST).read_text()
+    assert upload(signed_in, md("why-i-am-starting.md", text))["Location"] == PREVIEW
+    page = signed_in.get(PREVIEW).content.decode()
+    for shown in (
+        "Wed 17 Sep 2025",
+        "Momentum Learning Series, Day 1: Why I am starting",
+        '<span class="topic">Momentum_Learning</span>',
+        '<span class="topic">Learning Journey</span>',
+        "Will be imported",
+        "It has no date, so its day is taken from its last_modified_at.",
+        "Its cover image “../../assets/images/start.jpeg” is left out",
+    ):
+        assert shown in page
+    confirm(signed_in)
+    entry = Entry.objects.get(author=alice)
+    assert (entry.day, entry.title) == (
+        dt.date(2025, 9, 17),
+        "Momentum Learning Series, Day 1: Why I am starting",
+    )
+    assert sorted(entry.topics.values_list("name", flat=True)) == [
+        "Learning Journey",
+        "Momentum_Learning",
+    ]
+    assert entry.body == LEARNER_BODY
+    assert "start.jpeg" not in entry.body_html
+    assert "<pre><code>def streak(days):\n    return len(days)\n</code></pre>" in entry.body_html
+    page = signed_in.get(reverse("journal:journey", args=["alice"])).content.decode()
+    assert "Momentum Learning Series, Day 1: Why I am starting" in page
+
+
 # The command
 
 
@@ -333,6 +371,22 @@ def test_import_posts_command_errors(alice, tmp_path):
         call_command("import_posts", str(FIXTURES), user="zed")
     with pytest.raises(CommandError, match="does not exist"):
         call_command("import_posts", str(tmp_path / "nope.md"), user="alice")
+
+
+def test_import_posts_command_takes_the_learners_post(alice):
+    out = io.StringIO()
+    call_command(
+        "import_posts", str(FIXTURES / LEARNER_POST), user="alice", stdout=out, stderr=io.StringIO()
+    )
+    assert (
+        "why-i-am-starting.md: 2025-09-17 “Momentum Learning Series, Day 1: Why I am starting” "
+        "(60 min; Momentum_Learning, Learning Journey) new\n"
+        "    note: It has no date, so its day is taken from its last_modified_at.\n"
+        "    note: Its cover image “../../assets/images/start.jpeg” is left out"
+    ) in out.getvalue()
+    entry = Entry.objects.get(author=alice)
+    assert (entry.day, entry.body) == (dt.date(2025, 9, 17), LEARNER_BODY)
+    assert entry.topics.count() == 2
 
 
 def test_import_into_another_time_zone_keeps_the_written_day(db):
