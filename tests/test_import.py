@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, execute_from_command_line
 from django.test import Client
 from django.urls import reverse
 
@@ -316,15 +316,17 @@ def test_learners_undated_indented_post_comes_in(signed_in, alice):
 def test_import_posts_command(alice, tmp_path):
     write_entry(alice, day=dt.date(2025, 9, 19), title="Typed on the 19th")
     out, err = io.StringIO(), io.StringIO()
-    call_command(
-        "import_posts",
-        str(FIXTURES / "jekyll"),
-        str(FIXTURES / "logs/log.md"),
-        str(FIXTURES / "broken/bad-yaml.md"),
-        user="alice",
-        stdout=out,
-        stderr=err,
-    )
+    # What can be imported is, and the command still fails for the file that cannot be.
+    with pytest.raises(CommandError, match=r"^1 could not be imported \(see above\); the others"):
+        call_command(
+            "import_posts",
+            str(FIXTURES / "jekyll"),
+            str(FIXTURES / "logs/log.md"),
+            str(FIXTURES / "broken/bad-yaml.md"),
+            user="alice",
+            stdout=out,
+            stderr=err,
+        )
     output = out.getvalue()
     assert (
         "2025-09-17-day-1.md: 2025-09-17 “Day 1: Setting up PyTorch” (75 min; machine-learning"
@@ -339,9 +341,7 @@ def test_import_posts_command(alice, tmp_path):
         in output
     )
     assert "bad-yaml.md: cannot be read. Its front matter cannot be read on line 5" in output
-    assert output.rstrip().endswith(
-        "Imported 7 entries, skipped 1 for days already written. 1 could not be read (see above)."
-    )
+    assert output.rstrip().endswith("Imported 7 entries, skipped 1 for days already written.")
     assert "6/6" in err.getvalue()  # tqdm's progress bar
     alice.refresh_from_db()
     assert alice.entry_count == 8
@@ -387,6 +387,69 @@ def test_import_posts_command_takes_the_learners_post(alice):
     entry = Entry.objects.get(author=alice)
     assert (entry.day, entry.body) == (dt.date(2025, 9, 17), LEARNER_BODY)
     assert entry.topics.count() == 2
+
+
+@pytest.fixture
+def run_import_posts(monkeypatch):
+    """``manage.py import_posts ARGS`` as a shell runs it, returning its exit status."""
+    # run_from_argv closes every connection when it ends, the test database's too.
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
+
+    def run(*args):
+        try:
+            execute_from_command_line(["manage.py", "import_posts", *args])
+        except SystemExit as exit:
+            return exit.code
+        return 0
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("paths", "dry_run", "status", "message", "imported"),
+    [
+        ([LEARNER_POST], False, 0, "", 1),
+        ([LEARNER_POST], True, 0, "", 0),
+        # Days already written and skipped are no failure.
+        (["jekyll/2025-09-19-day-3.md"], False, 0, "", 0),
+        (["broken/bad-yaml.md"], False, 1, "CommandError: Nothing could be imported", 0),
+        (["broken/bad-yaml.md"], True, 1, "CommandError: Nothing could be imported", 0),
+        (["notes/25.09.2025-notes.md"], False, 1, "CommandError: Nothing could be imported", 0),
+        (
+            [LEARNER_POST, "broken/bad-yaml.md"],
+            False,
+            1,
+            "CommandError: 1 could not be imported (see above); the others were imported.",
+            1,
+        ),
+        (
+            [LEARNER_POST, "broken/bad-yaml.md"],
+            True,
+            1,
+            "CommandError: 1 could not be imported (see above).",
+            0,
+        ),
+        (["logs"], False, 0, "", 4),
+    ],
+)
+def test_import_posts_exit_status(
+    alice, capsys, run_import_posts, paths, dry_run, status, message, imported
+):
+    write_entry(alice, day=dt.date(2025, 9, 19), title="Typed on the 19th")
+    args = [str(FIXTURES / path) for path in paths] + ["--user", "alice"]
+    assert run_import_posts(*args, *(["--dry-run"] if dry_run else [])) == status
+    err = capsys.readouterr().err
+    assert message in err
+    assert ("CommandError" in err) == bool(status)
+    assert Entry.objects.filter(author=alice).count() == 1 + imported
+
+
+def test_import_posts_fails_on_a_folder_without_posts(alice, capsys, run_import_posts, tmp_path):
+    (tmp_path / "notes.txt").write_text("Not Markdown.")
+    assert run_import_posts(str(tmp_path), "--user", "alice") == 1
+    assert capsys.readouterr().err == (
+        f"CommandError: There are no Markdown files (.md) or ZIP archives in {tmp_path}.\n"
+    )
 
 
 def test_import_into_another_time_zone_keeps_the_written_day(db):
