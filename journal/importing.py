@@ -8,6 +8,9 @@ is already taken, so that the learner sees everything before ``services.journal_
 writes the plan in one transaction, inside ``images_stored``, which is when its images are
 written to storage.
 
+Dates are read as people type them, numbers day first as Europe writes them: 03-04-2025
+is 3 April (the rule in full is ``parse_date``'s).
+
 Every limit is enforced while reading, never trusting what a file or an archive says about
 itself: a Markdown file is read up to ``MAX_FILE_BYTES`` and no further, an archive stops
 being read once its Markdown passes ``MAX_UNPACKED_BYTES`` or ``MAX_ARCHIVE_MEMBERS``, an
@@ -69,11 +72,15 @@ _REFLECTION = re.compile(
 _DAY_HEADING = re.compile(r"^#{1,6}[ \t]+Day[ \t]+(\d{1,4})\b(.*)$", re.IGNORECASE)
 _ATX_HEADING = re.compile(r"^#{1,6}[ \t]+(.*)$")
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+# A line that opens or closes a front matter, with the indentation before it.
+_DELIMITER_LINE = re.compile(r"([ \t]*)(-{3,}|\+{3,})\s*")
 # "Time: 1h30", "**Minutes:** 90" on a line of its own inside a log's day.
 _MINUTES_LINE = re.compile(r"^[ \t*_-]*(?:minutes|duration|time spent|time)[*_]*[ \t]*:(.*)$", re.I)
 # Patterns run on at most this many characters of a heading or a date, so that no line,
 # however long, makes a regular expression slow.
 _SHORT = 300
+# When a post was last changed, as Jekyll's plugins and Hugo name it.
+_UPDATED_KEYS = ("last_modified_at", "last_modified", "lastmod", "updated")
 _NAME_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[-_ ]+(.*))?$")
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
 _MONTH = r"[A-Za-z]{3,9}\.?"
@@ -86,9 +93,16 @@ _DATE_IN_TEXT = re.compile(
     rf"|{_MONTH}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+\d{{4}}"
 )
 _DAY_FIRST_FORMATS = [
-    "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d",
+    "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%d",
     "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y",
 ]  # fmt: skip
+# A time after a date (see parse_date), with what separates them: "17-09-2025 23.23",
+# "17 September 2025, at 11.23 pm", "17/09/2025 23:23:05 +0200".
+_TIME = re.compile(
+    r",?\s+(?:at\s+)?(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?)?"
+    r"\s*(?P<half>[ap]\.?m\.?)?\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
 
 
 class Unreadable(Exception):
@@ -550,7 +564,7 @@ _FRONT_MATTER_HANDLERS = [_YAMLHandler(), _TOMLHandler()]
 
 def _split_front_matter(text):
     """The front matter as a dict with lower-case keys, and the text after it."""
-    text = text.strip()
+    text = _unindented(text).strip()
     handler = frontmatter.detect_format(text, _FRONT_MATTER_HANDLERS)
     if handler is None:
         return {}, text
@@ -574,6 +588,35 @@ def _split_front_matter(text):
     if not isinstance(meta, dict):
         raise Unreadable("Its front matter is not a list of “key: value” lines.")
     return {str(key).strip().lower(): value for key, value in meta.items()}, content.strip()
+
+
+def _unindented(text):
+    """``text`` with an indented front matter moved back to the margin, and the text after
+    it too when every line of that is indented as much: a file pasted from somewhere that
+    indents it whole (" ---" on its first line that is not blank)."""
+    lines = text.split("\n")
+    first = next((index for index, line in enumerate(lines) if line.strip()), 0)
+    opening = _DELIMITER_LINE.fullmatch(lines[first])
+    if not opening or not opening.group(1):
+        return text
+    indent, mark = opening.group(1), opening.group(2)[0]
+    closing = next(
+        (
+            index
+            for index in range(first + 1, len(lines))
+            if (match := _DELIMITER_LINE.fullmatch(lines[index])) and match.group(2)[0] == mark
+        ),
+        None,
+    )
+    if closing is None:
+        return text  # reported as a front matter that is never closed
+    front = [line.removeprefix(indent) for line in lines[first : closing + 1]]
+    rest = lines[closing + 1 :]
+    if all(line.startswith(indent) or not line.strip() for line in rest):
+        # Only then: taking the indentation from some lines would turn an indented code
+        # block of a text written at the margin into a paragraph.
+        rest = [line.removeprefix(indent) for line in rest]
+    return "\n".join(front + rest)
 
 
 def _lines_outside_code(text):
@@ -601,7 +644,7 @@ def _day_headings(content):
 
 def _parse_post(name, meta, content, user):
     notes = []
-    day, written_at = _post_day(name, meta)
+    day, written_at = _post_day(name, meta, notes)
     title = _text(meta.get("title"))
     if not title:
         title, content = _first_heading(content)
@@ -612,7 +655,10 @@ def _parse_post(name, meta, content, user):
     if image.startswith(("https://", "http://")):
         body = f"![]({image})\n\n{body}".strip()
     elif image:
-        notes.append(f"The cover image “{image}” is not imported: only images on the web are kept.")
+        notes.append(
+            f"Its cover image “{image}” is left out: only a cover with a web address "
+            "(https://…) comes with an entry. Add the picture to the entry after the import."
+        )
     if not body:
         raise Unreadable("It has no text after its front matter.")
     visibility = _visibility(meta, notes)
@@ -628,7 +674,7 @@ def _parse_post(name, meta, content, user):
         key_lesson=_text(meta.get("key_lesson") or meta.get("lesson")),
         visibility=visibility,
         created_at=_moment(meta.get("created")) or written_at,
-        updated_at=_moment(_first(meta, "last_modified", "last_modified_at", "lastmod", "updated")),
+        updated_at=_moment(_first(meta, *_UPDATED_KEYS)),
         notes=notes,
     )
 
@@ -741,20 +787,28 @@ def _title_from_name(name):
     return words[:1].upper() + words[1:]
 
 
-def _post_day(name, meta):
-    """The post's day, and the moment it was written when the front matter says."""
-    value = meta.get("date")
+def _post_day(name, meta, notes):
+    """The post's day, and the moment it was written when the front matter says: its
+    ``date``, else the date its file name starts with, else when it was last changed (a
+    Jekyll ``last_modified_at``, a Hugo ``lastmod``), which ``notes`` then tells."""
+    key, value = "date", meta.get("date")
     if value in (None, ""):
-        match = _NAME_DATE.match(PurePosixPath(name.split(" › ")[-1]).stem)
-        if not match:
+        if match := _NAME_DATE.match(PurePosixPath(name.split(" › ")[-1]).stem):
+            value = match.group(1)
+        elif key := next((key for key in _UPDATED_KEYS if meta.get(key) not in (None, "")), ""):
+            value = meta[key]
+            notes.append(f"It has no date, so its day is taken from its {key}.")
+        else:
             raise Unreadable(
                 "It has no date. Add “date: 2025-09-17” to its front matter, "
                 "or start its name with the date (2025-09-17-day-1.md)."
             )
-        value = match.group(1)
     moment = _moment(value)
     if moment is None:
-        raise Unreadable(f"Its date “{value}” is not a date we can read; write it as 2025-09-17.")
+        raise Unreadable(
+            f"Its {key} “{value}” is not a date we can read; write it as 2025-09-17 "
+            "(or 17-09-2025, day first)."
+        )
     if isinstance(moment, dt.datetime):
         # The day as the learner wrote it, in the offset they wrote it in.
         return moment.date(), moment
@@ -772,18 +826,53 @@ def _moment(value):
 
 def parse_date(text):
     """A date or datetime from the forms people type: ISO dates and datetimes,
-    ``2025-09-17 10:00:00 +0200``, day-first (25/11/2026, 25.11.2026) and month names
-    (25 November 2026, Nov 25, 2026). None when ``text`` is none of these."""
+    ``2025-09-17 10:00:00 +0200``, dates written with numbers (17/09/2025, 17.09.2025,
+    17-09-2025, 2025/09/17) or a month's name (17 September 2025, Sep 17, 2025), each
+    followed or not by a time. None when ``text`` is none of these.
+
+    Numbers are read day first, as Europe writes them, unless the first is a year:
+    03-04-2025 is 3 April 2025, and so is 2025/04/03; 09/17/2025 is no date at all, rather
+    than a day that depends on the line it is on. A time is read as 23:23, 23:23:05, 23.23,
+    23h23 or 11.23 pm, with or without a zone (+02:00, +0200, Z, UTC) after it; a date with
+    a time is a datetime, aware only when the text gives its zone."""
     text = text.strip()
     if len(text) > _SHORT:
         return None
+    # Before ISO: Python reads "2025-09-17 23.23" as 23 hours and a fraction.
+    if (match := _TIME.search(text)) and (match["minute"] or match["half"]):
+        moment, day = _clock(match), _calendar_day(text[: match.start()])
+        return dt.datetime.combine(day, moment) if day and moment else None
     iso = re.sub(r"\s+(Z|UTC|[+-]\d{2}:?\d{2})$", r"\1", text).replace("UTC", "Z")
     try:
         return dt.date.fromisoformat(iso) if len(iso) == 10 else dt.datetime.fromisoformat(iso)
     except ValueError:
-        pass
+        return _calendar_day(text)
+
+
+def _clock(match):
+    """The time of a ``_TIME`` match, with its zone; None when it is no time of day."""
+    hour, minute, second = (int(match[name] or 0) for name in ("hour", "minute", "second"))
+    if half := match["half"]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half[0].lower() == "p" else 0)
+    zone = match["zone"]
+    try:
+        if zone and zone.upper() in ("Z", "UTC", "GMT"):
+            zone = dt.UTC
+        elif zone:
+            sign = -1 if zone[0] == "-" else 1
+            digits = zone[1:].replace(":", "")
+            offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+            zone = dt.timezone(sign * offset)
+        return dt.time(hour, minute, second, tzinfo=zone)
+    except ValueError:
+        return None
+
+
+def _calendar_day(text):
+    """The day of a date written without a time, in one of ``_DAY_FIRST_FORMATS``."""
     plain = re.sub(rf"^{_WEEKDAY},?\s+", "", text, flags=re.IGNORECASE)
-    plain = re.sub(r"\s+\d{1,2}:\d{2}(:\d{2})?(\s*[ap]\.?m\.?)?$", "", plain, flags=re.IGNORECASE)
     plain = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", plain)
     plain = re.sub(r"\bsept\b", "Sep", plain, flags=re.IGNORECASE)
     if re.search(r"[A-Za-z]", plain):

@@ -12,7 +12,7 @@ import zlib
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from PIL import Image, ImageFile
 
@@ -184,7 +184,8 @@ def test_the_command_refuses_a_creation_time_in_the_future(alice, tmp_path):
     post = tmp_path / "2025-09-17-pinned.md"
     post.write_text("---\ncreated: 2099-12-31T23:59:59+00:00\n---\nStudied.\n")
     out = io.StringIO()
-    call_command("import_posts", str(post), user="alice", stdout=out, stderr=io.StringIO())
+    with pytest.raises(CommandError, match="Nothing could be imported"):
+        call_command("import_posts", str(post), user="alice", stdout=out, stderr=io.StringIO())
     assert "refused: Its creation or update time is in the future" in out.getvalue()
     assert not Entry.objects.exists()
 

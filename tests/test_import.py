@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, execute_from_command_line
 from django.test import Client
 from django.urls import reverse
 
@@ -16,8 +16,10 @@ from journal import importing, services
 from journal.models import Comment, Entry
 from journal.views.porting import SESSION_KEY
 from tests.conftest import days_ago, make_user, write_entry
+from tests.test_import_files import LEARNER_BODY
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
+LEARNER_POST = "learner/why-i-am-starting.md"
 UPLOAD = reverse("journal:import_upload")
 PREVIEW = reverse("journal:import_preview")
 
@@ -272,21 +274,59 @@ def test_zip_upload(signed_in, alice):
     ]
 
 
+def test_learners_undated_indented_post_comes_in(signed_in, alice):
+    help_text = signed_in.get(UPLOAD).content.decode()
+    assert (
+        "<code>last_modified_at</code>, <code>lastmod</code> or <code>updated</code>" in help_text
+    )
+    assert "Numbers are read day first, as Europe writes them" in help_text
+    text = (FIXTURES / LEARNER_POST).read_text()
+    assert upload(signed_in, md("why-i-am-starting.md", text))["Location"] == PREVIEW
+    page = signed_in.get(PREVIEW).content.decode()
+    for shown in (
+        "Wed 17 Sep 2025",
+        "Momentum Learning Series, Day 1: Why I am starting",
+        '<span class="topic">Momentum_Learning</span>',
+        '<span class="topic">Learning Journey</span>',
+        "Will be imported",
+        "It has no date, so its day is taken from its last_modified_at.",
+        "Its cover image “../../assets/images/start.jpeg” is left out",
+    ):
+        assert shown in page
+    confirm(signed_in)
+    entry = Entry.objects.get(author=alice)
+    assert (entry.day, entry.title) == (
+        dt.date(2025, 9, 17),
+        "Momentum Learning Series, Day 1: Why I am starting",
+    )
+    assert sorted(entry.topics.values_list("name", flat=True)) == [
+        "Learning Journey",
+        "Momentum_Learning",
+    ]
+    assert entry.body == LEARNER_BODY
+    assert "start.jpeg" not in entry.body_html
+    assert "<pre><code>def streak(days):\n    return len(days)\n</code></pre>" in entry.body_html
+    page = signed_in.get(reverse("journal:journey", args=["alice"])).content.decode()
+    assert "Momentum Learning Series, Day 1: Why I am starting" in page
+
+
 # The command
 
 
 def test_import_posts_command(alice, tmp_path):
     write_entry(alice, day=dt.date(2025, 9, 19), title="Typed on the 19th")
     out, err = io.StringIO(), io.StringIO()
-    call_command(
-        "import_posts",
-        str(FIXTURES / "jekyll"),
-        str(FIXTURES / "logs/log.md"),
-        str(FIXTURES / "broken/bad-yaml.md"),
-        user="alice",
-        stdout=out,
-        stderr=err,
-    )
+    # What can be imported is, and the command still fails for the file that cannot be.
+    with pytest.raises(CommandError, match=r"^1 could not be imported \(see above\); the others"):
+        call_command(
+            "import_posts",
+            str(FIXTURES / "jekyll"),
+            str(FIXTURES / "logs/log.md"),
+            str(FIXTURES / "broken/bad-yaml.md"),
+            user="alice",
+            stdout=out,
+            stderr=err,
+        )
     output = out.getvalue()
     assert (
         "2025-09-17-day-1.md: 2025-09-17 “Day 1: Setting up PyTorch” (75 min; machine-learning"
@@ -301,9 +341,7 @@ def test_import_posts_command(alice, tmp_path):
         in output
     )
     assert "bad-yaml.md: cannot be read. Its front matter cannot be read on line 5" in output
-    assert output.rstrip().endswith(
-        "Imported 7 entries, skipped 1 for days already written. 1 could not be read (see above)."
-    )
+    assert output.rstrip().endswith("Imported 7 entries, skipped 1 for days already written.")
     assert "6/6" in err.getvalue()  # tqdm's progress bar
     alice.refresh_from_db()
     assert alice.entry_count == 8
@@ -333,6 +371,85 @@ def test_import_posts_command_errors(alice, tmp_path):
         call_command("import_posts", str(FIXTURES), user="zed")
     with pytest.raises(CommandError, match="does not exist"):
         call_command("import_posts", str(tmp_path / "nope.md"), user="alice")
+
+
+def test_import_posts_command_takes_the_learners_post(alice):
+    out = io.StringIO()
+    call_command(
+        "import_posts", str(FIXTURES / LEARNER_POST), user="alice", stdout=out, stderr=io.StringIO()
+    )
+    assert (
+        "why-i-am-starting.md: 2025-09-17 “Momentum Learning Series, Day 1: Why I am starting” "
+        "(60 min; Momentum_Learning, Learning Journey) new\n"
+        "    note: It has no date, so its day is taken from its last_modified_at.\n"
+        "    note: Its cover image “../../assets/images/start.jpeg” is left out"
+    ) in out.getvalue()
+    entry = Entry.objects.get(author=alice)
+    assert (entry.day, entry.body) == (dt.date(2025, 9, 17), LEARNER_BODY)
+    assert entry.topics.count() == 2
+
+
+@pytest.fixture
+def run_import_posts(monkeypatch):
+    """``manage.py import_posts ARGS`` as a shell runs it, returning its exit status."""
+    # run_from_argv closes every connection when it ends, the test database's too.
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
+
+    def run(*args):
+        try:
+            execute_from_command_line(["manage.py", "import_posts", *args])
+        except SystemExit as exit:
+            return exit.code
+        return 0
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("paths", "dry_run", "status", "message", "imported"),
+    [
+        ([LEARNER_POST], False, 0, "", 1),
+        ([LEARNER_POST], True, 0, "", 0),
+        # Days already written and skipped are no failure.
+        (["jekyll/2025-09-19-day-3.md"], False, 0, "", 0),
+        (["broken/bad-yaml.md"], False, 1, "CommandError: Nothing could be imported", 0),
+        (["broken/bad-yaml.md"], True, 1, "CommandError: Nothing could be imported", 0),
+        (["notes/25.09.2025-notes.md"], False, 1, "CommandError: Nothing could be imported", 0),
+        (
+            [LEARNER_POST, "broken/bad-yaml.md"],
+            False,
+            1,
+            "CommandError: 1 could not be imported (see above); the others were imported.",
+            1,
+        ),
+        (
+            [LEARNER_POST, "broken/bad-yaml.md"],
+            True,
+            1,
+            "CommandError: 1 could not be imported (see above).",
+            0,
+        ),
+        (["logs"], False, 0, "", 4),
+    ],
+)
+def test_import_posts_exit_status(
+    alice, capsys, run_import_posts, paths, dry_run, status, message, imported
+):
+    write_entry(alice, day=dt.date(2025, 9, 19), title="Typed on the 19th")
+    args = [str(FIXTURES / path) for path in paths] + ["--user", "alice"]
+    assert run_import_posts(*args, *(["--dry-run"] if dry_run else [])) == status
+    err = capsys.readouterr().err
+    assert message in err
+    assert ("CommandError" in err) == bool(status)
+    assert Entry.objects.filter(author=alice).count() == 1 + imported
+
+
+def test_import_posts_fails_on_a_folder_without_posts(alice, capsys, run_import_posts, tmp_path):
+    (tmp_path / "notes.txt").write_text("Not Markdown.")
+    assert run_import_posts(str(tmp_path), "--user", "alice") == 1
+    assert capsys.readouterr().err == (
+        f"CommandError: There are no Markdown files (.md) or ZIP archives in {tmp_path}.\n"
+    )
 
 
 def test_import_into_another_time_zone_keeps_the_written_day(db):

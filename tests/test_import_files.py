@@ -152,6 +152,89 @@ def test_note_without_any_date_is_refused(learner):
     assert "2025-09-17-day-1.md" in report.error
 
 
+# tests/fixtures/import/learner/why-i-am-starting.md, indented by one space as it came.
+LEARNER_BODY = """I have started online courses before and stopped after a week. This time I write
+every day, in public, so that stopping shows.
+
+## The plan
+
+- One hour a day, before work.
+- One note a day, even a short one:
+  - what I studied,
+  - what I understood,
+  - what I will try tomorrow.
+
+The first thing I wrote was a streak counter:
+
+```python
+def streak(days):
+    return len(days)
+```
+
+Tomorrow: chapter one of *Deep Learning with Python*."""
+
+
+def test_indented_post_dated_by_its_last_modified_at(learner):
+    draft = only_draft(read(learner, "learner/why-i-am-starting.md"))
+    assert draft.day == dt.date(2025, 9, 17)  # 17-09-2025 23.23, day first
+    assert draft.title == "Momentum Learning Series, Day 1: Why I am starting"
+    assert draft.topics == ["Momentum_Learning", "Learning Journey"]
+    # The whole body, back at the margin, its nested list and code indentation kept.
+    assert draft.body == LEARNER_BODY
+    assert draft.reflection == ""
+    assert draft.minutes == 60
+    assert draft.created_at == draft.updated_at == dt.datetime(2025, 9, 17, 23, 23, tzinfo=PARIS)
+    # The cover is a path into the learner's own site, which the upload does not hold.
+    assert draft.notes == [
+        "It has no date, so its day is taken from its last_modified_at.",
+        "Its cover image “../../assets/images/start.jpeg” is left out: only a cover with a "
+        "web address (https://…) comes with an entry. Add the picture to the entry after the "
+        "import.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "front_matter", "day", "note"),
+    [
+        ("note.md", "lastmod: 2025-09-20T08:00:00+02:00", dt.date(2025, 9, 20), "lastmod"),
+        ("note.md", "updated: 20/09/2025", dt.date(2025, 9, 20), "updated"),
+        ("note.md", "date: 2025-09-18\nlast_modified_at: 20-09-2025", dt.date(2025, 9, 18), ""),
+        ("2025-09-19-note.md", "last_modified_at: 20-09-2025", dt.date(2025, 9, 19), ""),
+    ],
+)
+def test_date_then_file_name_then_last_change(learner, name, front_matter, day, note):
+    data = f"---\n{front_matter}\n---\nText.".encode()
+    draft = only_draft(read_bytes(learner, name, data))
+    assert draft.day == day
+    expected = [f"It has no date, so its day is taken from its {note}."] if note else []
+    assert draft.notes == expected
+
+
+def test_unreadable_last_modified_at_is_named(learner):
+    data = b"---\nlast_modified_at: 09/17/2025\n---\nText."
+    (report,) = read_bytes(learner, "note.md", data).files
+    assert report.error == (
+        "Its last_modified_at “09/17/2025” is not a date we can read; "
+        "write it as 2025-09-17 (or 17-09-2025, day first)."
+    )
+
+
+def test_indented_front_matter_over_a_text_at_the_margin(learner):
+    data = (
+        b"  ---\n  date: 2025-09-17\n  tags:\n    - rust\n  ---\n"
+        b"Text.\n\n    an indented code block\n"
+    )
+    draft = only_draft(read_bytes(learner, "note.md", data))
+    assert (draft.day, draft.topics) == (dt.date(2025, 9, 17), ["rust"])
+    # Only a text indented whole is moved back: here the code block stays one.
+    assert draft.body == "Text.\n\n    an indented code block"
+
+
+def test_indented_front_matter_never_closed(learner):
+    (report,) = read_bytes(learner, "note.md", b"\n ---\n date: 2025-09-17\n Text.").files
+    assert report.error == "Its front matter opens with “---” but is never closed."
+
+
 def test_log_becomes_one_entry_a_day(learner):
     (report,) = read(learner, "logs/log.md").files
     assert report.error == ""
@@ -403,7 +486,34 @@ def test_not_a_zip_at_all(learner):
         ("November 25, 2026", dt.date(2026, 11, 25)),
         ("Wednesday, 25 November 2026", dt.date(2026, 11, 25)),
         ("25 Sept 2026", dt.date(2026, 9, 25)),
-        ("25/11/2026 21:30", dt.date(2026, 11, 25)),
+        # Numbers are read day first unless the first is a year: one rule, whatever the line.
+        ("17-09-2025", dt.date(2025, 9, 17)),
+        ("17/09/2025", dt.date(2025, 9, 17)),
+        ("03-04-2025", dt.date(2025, 4, 3)),
+        ("03/04/2025", dt.date(2025, 4, 3)),
+        ("2025/04/03", dt.date(2025, 4, 3)),
+        ("2025.04.03", dt.date(2025, 4, 3)),
+        ("09/17/2025", None),
+        # A time after the date, as people write it.
+        ("25/11/2026 21:30", dt.datetime(2026, 11, 25, 21, 30)),
+        ("17-09-2025 23:23", dt.datetime(2025, 9, 17, 23, 23)),
+        ("17-09-2025 23:23:05", dt.datetime(2025, 9, 17, 23, 23, 5)),
+        ("17-09-2025 23:23 +0200", dt.datetime(2025, 9, 17, 23, 23, tzinfo=PARIS)),
+        ("17-09-2025 23:23:05 +02:00", dt.datetime(2025, 9, 17, 23, 23, 5, tzinfo=PARIS)),
+        ("17-09-2025 23:23 UTC", dt.datetime(2025, 9, 17, 23, 23, tzinfo=UTC)),
+        ("17-09-2025 23:23Z", dt.datetime(2025, 9, 17, 23, 23, tzinfo=UTC)),
+        ("17-09-2025 23.23", dt.datetime(2025, 9, 17, 23, 23)),
+        ("17/09/2025 23h23", dt.datetime(2025, 9, 17, 23, 23)),
+        ("17.09.2025 11.23 pm", dt.datetime(2025, 9, 17, 23, 23)),
+        ("17 September 2025, at 11.23 PM", dt.datetime(2025, 9, 17, 23, 23)),
+        ("Sep 17, 2025 9 p.m.", dt.datetime(2025, 9, 17, 21, 0)),
+        ("17-09-2025 12.05 am", dt.datetime(2025, 9, 17, 0, 5)),
+        ("2025-09-17 23.23", dt.datetime(2025, 9, 17, 23, 23)),
+        ("2025-09-17 23h23 +0200", dt.datetime(2025, 9, 17, 23, 23, tzinfo=PARIS)),
+        # A time that is no time makes the whole date unreadable, not a day without it.
+        ("17-09-2025 25.00", None),
+        ("17-09-2025 13 pm", None),
+        ("17-09-2025 23:23 +2500", None),
         ("tomorrow", None),
         ("31/02/2026", None),
         ("2026-11-25" + " " * 1000, dt.date(2026, 11, 25)),

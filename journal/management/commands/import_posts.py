@@ -1,5 +1,9 @@
 """`manage.py import_posts PATH... --user USERNAME [--replace] [--dry-run]`: the import
-from /settings/import/, with the same checks, from files, folders and ZIP archives."""
+from /settings/import/, with the same checks, from files, folders and ZIP archives.
+
+It exits with status 1, saying why on stderr, when nothing could be imported or anything
+could not be (what could is imported all the same); days already written and skipped
+without ``--replace`` are no failure."""
 
 from pathlib import Path
 
@@ -32,22 +36,31 @@ class Command(BaseCommand):
         except User.DoesNotExist:
             raise CommandError(f"There is nobody called “{user}”.") from None
         files = _expand([Path(path) for path in paths])
+        if not files:
+            raise CommandError(
+                f"There are no Markdown files (.md) or ZIP archives in {', '.join(paths)}."
+            )
         progress = tqdm(_opened(files), total=len(files), unit="file", file=_Unended(self.stderr))
         plan = importing.read_files(progress, user=person).check(person)
         for line in _report(plan):
             self.stdout.write(line)
         refused = len(plan.refused_files) + plan.count("refused")
+        items = plan.importable()
         if dry_run:
             self.stdout.write(
                 f"Dry run: {plan.count('new')} new, {plan.count('conflict')} on days already "
                 f"written, {refused} refused. Nothing was written."
             )
-            return
-        items = plan.importable()
-        with importing.images_stored(plan.images, items):
-            result = services.journal_import(user=person, items=items, replace=replace)
-        refusals = f" {refused} could not be read (see above)." if refused else ""
-        self.stdout.write(self.style.SUCCESS(result.summary()) + refusals)
+        elif items:
+            with importing.images_stored(plan.images, items):
+                result = services.journal_import(user=person, items=items, replace=replace)
+            self.stdout.write(self.style.SUCCESS(result.summary()))
+        # Scripts and cron jobs see a failure in the exit status, which a CommandError sets.
+        if not items:
+            raise CommandError("Nothing could be imported (see above).")
+        if refused:
+            rest = "" if dry_run else "; the others were imported"
+            raise CommandError(f"{refused} could not be imported (see above){rest}.")
 
 
 class _Unended:
