@@ -1,6 +1,5 @@
 import datetime as dt
 import functools
-import html
 import zoneinfo
 
 from django.conf import settings
@@ -12,11 +11,10 @@ from django.db.models import Q
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 
 from journal import charts, streaks
-from journal.markdown import render_markdown
+from journal.markdown import plain_excerpt, render_markdown
 
 MINUTES_IN_A_DAY = 24 * 60
 
@@ -328,8 +326,7 @@ class Entry(models.Model):
         # Rendered once on write, so that reading never runs Markdown.
         self.body_html = render_markdown(self.body)
         self.reflection_html = render_markdown(self.reflection)
-        plain = html.unescape(strip_tags(self.body_html))
-        self.excerpt = Truncator(" ".join(plain.split())).chars(280)
+        self.excerpt = plain_excerpt(self.body_html)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -13,7 +13,6 @@ entry keeps a current streak alive.
 
 import contextlib
 import datetime as dt
-import html
 import random
 import threading
 import time
@@ -26,12 +25,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.html import strip_tags
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 from tqdm import tqdm
 
 from journal import services
-from journal.markdown import render_markdown
+from journal.markdown import plain_excerpt, render_markdown
 from journal.models import (
     Cheer,
     Comment,
@@ -719,5 +717,4 @@ def _reflection(rng):
 def _rendered(body):
     """A body with its HTML and its excerpt, exactly as Entry.save() stores them."""
     body_html = render_markdown(body)
-    plain = html.unescape(strip_tags(body_html))
-    return body, body_html, Truncator(" ".join(plain.split())).chars(280)
+    return body, body_html, plain_excerpt(body_html)
