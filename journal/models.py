@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -79,6 +79,10 @@ class User(AbstractUser):
     # recompute them from all entries.
     entry_count = models.PositiveIntegerField(default=0, editable=False)
     total_minutes = models.PositiveIntegerField(default=0, editable=False)
+    # The same two over the entries everyone may see (Entry.objects.with_shown): what
+    # everyone but the person is shown, so that private minutes stay private.
+    public_entry_count = models.PositiveIntegerField(default=0, editable=False)
+    public_minutes = models.PositiveIntegerField(default=0, editable=False)
     longest_streak = models.PositiveIntegerField(default=0, editable=False)
     latest_run_length = models.PositiveIntegerField(default=0, editable=False)
     latest_run_end = models.DateField(null=True, blank=True, editable=False)
@@ -132,6 +136,10 @@ class User(AbstractUser):
     @property
     def total_hours(self):
         return round(self.total_minutes / 60, 1)
+
+    @property
+    def public_hours(self):
+        return round(self.public_minutes / 60, 1)
 
     def stored_stats(self):
         return streaks.Stats(
@@ -236,6 +244,14 @@ class EntryQuerySet(models.QuerySet):
         if person.is_suspended:
             return entries.none()
         return entries.filter(self._shown_by_entry())
+
+    def with_shown(self):
+        """Each entry with ``shown``: whether everyone may see it, by the entry alone (public
+        and not hidden). A person's public figures count these; a suspended person leaves
+        every public place whole, figures included."""
+        return self.annotate(
+            shown=ExpressionWrapper(self._shown_by_entry(), output_field=models.BooleanField())
+        )
 
     def for_cards(self):
         """What an entry card shows with its author. The topics are part of the card's

@@ -289,6 +289,7 @@ class Seeder:
                     cursor.execute(sql)
         # Entries and moderation were copied in bulk, past the services that keep these.
         services.topics_recount()
+        services.users_recount()
 
     # Planning
 
@@ -365,6 +366,8 @@ class Seeder:
     # Writing
 
     def write_people(self):
+        # Their public figures are counted once the entries are in (users_recount), as
+        # which entries moderators hid is drawn with them.
         rng = self.rng
         password = make_password(self.password)
         staff = set(rng.sample(range(self.n_users), min(3, self.n_users)))
@@ -373,7 +376,7 @@ class Seeder:
             "is_staff", "is_active", "date_joined", "display_name", "bio", "learning_focus",
             "time_zone", "daily_goal_minutes", "is_suspended", "suspension_reason",
             "entry_count", "total_minutes", "longest_streak", "latest_run_length",
-            "latest_run_end", "last_entry_day",
+            "latest_run_end", "last_entry_day", "public_entry_count", "public_minutes",
         ]  # fmt: skip
         rows = []
         for index, user_id in enumerate(self.user_ids):
@@ -388,7 +391,8 @@ class Seeder:
                  focus.capitalize() if rng.random() < 0.7 else "", self.zone[index],
                  self.goal[index], self.suspended[index],
                  "Spam" if self.suspended[index] else "", s.entry_count, s.total_minutes,
-                 s.longest_streak, s.latest_run_length, s.latest_run_end, s.last_entry_day)
+                 s.longest_streak, s.latest_run_length, s.latest_run_end, s.last_entry_day,
+                 0, 0)
             )  # fmt: skip
         self.moderators = [self.user_ids[i] for i in sorted(staff)]
         self.copy(User, fields, rows)
