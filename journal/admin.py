@@ -122,8 +122,8 @@ class UserAdmin(DjangoUserAdmin):
     )  # fmt: skip
     moderation_fields = ("is_suspended", "suspension_reason")
     figure_fields = (
-        "entry_count", "total_minutes", "longest_streak", "latest_run_length",
-        "latest_run_end", "last_entry_day",
+        "entry_count", "total_minutes", "public_entry_count", "public_minutes",
+        "longest_streak", "latest_run_length", "latest_run_end", "last_entry_day",
     )  # fmt: skip
     readonly_fields = (*profile_fields, *moderation_fields, *figure_fields)
     fieldsets = (

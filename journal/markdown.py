@@ -15,6 +15,7 @@ import re
 import threading
 import xml.etree.ElementTree as etree
 from html import escape
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -293,3 +294,86 @@ def _drop_disguised_urls(tag, attribute, value):
         if scheme and scheme.group(1) not in ALLOWED_URL_SCHEMES:
             return None
     return value
+
+
+# What a card quotes of an entry, as stored in Entry.excerpt (a 300-character column).
+EXCERPT_LENGTH = 280
+_BLOCKS = {
+    "blockquote", "br", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre",
+    "table", "td", "th", "tr", "ul",
+}  # fmt: skip
+# A block that ends a sentence needs no mark before the next one; a heading, a list item
+# or a table cell does, or it runs into the next as if one sentence.
+_SENTENCE_END = (".", "!", "?", ":", ";", "…")
+_BLOCK_MARK = " · "
+_CHUNK = 4096
+# What a cut should not leave dangling before its ellipsis.
+_DANGLING = " \t\n·,;:.-–—"
+
+
+class _PlainText(HTMLParser):
+    """The text of sanitised HTML, block by block, without code blocks."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks = []
+        self.words = []
+        self.in_code_block = 0
+        self.length = 0
+
+    def _end_block(self):
+        if block := " ".join("".join(self.words).split()):
+            self.blocks.append(block)
+            self.length += len(block)
+        self.words = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCKS:
+            self._end_block()
+        if tag == "pre":
+            self.in_code_block += 1
+
+    def handle_endtag(self, tag):
+        if tag == "pre":
+            self.in_code_block -= 1
+        if tag in _BLOCKS:
+            self._end_block()
+
+    def handle_data(self, data):
+        if not self.in_code_block:
+            self.words.append(data)
+
+    def close(self):
+        super().close()
+        self._end_block()
+
+
+def plain_excerpt(html, length=EXCERPT_LENGTH):
+    """Readable plain text of ``html`` (render_markdown's output) in at most ``length``
+    characters: what an entry card quotes.
+
+    Code blocks are left out (code read as a sentence is noise); paragraphs, headings, list
+    items and table cells are kept apart, by a space after a sentence and " · " otherwise;
+    entities are decoded. Longer text is cut after its last whole word that fits, and ends
+    with "…"; only a first word longer than ``length`` is cut inside.
+    """
+    parser = _PlainText()
+    # A card quotes the start of a text: the rest of a long one is not read.
+    for start in range(0, len(html), _CHUNK):
+        parser.feed(html[start : start + _CHUNK])
+        if parser.length > length:
+            break
+    else:
+        parser.close()
+    text = ""
+    for block in parser.blocks:
+        if text:
+            text += " " if text.endswith(_SENTENCE_END) else _BLOCK_MARK
+        text += block
+    if len(text) <= length:
+        return text
+    kept = text[: length - 1]
+    if not text[length - 1].isspace():
+        # Back to the last space, unless that leaves nothing: one word longer than a card.
+        kept = kept.rpartition(" ")[0] or kept
+    return kept.rstrip(_DANGLING) + "…"

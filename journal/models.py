@@ -1,5 +1,4 @@
 import datetime as dt
-import html
 import zoneinfo
 
 from django.conf import settings
@@ -7,15 +6,14 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 
 from journal import charts, streaks
 from journal.caching import memos
-from journal.markdown import render_markdown
+from journal.markdown import plain_excerpt, render_markdown
 
 MINUTES_IN_A_DAY = 24 * 60
 
@@ -80,6 +78,10 @@ class User(AbstractUser):
     # recompute them from all entries.
     entry_count = models.PositiveIntegerField(default=0, editable=False)
     total_minutes = models.PositiveIntegerField(default=0, editable=False)
+    # The same two over the entries everyone may see (Entry.objects.with_shown): what
+    # everyone but the person is shown, so that private minutes stay private.
+    public_entry_count = models.PositiveIntegerField(default=0, editable=False)
+    public_minutes = models.PositiveIntegerField(default=0, editable=False)
     longest_streak = models.PositiveIntegerField(default=0, editable=False)
     latest_run_length = models.PositiveIntegerField(default=0, editable=False)
     latest_run_end = models.DateField(null=True, blank=True, editable=False)
@@ -133,6 +135,10 @@ class User(AbstractUser):
     @property
     def total_hours(self):
         return round(self.total_minutes / 60, 1)
+
+    @property
+    def public_hours(self):
+        return round(self.public_minutes / 60, 1)
 
     def stored_stats(self):
         return streaks.Stats(
@@ -225,6 +231,14 @@ class EntryQuerySet(models.QuerySet):
             return entries.none()
         return entries.filter(self._shown_by_entry())
 
+    def with_shown(self):
+        """Each entry with ``shown``: whether everyone may see it, by the entry alone (public
+        and not hidden). A person's public figures count these; a suspended person leaves
+        every public place whole, figures included."""
+        return self.annotate(
+            shown=ExpressionWrapper(self._shown_by_entry(), output_field=models.BooleanField())
+        )
+
     def for_cards(self):
         """What an entry card shows with its author. The topics are part of the card's
         shared part: journal/caching/cards.py fetches them (attach_topics) only for the cards it
@@ -316,8 +330,7 @@ class Entry(models.Model):
         # Rendered once on write, so that reading never runs Markdown.
         self.body_html = render_markdown(self.body)
         self.reflection_html = render_markdown(self.reflection)
-        plain = html.unescape(strip_tags(self.body_html))
-        self.excerpt = Truncator(" ".join(plain.split())).chars(280)
+        self.excerpt = plain_excerpt(self.body_html)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -38,29 +38,33 @@ def user_refresh_stats(*, user):
     """
     entries = list(
         Entry.objects.filter(author=user)
+        .with_shown()
         .order_by("day")
-        .values_list("id", "day", "minutes", "number")
+        .values_list("id", "day", "minutes", "number", "shown")
     )
     renumbered = [
         Entry(id=entry_id, number=position)
-        for position, (entry_id, _, _, number) in enumerate(entries, start=1)
+        for position, (entry_id, _, _, number, _) in enumerate(entries, start=1)
         if number != position
     ]
     if renumbered:
         Entry.objects.bulk_update(renumbered, ["number"])
     stats = streaks.compute_stats(
-        [(day, minutes) for _, day, minutes, _ in entries], user.daily_goal_minutes
+        [(day, minutes) for _, day, minutes, _, _ in entries], user.daily_goal_minutes
     )
-    _store_stats(user, stats)
+    shown = [minutes for _, _, minutes, _, shown in entries if shown]
+    _store_stats(user, stats, public_entry_count=len(shown), public_minutes=sum(shown))
     # update() sends no signal: the figures on public pages changed all the same.
     caching.changed()
     return stats
 
 
-def _store_stats(user, stats):
-    for field, value in vars(stats).items():
+def _store_stats(user, stats, **public):
+    """Store ``stats`` and the public figures (PUBLIC_FIGURES) on the user row and object."""
+    figures = {**vars(stats), **public}
+    for field, value in figures.items():
         setattr(user, field, value)
-    User.objects.filter(pk=user.pk).update(**vars(stats))
+    User.objects.filter(pk=user.pk).update(**figures)
 
 
 def entry_save(*, entry, topic_names):
@@ -98,11 +102,14 @@ def entry_save(*, entry, topic_names):
             _public_topic_counts_moved(shown_before, shown_after)
             if appending:
                 # Public pages learn of the new figures from the entry's own save signal.
+                shown = [entry.minutes] if entry.is_public else []
                 _store_stats(
                     author,
                     streaks.append_day(
                         author.stored_stats(), entry.day, entry.minutes, author.daily_goal_minutes
                     ),
+                    public_entry_count=author.public_entry_count + len(shown),
+                    public_minutes=author.public_minutes + sum(shown),
                 )
             else:
                 user_refresh_stats(user=author)
@@ -139,9 +146,14 @@ def user_update_goal(*, user, daily_goal_minutes):
     user.daily_goal_minutes = daily_goal_minutes
 
 
+# What an author's entries add up to for the public (Entry.objects.with_shown), kept beside
+# their streaks.Stats by every write that changes which of their entries are shown.
+PUBLIC_FIGURES = ("public_entry_count", "public_minutes")
+
+
 def _copy_stats(source, target):
     if source is not target:
-        for field in vars(streaks.Stats()):
+        for field in [*vars(streaks.Stats()), *PUBLIC_FIGURES]:
             setattr(target, field, getattr(source, field))
 
 
@@ -176,6 +188,24 @@ def topics_recount():
     for topic in topics:
         topic.public_entry_count = counts.get(topic.pk, 0)
     Topic.objects.bulk_update(topics, ["public_entry_count"], batch_size=1000)
+
+
+def users_recount():
+    """Count every person's public entries and minutes anew, for entries written in bulk
+    (seed_scale)."""
+    figures = {
+        author: (count, minutes)
+        for author, count, minutes in Entry.objects.with_shown()
+        .filter(shown=True)
+        .order_by()
+        .values("author")
+        .annotate(count=Count("pk"), minutes=Sum("minutes"))
+        .values_list("author", "count", "minutes")
+    }
+    people = list(User.objects.only("pk"))
+    for person in people:
+        person.public_entry_count, person.public_minutes = figures.get(person.pk, (0, 0))
+    User.objects.bulk_update(people, PUBLIC_FIGURES, batch_size=1000)
 
 
 def entries_refresh_counts(*, entry_ids):
@@ -254,7 +284,7 @@ def _close_reports(*, moderator, state, **target):
 def entry_set_hidden(*, moderator, entry, hidden, reason=""):
     """Hide an entry from every public place (its author still sees it, marked), or restore it."""
     with transaction.atomic():
-        _lock_author(entry.author)
+        author = _lock_author(entry.author)
         this_entry = Entry.objects.filter(pk=entry.pk)
         shown_before = _public_topic_counts(this_entry)
         entry.moderation_state = (
@@ -265,12 +295,15 @@ def entry_set_hidden(*, moderator, entry, hidden, reason=""):
             moderation_state=entry.moderation_state, moderation_reason=entry.moderation_reason
         )
         _public_topic_counts_moved(shown_before, _public_topic_counts(this_entry))
+        # The public figures move; the streaks stay, as a hidden day was still learned.
+        user_refresh_stats(user=author)
         action = (
             ModerationAction.Action.HIDE_ENTRY if hidden else ModerationAction.Action.RESTORE_ENTRY
         )
         _log(moderator=moderator, action=action, reason=reason, entry=entry)
         if hidden:
             _close_reports(moderator=moderator, state=Report.State.RESOLVED, entry=entry)
+    _copy_stats(author, entry.author)
 
 
 def comment_set_hidden(*, moderator, comment, hidden, reason=""):

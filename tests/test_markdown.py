@@ -1,10 +1,15 @@
 """The one Markdown pipeline: rendering, sanitising, storing, and the editor's live preview."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
-from journal.markdown import render_markdown
+from journal.markdown import EXCERPT_LENGTH, plain_excerpt, render_markdown
 from journal.models import Comment, Entry
 from tests.conftest import days_ago, write_entry
 
@@ -111,7 +116,7 @@ def test_entry_save_stores_the_sanitised_html(alice):
         assert "script" not in stored and "onclick" not in stored and "javascript" not in stored
     assert "<em>Hard</em>" in entry.reflection_html
     # The excerpt on cards is plain text, with no markup at all.
-    assert entry.excerpt == "Notes Read this."
+    assert entry.excerpt == "Notes · Read this."
 
 
 def test_editing_the_body_renders_it_again(alice):
@@ -200,3 +205,97 @@ def test_a_preview_never_writes_an_entry(client, alice):
     client.force_login(alice)
     client.post(PREVIEW, {"content": "# hi"})
     assert not Entry.objects.exists()
+
+
+# Excerpts: what a card quotes of an entry, as readable text
+
+
+def excerpt(source, length=EXCERPT_LENGTH):
+    return plain_excerpt(render_markdown(source), length)
+
+
+def test_list_items_headings_and_table_cells_are_kept_apart():
+    assert excerpt("## Plan\n\n- tensors\n- autograd\n\n| a | b |\n|---|---|\n| 1 | 2 |") == (
+        "Plan · tensors · autograd · a · b · 1 · 2"
+    )
+
+
+def test_paragraphs_that_end_a_sentence_need_no_mark():
+    assert excerpt("First idea.\n\nSecond idea!\n\n- done.\n- next") == (
+        "First idea. Second idea! done. next"
+    )
+
+
+def test_a_code_block_is_left_out_and_inline_code_stays_in_its_sentence():
+    source = "Wrote a loop:\n\n```python\nfor x in xs:\n    print(x)\n```\n\nUse `zip` next."
+    assert excerpt(source) == "Wrote a loop: Use zip next."
+
+
+def test_inline_elements_keep_the_spaces_between_them():
+    assert excerpt("*fast* **and** [right](https://example.org)") == "fast and right"
+
+
+def test_entities_are_decoded_once():
+    assert excerpt('3 &lt; 4 &amp;&amp; "quotes" &amp;lt;b&amp;gt;') == (
+        "3 < 4 && “quotes” &lt;b&gt;"
+    )
+
+
+def test_a_long_text_is_cut_after_a_whole_word():
+    text = excerpt("alpha beta gamma delta", length=14)
+    assert text == "alpha beta…"
+    # The mark between two blocks is not left dangling before the ellipsis.
+    assert excerpt("# Heading\n\nwords after it", length=12) == "Heading…"
+
+
+def test_a_first_word_longer_than_the_excerpt_is_cut_inside():
+    assert excerpt("x" * 400) == "x" * (EXCERPT_LENGTH - 1) + "…"
+
+
+def test_only_the_start_of_a_long_text_is_read_and_the_cut_is_the_same():
+    long = "\n".join(f"- item {n} with some words" for n in range(3000))
+    assert excerpt(long) == plain_excerpt(render_markdown(long), EXCERPT_LENGTH)
+    assert excerpt(long).startswith("item 0 with some words · item 1 with")
+    assert len(excerpt(long)) <= EXCERPT_LENGTH
+
+
+WORD = st.text(alphabet="abcdé&<>'\"1", min_size=1, max_size=12)
+BLOCK = st.lists(WORD, min_size=1, max_size=12).map(" ".join)
+MARKDOWN = st.lists(
+    st.one_of(
+        BLOCK,
+        BLOCK.map(lambda block: f"- {block}\n- {block}."),
+        BLOCK.map(lambda block: f"## {block}"),
+        BLOCK.map(lambda block: f"```\n{block}\n```"),
+    ),
+    max_size=30,
+).map("\n\n".join)
+
+
+@given(source=MARKDOWN, length=st.integers(min_value=13, max_value=EXCERPT_LENGTH))
+def test_an_excerpt_fits_and_a_cut_falls_between_words(source, length):
+    html = render_markdown(source)
+    whole = plain_excerpt(html, 10**6)
+    text = plain_excerpt(html, length)
+    assert len(text) <= length
+    if text == whole:
+        return
+    assert text.endswith("…")
+    kept = text[:-1]
+    assert whole.startswith(kept)
+    # The words are at most 12 characters long, so one always fits before the cut.
+    assert not (kept[-1:].isalnum() and whole[len(kept)].isalnum())
+
+
+def test_the_migration_recomputes_stored_excerpts_in_batches(alice, monkeypatch):
+    migration = importlib.import_module("journal.migrations.0005_entry_excerpts_as_text")
+    monkeypatch.setattr(migration, "BATCH", 2)
+    entries = [
+        write_entry(alice, day=days_ago(alice, n), body=f"- one {n}\n- two") for n in range(5)
+    ]
+    Entry.objects.update(excerpt="one two")
+    migration.recompute_excerpts(apps, None)
+    for entry in entries:
+        entry.refresh_from_db()
+        assert entry.excerpt == plain_excerpt(entry.body_html)
+        assert entry.excerpt.endswith("· two")

@@ -200,6 +200,20 @@ def test_a_journey_is_shared_with_readers_but_not_its_owner(client, alice, bob, 
     assert "Follow Alice" not in own
 
 
+def test_only_the_owners_copy_of_a_journey_has_their_private_minutes(client, alice, bob, cached):
+    cached(lambda: write_entry(alice, minutes=60))
+    cached(lambda: write_entry(alice, minutes=90, visibility="private", day=days_ago(alice, 1)))
+    url = reverse("journal:journey", args=["alice"])
+    client.force_login(alice)
+    assert "<dd>2.5 <small>hours</small>" in client.get(url).content.decode()
+    for reader in (bob, None):
+        client.logout()
+        if reader:
+            client.force_login(reader)
+        page = client.get(url).content.decode()
+        assert "<dd>1.0 <small>hours</small></dd>" in page and "2.5 <small>" not in page
+
+
 def test_a_follow_shows_at_once_on_a_cached_journey(
     client, alice, bob, cached, django_assert_num_queries
 ):

@@ -19,6 +19,11 @@ def test_demo_learners_have_journeys_with_consistent_figures(db):
             [(entry.day, entry.minutes) for entry in entries], learner.daily_goal_minutes
         )
         assert learner.stored_stats() == expected
+        # Every demo entry is public.
+        assert (learner.public_entry_count, learner.public_minutes) == (
+            expected.entry_count,
+            expected.total_minutes,
+        )
         assert learner.check_password("momentum-demo")
         assert all(entry.topics.exists() for entry in entries)
 

@@ -37,6 +37,22 @@ def test_stored_stats_are_those_of_each_persons_entries():
         assert user.stored_stats() == compute_stats(days[user.pk], user.daily_goal_minutes)
 
 
+def test_public_figures_count_each_persons_public_entries():
+    seed()
+    shown = defaultdict(list)
+    for author, minutes in Entry.objects.filter(
+        visibility="public", moderation_state="visible"
+    ).values_list("author", "minutes"):
+        shown[author].append(minutes)
+    people = User.objects.all()
+    for user in people:
+        assert (user.public_entry_count, user.public_minutes) == (
+            len(shown[user.pk]),
+            sum(shown[user.pk]),
+        )
+    assert any(user.public_entry_count < user.entry_count for user in people)
+
+
 def test_day_n_counts_each_persons_entries_in_day_order():
     seed()
     numbers = defaultdict(list)

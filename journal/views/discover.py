@@ -118,7 +118,7 @@ def people(request):
             )
         ).order_by("-live_run", "-longest_streak", "-date_joined", "-id")
     elif sort == "longest":
-        people = people.order_by("-longest_streak", "-total_minutes", "-id")
+        people = people.order_by("-longest_streak", "-public_minutes", "-id")
     else:
         people = people.order_by("-date_joined", "-id")
     page, elsewhere = numbered_page(request, people, PEOPLE_PAGE_SIZE)

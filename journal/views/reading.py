@@ -23,7 +23,7 @@ def home(request):
     if request.user.is_authenticated:
         return _feed(request)
     figures = User.objects.public().aggregate(
-        learners=Count("id"), entries=Sum("entry_count"), minutes=Sum("total_minutes")
+        learners=Count("id"), entries=Sum("public_entry_count"), minutes=Sum("public_minutes")
     )
     latest = prepare_cards(Entry.objects.public().for_cards().newest_first()[:6])
     return render(

@@ -13,7 +13,6 @@ entry keeps a current streak alive.
 
 import contextlib
 import datetime as dt
-import html
 import random
 import threading
 import time
@@ -26,12 +25,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.html import strip_tags
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 from tqdm import tqdm
 
 from journal import services
-from journal.markdown import render_markdown
+from journal.markdown import plain_excerpt, render_markdown
 from journal.models import (
     Cheer,
     Comment,
@@ -291,6 +289,7 @@ class Seeder:
                     cursor.execute(sql)
             # Entries and moderation were copied in bulk, past the services that keep these.
             services.topics_recount()
+            services.users_recount()
 
     # Planning
 
@@ -367,6 +366,8 @@ class Seeder:
     # Writing
 
     def write_people(self):
+        # Their public figures are counted once the entries are in (users_recount), as
+        # which entries moderators hid is drawn with them.
         rng = self.rng
         password = make_password(self.password)
         staff = set(rng.sample(range(self.n_users), min(3, self.n_users)))
@@ -375,7 +376,7 @@ class Seeder:
             "is_staff", "is_active", "date_joined", "display_name", "bio", "learning_focus",
             "time_zone", "daily_goal_minutes", "is_suspended", "suspension_reason",
             "entry_count", "total_minutes", "longest_streak", "latest_run_length",
-            "latest_run_end", "last_entry_day",
+            "latest_run_end", "last_entry_day", "public_entry_count", "public_minutes",
         ]  # fmt: skip
         rows = []
         for index, user_id in enumerate(self.user_ids):
@@ -390,7 +391,8 @@ class Seeder:
                  focus.capitalize() if rng.random() < 0.7 else "", self.zone[index],
                  self.goal[index], self.suspended[index],
                  "Spam" if self.suspended[index] else "", s.entry_count, s.total_minutes,
-                 s.longest_streak, s.latest_run_length, s.latest_run_end, s.last_entry_day)
+                 s.longest_streak, s.latest_run_length, s.latest_run_end, s.last_entry_day,
+                 0, 0)
             )  # fmt: skip
         self.moderators = [self.user_ids[i] for i in sorted(staff)]
         self.copy(User, fields, rows)
@@ -719,5 +721,4 @@ def _reflection(rng):
 def _rendered(body):
     """A body with its HTML and its excerpt, exactly as Entry.save() stores them."""
     body_html = render_markdown(body)
-    plain = html.unescape(strip_tags(body_html))
-    return body, body_html, Truncator(" ".join(plain.split())).chars(280)
+    return body, body_html, plain_excerpt(body_html)
