@@ -327,10 +327,7 @@ class Entry(models.Model):
         return f"{self.author.username}, Day {self.number}: {self.title}"
 
     def save(self, *args, **kwargs):
-        # Rendered once on write, so that reading never runs Markdown.
-        self.body_html = render_markdown(self.body)
-        self.reflection_html = render_markdown(self.reflection)
-        self.excerpt = plain_excerpt(self.body_html)
+        self.render()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -338,6 +335,13 @@ class Entry(models.Model):
         # whose address is worked out once per person, as a journey's cards and key lessons
         # all link there. tests/test_reading.py holds it to reverse().
         return f"{self.author.get_absolute_url()}day/{self.number}/"
+
+    def render(self):
+        """Work out the stored HTML of the Markdown fields and the card's excerpt: once on
+        write, so that reading never runs Markdown. Bulk writers call it too."""
+        self.body_html = render_markdown(self.body)
+        self.reflection_html = render_markdown(self.reflection)
+        self.excerpt = plain_excerpt(self.body_html)
 
     @cached_property
     def url(self):
@@ -465,8 +469,12 @@ class Comment(models.Model):
         return f"Comment by {self.author} on {self.entry_id}"
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.render()
         super().save(*args, **kwargs)
+
+    def render(self):
+        """Work out the stored HTML of the comment (see Entry.render)."""
+        self.body_html = render_markdown(self.body)
 
 
 class Follow(models.Model):
