@@ -1,7 +1,7 @@
 """Own your journal: export it as a ZIP, import Markdown written elsewhere.
 
-Import has two steps. The upload is read and checked at once (journal/importing.py) and
-the resulting plan, not the files, is kept in the person's session (the archives' images,
+Import has two steps. The upload is read and checked at once (journal/porting/) and the
+resulting plan, not the files, is kept in the person's session (the archives' images,
 checked and re-encoded, in the cache beside it for as long as a preview lasts); the preview
 shows it file by file, and only its POST, carrying the plan's token, writes, in one
 transaction, and stores the images its entries link to.
@@ -17,9 +17,12 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from journal import exporting, importing, services
+from journal import services
 from journal.access import participant_required
 from journal.forms import ImportForm
+from journal.porting.export import export_journal
+from journal.porting.images import images_stored
+from journal.porting.plan import Plan, read_files
 from journal.ratelimit import rate_limited
 
 SESSION_KEY = "journal_import"
@@ -38,7 +41,7 @@ def export(request):
     person = request.user
     # Built in a temporary file that the response streams and then closes.
     archive = tempfile.TemporaryFile()
-    exporting.export_journal(person, archive)
+    export_journal(person, archive)
     archive.seek(0)
     return FileResponse(
         archive,
@@ -54,7 +57,7 @@ def import_upload(request):
     # Bound on every POST: an empty one is an error to show, not a blank form.
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
-        plan = importing.read_files(
+        plan = read_files(
             ((upload.name, upload) for upload in form.cleaned_data["files"]), user=request.user
         )
         token = secrets.token_urlsafe(16)
@@ -82,7 +85,7 @@ def import_preview(request):
         messages.info(request, "Choose the files to import first.")
         return redirect("journal:import_upload")
     # Checked on every view, so that entries written since the upload show as conflicts.
-    plan = importing.Plan.from_dict(stored["plan"]).check(request.user)
+    plan = Plan.from_dict(stored["plan"]).check(request.user)
     if request.method == "POST":
         if "cancel" in request.POST:
             del request.session[SESSION_KEY]
@@ -98,7 +101,7 @@ def import_preview(request):
             messages.error(request, "That preview is too old to import; choose the files again.")
             return redirect("journal:import_upload")
         items = plan.importable()
-        with importing.images_stored(images, items):
+        with images_stored(images, items):
             result = services.journal_import(
                 user=request.user, items=items, replace="replace" in request.POST
             )
