@@ -10,7 +10,6 @@ import zipfile
 import zlib
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -19,7 +18,7 @@ from PIL import Image, ImageFile
 from journal import services
 from journal.markdown import MAX_ENTRY_TEXT
 from journal.models import Entry
-from journal.porting import limits
+from journal.porting import limits, preview
 from journal.porting.plan import read_files
 from journal.views.porting import SESSION_KEY
 
@@ -262,7 +261,7 @@ def test_a_cancelled_import_leaves_no_image(signed_in, settings):
     token = signed_in.session[SESSION_KEY]["token"]
     signed_in.post(PREVIEW, {"cancel": "1"})
     assert media_files(settings) == []
-    assert cache.get(f"import-images:{token}") is None
+    assert preview.kept_images(token) is None
 
 
 def test_a_failed_import_leaves_no_image(signed_in, settings, monkeypatch):
@@ -279,9 +278,20 @@ def test_a_failed_import_leaves_no_image(signed_in, settings, monkeypatch):
     assert not Entry.objects.exists()
 
 
+def test_a_new_upload_and_a_confirmed_import_forget_the_images_they_replace(signed_in):
+    upload(signed_in, "notes.zip", zip_with_image())
+    first = signed_in.session[SESSION_KEY]["token"]
+    upload(signed_in, "notes.zip", zip_with_image())
+    second = signed_in.session[SESSION_KEY]["token"]
+    assert preview.kept_images(first) is None
+    assert len(preview.kept_images(second)) == 1
+    confirm(signed_in)
+    assert preview.kept_images(second) is None
+
+
 def test_a_preview_whose_images_expired_asks_for_the_files_again(signed_in, settings):
     upload(signed_in, "notes.zip", zip_with_image())
-    cache.clear()
+    preview.forget_images(signed_in.session[SESSION_KEY]["token"])
     response = confirm(signed_in)
     assert response.status_code == 302 and response.url == UPLOAD
     assert not Entry.objects.exists()

@@ -9,7 +9,7 @@ or whose day is already taken, so that the learner sees everything before
 ``services.journal_import`` writes the plan in one transaction, inside
 ``images.images_stored``, which is when its images are written to storage. Between the
 preview and the import, the plan waits in the learner's session and its images in the
-cache.
+cache (``preview``).
 
 Dates are read as people type them, numbers day first as Europe writes them: 03-04-2025
 is 3 April (the rule in full is ``dates.parse_date``'s).
@@ -32,5 +32,6 @@ Which module holds what, each importing only those above it in this list:
   one way an upload reaches storage), for the editor's form and for the import;
 - ``archives``: ZIP archives, their members and their images;
 - ``plan``: ``Plan``, ``read_files`` and the checks before anything is written;
+- ``preview``: the images of a preview, kept in the cache until it is confirmed;
 - ``export``: a journal as a ZIP archive.
 """

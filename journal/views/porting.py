@@ -12,7 +12,6 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -20,18 +19,13 @@ from django.views.decorators.http import require_POST
 from journal import services
 from journal.access import participant_required
 from journal.forms import ImportForm
+from journal.porting import preview
 from journal.porting.export import export_journal
 from journal.porting.images import images_stored
 from journal.porting.plan import Plan, read_files
 from journal.ratelimit import rate_limited
 
 SESSION_KEY = "journal_import"
-# A preview left longer than this loses its images, and asks for the files again.
-IMAGES_SECONDS = 60 * 60
-
-
-def _images_key(token):
-    return f"import-images:{token}"
 
 
 @login_required
@@ -62,9 +56,9 @@ def import_upload(request):
         )
         token = secrets.token_urlsafe(16)
         if previous := request.session.get(SESSION_KEY):
-            cache.delete(_images_key(previous["token"]))
+            preview.forget_images(previous["token"])
         if plan.images:
-            cache.set(_images_key(token), plan.images, IMAGES_SECONDS)
+            preview.keep_images(token, plan.images)
         request.session[SESSION_KEY] = {
             "token": token,
             "plan": plan.to_dict(),
@@ -89,13 +83,13 @@ def import_preview(request):
     if request.method == "POST":
         if "cancel" in request.POST:
             del request.session[SESSION_KEY]
-            cache.delete(_images_key(stored["token"]))
+            preview.forget_images(stored["token"])
             messages.info(request, "Nothing was imported.")
             return redirect("journal:settings")
         if request.POST.get("token") != stored["token"]:
             messages.error(request, "That preview was replaced by a newer one; check this one.")
             return redirect("journal:import_preview")
-        images = cache.get(_images_key(stored["token"])) if stored.get("images") else {}
+        images = preview.kept_images(stored["token"]) if stored.get("images") else {}
         if images is None:
             del request.session[SESSION_KEY]
             messages.error(request, "That preview is too old to import; choose the files again.")
@@ -106,7 +100,7 @@ def import_preview(request):
                 user=request.user, items=items, replace="replace" in request.POST
             )
         del request.session[SESSION_KEY]
-        cache.delete(_images_key(stored["token"]))
+        preview.forget_images(stored["token"])
         messages.success(request, result.summary())
         return redirect("journal:journey", username=request.user.username)
     return render(
