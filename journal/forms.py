@@ -1,18 +1,12 @@
-import io
-import secrets
-
 from django import forms
 from django.core import validators
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.utils import timezone
 from django.utils.formats import date_format
 from markdownx.widgets import MarkdownxWidget
-from PIL import Image, ImageOps
 
-from journal.importing import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
 from journal.markdown import MAX_ENTRY_TEXT
 from journal.models import Comment, Entry, Report, User, available_time_zones
+from journal.porting import images
+from journal.porting.limits import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
 
 
 class TimeZoneInput(forms.TextInput):
@@ -166,71 +160,24 @@ def _day_name(day):
 
 
 class ImageUploadForm(forms.Form):
-    """An image for an entry: PNG, JPEG or WebP that Pillow can open, 5 MB at most."""
-
-    MAX_BYTES = 5 * 1024 * 1024
-    MAX_PIXELS = 40_000_000
-    # Detected format: (format it is stored in, extension). Phone cameras' JPEGs are often
-    # MPO (a JPEG with extra frames), stored as the plain JPEG of their first frame.
-    FORMATS = {
-        "PNG": ("PNG", "png"),
-        "JPEG": ("JPEG", "jpg"),
-        "MPO": ("JPEG", "jpg"),
-        "WEBP": ("WEBP", "webp"),
-    }
+    """An image for an entry: PNG, JPEG or WebP that Pillow can open, 5 MB at most; the
+    checks and the storing are journal.porting.images', which the import shares."""
 
     image = forms.FileField()
 
     def clean_image(self):
         upload = self.cleaned_data["image"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("Images can be 5 MB at most.")
-        # Opening reads the header only: the size is checked there, before anything is
-        # decoded, as a file of a few kilobytes can claim tens of megapixels.
         try:
-            with Image.open(upload) as probe:
-                image_format = probe.format
-                width, height = probe.size
-                if width * height > self.MAX_PIXELS:
-                    raise forms.ValidationError("That image has too many pixels.")
-                probe.verify()
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-            raise forms.ValidationError("That file is not an image we can read.") from None
-        if image_format not in self.FORMATS:
-            raise forms.ValidationError("Only PNG, JPEG and WebP images can be uploaded.")
-        # verify() does not decode JPEG or WebP data: a truncated one passes it and would
-        # only fail in save(), as a 500. Decoding it here, once its size is known to be
-        # sane, turns that into a clear refusal.
-        upload.seek(0)
-        try:
-            with Image.open(upload) as image:
-                image.load()
-        except (OSError, SyntaxError, ValueError):
-            raise forms.ValidationError("That file is not an image we can read.") from None
-        upload.seek(0)
-        self.image_format = image_format
+            self.image_format = images.check_image(upload, upload.size)
+        except images.RefusedImage as error:
+            raise forms.ValidationError(str(error)) from None
         return upload
 
-    def encode(self):
-        """The valid image re-encoded in its real format, and the random name, with that
-        format's extension, it is to be stored under; nothing is stored yet.
-
-        Re-encoding drops metadata such as GPS positions and anything smuggled in after
-        the image data.
-        """
-        upload = self.cleaned_data["image"]
-        with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image)
-            buffer = io.BytesIO()
-            stored_format, extension = self.FORMATS[self.image_format]
-            image.save(buffer, format=stored_format)
-        path = f"uploads/{timezone.now():%Y/%m}/{secrets.token_urlsafe(16)}.{extension}"
-        return path, buffer.getvalue()
-
     def save(self):
-        """Store the image (see ``encode``); returns its storage name."""
-        path, data = self.encode()
-        return default_storage.save(path, ContentFile(data))
+        """Store the image, re-encoded under a random name; returns its storage name."""
+        return images.store_image(
+            *images.encode_image(self.cleaned_data["image"], self.image_format)
+        )
 
 
 class AccountDeleteForm(forms.Form):
@@ -309,7 +256,7 @@ class MultipleFileField(forms.FileField):
 
 class ImportForm(forms.Form):
     """Markdown files or ZIP archives to import; what is inside them is read by
-    journal.importing, which reports file by file."""
+    journal.porting, which reports file by file."""
 
     MAX_FILES = 500
 

@@ -450,7 +450,7 @@ def follow_toggle(*, follower, followed):
     return created
 
 
-# Import: entries read from other people's Markdown (journal/importing.py), in one go.
+# Import: entries read from other people's Markdown (journal/porting/), in one go.
 
 
 class ImportResult:
@@ -470,7 +470,7 @@ class ImportResult:
 
 
 def journal_import(*, user, items, replace=False):
-    """Write imported drafts (importing.Draft) as ``user``'s entries in one transaction.
+    """Write imported drafts (porting.posts.Draft) as ``user``'s entries in one transaction.
 
     Imported entries keep their own days, older than yesterday included (import is the
     one way in for those), and are numbered Day N in day order with the existing entries.

@@ -16,8 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from journal import exporting, importing, services
+from journal import services
 from journal.models import Comment, Entry, User
+from journal.porting.export import export_journal
+from journal.porting.images import images_stored
+from journal.porting.plan import read_files
+from journal.porting.posts import split_reflection
 from tests.conftest import days_ago, make_user, write_entry
 
 EXPORT = reverse("journal:export")
@@ -25,7 +29,7 @@ EXPORT = reverse("journal:export")
 
 def exported(user):
     buffer = io.BytesIO()
-    exporting.export_journal(user, buffer)
+    export_journal(user, buffer)
     return zipfile.ZipFile(buffer)
 
 
@@ -171,7 +175,7 @@ _journal = st.lists(
             "body": _text,
             "key_lesson": st.one_of(st.just(""), _line),
             "reflection": st.one_of(
-                st.just(""), _text.filter(lambda t: importing.split_reflection(t) == (t, ""))
+                st.just(""), _text.filter(lambda t: split_reflection(t) == (t, ""))
             ),
             "visibility": st.sampled_from(Entry.Visibility.values),
         }
@@ -209,10 +213,10 @@ def test_export_then_import_gives_the_same_journal(journal):
     for spec in journal:
         write_entry(source, day=days_ago(source, spec.pop("days_ago")), **spec)
     buffer = io.BytesIO()
-    exporting.export_journal(source, buffer)
+    export_journal(source, buffer)
 
     fresh = make_user("fresh", time_zone="Asia/Tokyo", daily_goal_minutes=45)
-    plan = importing.read_files([("journal.zip", buffer)], user=fresh).check(fresh)
+    plan = read_files([("journal.zip", buffer)], user=fresh).check(fresh)
     assert [report.error for report in plan.files] == [""] * len(journal)
     result = services.journal_import(user=fresh, items=plan.importable())
     assert len(result.created) == len(journal)
@@ -229,12 +233,12 @@ def test_images_come_back_in_a_round_trip(alice, settings):
     stored = default_storage.save("uploads/2026/11/sketch.png", ContentFile(png.getvalue()))
     write_entry(alice, title="With a sketch", body=f'Look:\n\n![sketch](/media/{stored} "mine")')
     archive = io.BytesIO()
-    exporting.export_journal(alice, archive)
+    export_journal(alice, archive)
     archive.seek(0)
 
     newcomer = make_user("newcomer")
-    plan = importing.read_files([("journal.zip", archive)], user=newcomer).check(newcomer)
-    with importing.images_stored(plan.images, plan.importable()):
+    plan = read_files([("journal.zip", archive)], user=newcomer).check(newcomer)
+    with images_stored(plan.images, plan.importable()):
         services.journal_import(user=newcomer, items=plan.importable())
 
     entry = Entry.objects.get(author=newcomer)
@@ -251,6 +255,6 @@ def test_a_broken_image_in_an_archive_is_left_out_with_a_note(alice):
         bundle.writestr("2025-09-17-day.md", "# Day\n\n![x](images/fake.png)\n")
         bundle.writestr("images/fake.png", b"<svg onload=alert(1)>")
     archive.seek(0)
-    plan = importing.read_files([("notes.zip", archive)], user=alice)
+    plan = read_files([("notes.zip", archive)], user=alice)
     assert any("images/fake.png" in note for note in plan.notes)
     assert "![x](images/fake.png)" in plan.drafts()[0].body

@@ -10,15 +10,16 @@ import zipfile
 import zlib
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from PIL import Image, ImageFile
 
-from journal import importing, services
+from journal import services
 from journal.markdown import MAX_ENTRY_TEXT
 from journal.models import Entry
+from journal.porting import limits, preview
+from journal.porting.plan import read_files
 from journal.views.porting import SESSION_KEY
 
 UPLOAD = reverse("journal:import_upload")
@@ -113,7 +114,7 @@ def test_a_billion_laughs_front_matter_is_refused_before_it_expands(signed_in, a
 
 def test_anchors_without_aliases_are_read(alice):
     text = "---\ntitle: &t Anchored\ndate: 2025-09-17\n---\nStudied.\n"
-    plan = importing.read_files([("a.md", io.BytesIO(text.encode()))], user=alice)
+    plan = read_files([("a.md", io.BytesIO(text.encode()))], user=alice)
     assert [draft.title for draft in plan.drafts()] == ["Anchored"]
 
 
@@ -121,7 +122,7 @@ def test_anchors_without_aliases_are_read(alice):
 
 
 def test_a_plan_of_too_many_entries_is_not_kept(signed_in, alice, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_DRAFTS", 3)
+    monkeypatch.setattr(limits, "MAX_DRAFTS", 3)
     log = "# My log\n\n" + "".join(
         f"## Day {n} — 2025-09-{n:02d}\nStudied.\n\n" for n in range(1, 5)
     )
@@ -136,11 +137,11 @@ def test_a_plan_of_too_many_entries_is_not_kept(signed_in, alice, monkeypatch):
 
 
 def test_a_plan_of_too_many_bytes_is_not_kept(alice, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_PLAN_BYTES", 10_000)
+    monkeypatch.setattr(limits, "MAX_PLAN_BYTES", 10_000)
     files = [
         (f"2025-09-{n:02d}-day.md", io.BytesIO(b"Studied. " + b"x" * 3000)) for n in range(1, 5)
     ]
-    plan = importing.read_files(files, user=alice)
+    plan = read_files(files, user=alice)
     assert plan.drafts() == []
     assert plan.notes == [
         "Together these files hold more than 0 MB of entries; import them in smaller batches."
@@ -149,7 +150,7 @@ def test_a_plan_of_too_many_bytes_is_not_kept(alice, monkeypatch):
 
 def test_an_entry_longer_than_an_entry_may_be_is_refused(alice):
     text = "---\ndate: 2025-09-17\n---\n" + "word " * (MAX_ENTRY_TEXT // 5 + 1)
-    plan = importing.read_files([("long.md", io.BytesIO(text.encode()))], user=alice)
+    plan = read_files([("long.md", io.BytesIO(text.encode()))], user=alice)
     (draft,) = plan.check(alice).drafts()
     assert draft.status == "refused"
     assert draft.problem.startswith("Its text is 20,004 characters long, more than the 20,000")
@@ -224,17 +225,17 @@ def test_an_archive_of_many_huge_images_decodes_few_and_stores_none(signed_in, s
     started = time.perf_counter()
     upload(signed_in, "bomb.zip", zip_of(files))
     assert time.perf_counter() - started < 5
-    assert len(decodes) <= importing.MAX_IMAGE_PIXELS // (6000 * 6000)
+    assert len(decodes) <= limits.MAX_IMPORT_IMAGE_PIXELS // (6000 * 6000)
     page = signed_in.get(PREVIEW).content.decode()
     assert "images past 20 MB or 100 megapixels in all were not imported" in page
     assert media_files(settings) == []
 
 
 def test_images_past_the_imports_pixels_are_left_out(alice, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_IMAGE_PIXELS", 2 * 40 * 30)
+    monkeypatch.setattr(limits, "MAX_IMPORT_IMAGE_PIXELS", 2 * 40 * 30)
     files = {f"{n}.png": png() for n in range(5)}
     files["2025-09-17-day.md"] = b"![a](0.png) ![b](1.png) ![c](2.png)\n"
-    plan = importing.read_files([("a.zip", io.BytesIO(zip_of(files)))], user=alice)
+    plan = read_files([("a.zip", io.BytesIO(zip_of(files)))], user=alice)
     assert len(plan.images) == 2
     assert plan.notes == ["a.zip: images past 20 MB or 0 megapixels in all were not imported."]
     assert "![c](2.png)" in plan.drafts()[0].body
@@ -260,7 +261,7 @@ def test_a_cancelled_import_leaves_no_image(signed_in, settings):
     token = signed_in.session[SESSION_KEY]["token"]
     signed_in.post(PREVIEW, {"cancel": "1"})
     assert media_files(settings) == []
-    assert cache.get(f"import-images:{token}") is None
+    assert preview.kept_images(token) is None
 
 
 def test_a_failed_import_leaves_no_image(signed_in, settings, monkeypatch):
@@ -277,9 +278,20 @@ def test_a_failed_import_leaves_no_image(signed_in, settings, monkeypatch):
     assert not Entry.objects.exists()
 
 
+def test_a_new_upload_and_a_confirmed_import_forget_the_images_they_replace(signed_in):
+    upload(signed_in, "notes.zip", zip_with_image())
+    first = signed_in.session[SESSION_KEY]["token"]
+    upload(signed_in, "notes.zip", zip_with_image())
+    second = signed_in.session[SESSION_KEY]["token"]
+    assert preview.kept_images(first) is None
+    assert len(preview.kept_images(second)) == 1
+    confirm(signed_in)
+    assert preview.kept_images(second) is None
+
+
 def test_a_preview_whose_images_expired_asks_for_the_files_again(signed_in, settings):
     upload(signed_in, "notes.zip", zip_with_image())
-    cache.clear()
+    preview.forget_images(signed_in.session[SESSION_KEY]["token"])
     response = confirm(signed_in)
     assert response.status_code == 302 and response.url == UPLOAD
     assert not Entry.objects.exists()

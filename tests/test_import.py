@@ -12,8 +12,9 @@ from django.core.management import CommandError, call_command, execute_from_comm
 from django.test import Client
 from django.urls import reverse
 
-from journal import importing, services
+from journal import services
 from journal.models import Comment, Entry
+from journal.porting.plan import read_files
 from journal.views.porting import SESSION_KEY
 from tests.conftest import days_ago, make_user, write_entry
 from tests.test_import_files import LEARNER_BODY
@@ -456,6 +457,6 @@ def test_import_into_another_time_zone_keeps_the_written_day(db):
     kenji = make_user("kenji", time_zone="Asia/Tokyo")
     # 23:30 in Paris on the 17th is already the 18th in Tokyo; the file's own day stands.
     data = "---\ndate: 2025-09-17 23:30:00 +0200\n---\nLate night study.\n"
-    plan = importing.read_files([("late.md", io.BytesIO(data.encode()))], user=kenji).check(kenji)
+    plan = read_files([("late.md", io.BytesIO(data.encode()))], user=kenji).check(kenji)
     services.journal_import(user=kenji, items=plan.importable())
     assert Entry.objects.get(author=kenji).day == dt.date(2025, 9, 17)

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from journal import importing
-from journal.importing import parse_date
+from journal.porting import limits
+from journal.porting.dates import parse_date
+from journal.porting.plan import read_files
 from tests.conftest import make_user
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -26,13 +27,13 @@ def learner(db):
 
 def read(user, *names):
     """The plan for fixture files, named relative to the fixtures folder."""
-    return importing.read_files(
+    return read_files(
         ((name, io.BytesIO((FIXTURES / name).read_bytes())) for name in names), user=user
     )
 
 
 def read_bytes(user, name, data):
-    return importing.read_files([(name, io.BytesIO(data))], user=user)
+    return read_files([(name, io.BytesIO(data))], user=user)
 
 
 def only_draft(plan):
@@ -315,7 +316,7 @@ def test_utf8_with_a_byte_order_mark_is_fine(learner):
 
 
 def test_huge_file(learner):
-    data = b"---\ndate: 2025-09-17\n---\n" + b"word " * (importing.MAX_FILE_BYTES // 5 + 1)
+    data = b"---\ndate: 2025-09-17\n---\n" + b"word " * (limits.MAX_FILE_BYTES // 5 + 1)
     (report,) = read_bytes(learner, "huge.md", data).files
     assert report.error == "It is larger than 1 MB, the most one file may hold."
 
@@ -339,7 +340,7 @@ def test_a_future_day_is_refused(learner):
 
 
 def test_two_files_for_one_day_conflict(learner):
-    plan = importing.read_files(
+    plan = read_files(
         [
             ("2025-09-17-a.md", io.BytesIO(b"First.")),
             ("b.md", io.BytesIO(b"---\ndate: 17/09/2025\n---\nSecond.")),
@@ -428,14 +429,14 @@ def test_encrypted_members_are_refused(learner):
 
 
 def test_zip_bomb_member_declaring_a_huge_size(learner):
-    data = zip_of({"2025-09-17-bomb.md": b"0" * (importing.MAX_FILE_BYTES * 3)})
+    data = zip_of({"2025-09-17-bomb.md": b"0" * (limits.MAX_FILE_BYTES * 3)})
     assert len(data) < 10_000
     (report,) = read_bytes(learner, "bomb.zip", data).files
     assert report.error == "It unpacks to more than 1 MB, the most one file may hold."
 
 
 def test_zip_bomb_member_lying_about_its_size(learner):
-    content = b"0" * (importing.MAX_FILE_BYTES * 3)
+    content = b"0" * (limits.MAX_FILE_BYTES * 3)
     data = bytearray(zip_of({"2025-09-17-liar.md": content}))
     # Claim 100 bytes in both the local header and the central directory.
     struct.pack_into("<I", data, 22, 100)
@@ -447,7 +448,7 @@ def test_zip_bomb_member_lying_about_its_size(learner):
 
 def test_zip_bomb_of_many_members_unpacking_past_the_total(learner):
     members = {
-        f"2025-01-{n:02d}-day.md": b"Studied. " + b"0" * (importing.MAX_FILE_BYTES - 100)
+        f"2025-01-{n:02d}-day.md": b"Studied. " + b"0" * (limits.MAX_FILE_BYTES - 100)
         for n in range(1, 25)
     }
     data = zip_of(members)
@@ -458,9 +459,9 @@ def test_zip_bomb_of_many_members_unpacking_past_the_total(learner):
 
 
 def test_archive_with_too_many_members(learner):
-    data = zip_of({f"{n}.txt": b"" for n in range(importing.MAX_ARCHIVE_MEMBERS + 1)})
+    data = zip_of({f"{n}.txt": b"" for n in range(limits.MAX_ARCHIVE_MEMBERS + 1)})
     (report,) = read_bytes(learner, "crowd.zip", data).files
-    assert report.error == f"It holds more than {importing.MAX_ARCHIVE_MEMBERS} files."
+    assert report.error == f"It holds more than {limits.MAX_ARCHIVE_MEMBERS} files."
 
 
 def test_not_a_zip_at_all(learner):

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal import services
-from journal.importing import Draft
 from journal.models import Entry, Topic
+from journal.porting.posts import Draft
 from journal.views import discover
 from tests.conftest import days_ago, make_user, write_entry
 

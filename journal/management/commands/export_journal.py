@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from journal.exporting import export_journal
 from journal.models import User
+from journal.porting.export import export_journal
 
 
 class Command(BaseCommand):

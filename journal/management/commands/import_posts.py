@@ -10,8 +10,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from journal import importing, services
+from journal import services
 from journal.models import User
+from journal.porting.images import images_stored
+from journal.porting.plan import read_files
+from journal.porting.posts import MARKDOWN_SUFFIXES
 
 
 class Command(BaseCommand):
@@ -41,7 +44,7 @@ class Command(BaseCommand):
                 f"There are no Markdown files (.md) or ZIP archives in {', '.join(paths)}."
             )
         progress = tqdm(_opened(files), total=len(files), unit="file", file=_Unended(self.stderr))
-        plan = importing.read_files(progress, user=person).check(person)
+        plan = read_files(progress, user=person).check(person)
         for line in _report(plan):
             self.stdout.write(line)
         refused = len(plan.refused_files) + plan.count("refused")
@@ -52,7 +55,7 @@ class Command(BaseCommand):
                 f"written, {refused} refused. Nothing was written."
             )
         elif items:
-            with importing.images_stored(plan.images, items):
+            with images_stored(plan.images, items):
                 result = services.journal_import(user=person, items=items, replace=replace)
             self.stdout.write(self.style.SUCCESS(result.summary()))
         # Scripts and cron jobs see a failure in the exit status, which a CommandError sets.
@@ -79,7 +82,7 @@ class _Unended:
 
 def _expand(paths):
     """The Markdown files and ZIP archives named, folders searched through."""
-    wanted = importing.MARKDOWN_SUFFIXES | {".zip"}
+    wanted = MARKDOWN_SUFFIXES | {".zip"}
     files = []
     for path in paths:
         if path.is_dir():

@@ -2,7 +2,7 @@
 
 The archive holds one Markdown file per entry (``YYYY-MM-DD-slug.md``, YAML front matter,
 then the body and the reflection under a "## Reflection" heading, which
-``importing.split_reflection`` reads back), the uploaded images those entries use under
+``posts.split_reflection`` reads back), the uploaded images those entries use under
 ``images/`` with the links rewritten to them, and ``journal.json`` with everything: the
 profile, the entries as stored, and the comments other people left on them.
 """
@@ -19,15 +19,15 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.text import slugify
 
-from journal.importing import REFLECTION_HEADING
 from journal.models import Comment, Entry
+from journal.porting.posts import REFLECTION_HEADING
 
 FORMAT_VERSION = 1
 PROFILE_FIELDS = [
     "username", "email", "display_name", "bio", "learning_focus", "time_zone",
     "daily_goal_minutes", "date_joined", "entry_count", "total_minutes", "longest_streak",
 ]  # fmt: skip
-# Images that ImageUploadForm stored: uploads/YYYY/MM/<random>.<ext>.
+# Uploaded images, as images.encode_image names them: uploads/YYYY/MM/<random>.<ext>.
 _UPLOAD_LINK = re.compile(
     re.escape(settings.MEDIA_URL) + r"(uploads/[\w\-/.]+\.(?:png|jpe?g|webp))"
 )
