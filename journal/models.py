@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import ExpressionWrapper, Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -215,10 +215,17 @@ class EntryQuerySet(models.QuerySet):
     def public(self):
         return self.filter(self._public())
 
-    def visible_to(self, user):
-        """Public entries, and all of a person's own (private and hidden ones marked)."""
+    def visible_to(self, user, *, moderating=False):
+        """Public entries, and all of a person's own (private and hidden ones marked).
+
+        ``moderating``, for the entry page: someone who can moderate also sees every entry
+        its author made public, hidden or by a suspended person, so as to judge and restore
+        it. Only the author ever reads a private entry.
+        """
         if not user.is_authenticated:
             return self.public()
+        if moderating and user.can_moderate:
+            return self.filter(Q(author=user) | Q(visibility=Entry.Visibility.PUBLIC))
         return self.filter(Q(author=user) | self._public())
 
     def written_by(self, person, viewer):
@@ -434,10 +441,16 @@ class CommentQuerySet(models.QuerySet):
     def public(self):
         return self.filter(self._public())
 
-    def visible_to(self, user):
-        """Public comments, and a person's own comments even when hidden (marked as such)."""
+    def visible_to(self, user, *, moderating=False):
+        """Public comments, and a person's own comments even when hidden (marked as such).
+
+        ``moderating``, for the entry page: someone who can moderate sees every comment,
+        those taken away marked, so as to judge and restore them.
+        """
         if not user.is_authenticated:
             return self.public()
+        if moderating and user.can_moderate:
+            return self.all()
         return self.filter(Q(author=user) | self._public())
 
 
@@ -642,6 +655,33 @@ class Report(models.Model):
         return f"Report {self.pk} ({self.get_reason_display()}, {self.state})"
 
 
+class ModerationActionQuerySet(models.QuerySet):
+    def in_force(self):
+        """The steps that took something away and still stand, newest first: for each entry
+        or comment still hidden, or person still suspended, the step that did it, with who
+        took it and what it took (the staff's Hidden list)."""
+        Action = ModerationAction.Action
+        # A later step of the same kind on the same thing supersedes this one.
+        later = ModerationAction.objects.filter(action=OuterRef("action"), pk__gt=OuterRef("pk"))
+        return (
+            self.filter(
+                Q(action=Action.HIDE_ENTRY, entry__moderation_state=Entry.ModerationState.HIDDEN)
+                & ~Exists(later.filter(entry=OuterRef("entry")))
+                | Q(
+                    action=Action.HIDE_COMMENT,
+                    comment__moderation_state=Comment.ModerationState.HIDDEN,
+                )
+                & ~Exists(later.filter(comment=OuterRef("comment")))
+                | Q(action=Action.SUSPEND_USER, user__is_suspended=True)
+                & ~Exists(later.filter(user=OuterRef("user")))
+            )
+            .select_related(
+                "moderator", "entry__author", "comment__author", "comment__entry__author", "user"
+            )
+            .order_by("-created_at", "-pk")
+        )
+
+
 class ModerationAction(models.Model):
     """The append-only log of every moderation step."""
 
@@ -674,6 +714,8 @@ class ModerationAction(models.Model):
     # What the action was about, kept readable after the target itself is deleted.
     target_label = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ModerationActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -234,8 +234,7 @@ def user_delete(*, user):
     are gone.
     """
     with transaction.atomic():
-        touched = set(Cheer.objects.filter(user=user).values_list("entry_id", flat=True))
-        touched |= set(Comment.objects.filter(author=user).values_list("entry_id", flat=True))
+        touched = set(_entries_touched_by(user))
         their_entries = Entry.objects.filter(author=user)
         shown_before = _public_topic_counts(their_entries)
         user.delete()
@@ -245,6 +244,13 @@ def user_delete(*, user):
 
 # Moderation: every step is logged, nothing is deleted, and restoring brings it all back.
 
+Action = ModerationAction.Action
+# What each action takes away; undoing it, or dismissing a report, closes nothing.
+_TAKING_AWAY = {Action.HIDE_ENTRY, Action.HIDE_COMMENT, Action.SUSPEND_USER}
+# The fields of a Report and of a ModerationAction that name each kind of target.
+_REPORTED_AS = {Entry: "entry", Comment: "comment", User: "reported_user"}
+_LOGGED_AS = {Entry: "entry", Comment: "comment", User: "user"}
+
 
 class AlreadyReported(Exception):
     """This person has reported this thing before."""
@@ -252,7 +258,7 @@ class AlreadyReported(Exception):
 
 def report_create(*, reporter, target, reason, note=""):
     """Report an entry, a comment or a person; a second report of the same thing is refused."""
-    field = {Entry: "entry", Comment: "comment", User: "reported_user"}[type(target)]
+    field = _REPORTED_AS[type(target)]
     if Report.objects.filter(reporter=reporter, **{field: target}).exists():
         raise AlreadyReported
     try:
@@ -281,74 +287,94 @@ def _close_reports(*, moderator, state, **target):
     )
 
 
-def entry_set_hidden(*, moderator, entry, hidden, reason=""):
-    """Hide an entry from every public place (its author still sees it, marked), or restore it."""
+def _moderate(*, moderator, target, action, reason, state, lock=None, shown=None, counted=()):
+    """The steps hiding, restoring, suspending and unsuspending share, in one transaction.
+
+    ``state`` holds the target's new moderation fields. ``lock`` is the author whose writes
+    are serialised with it; ``shown`` the entries (a queryset) whose public topic counts it
+    may move; ``counted`` the ids of entries whose cheer and comment counts it may change,
+    read inside the transaction. Logged as ``action``; taking something away closes its
+    open reports.
+    """
     with transaction.atomic():
-        author = _lock_author(entry.author)
-        this_entry = Entry.objects.filter(pk=entry.pk)
-        shown_before = _public_topic_counts(this_entry)
-        entry.moderation_state = (
-            Entry.ModerationState.HIDDEN if hidden else Entry.ModerationState.VISIBLE
+        if lock is not None:
+            _lock_author(lock)
+        shown_before = {} if shown is None else _public_topic_counts(shown)
+        for field, value in state.items():
+            setattr(target, field, value)
+        # update(), not save(): a moderator's step never rewrites what the person wrote.
+        type(target).objects.filter(pk=target.pk).update(**state)
+        if shown is not None:
+            _public_topic_counts_moved(shown_before, _public_topic_counts(shown))
+        if counted:
+            entries_refresh_counts(entry_ids=counted)
+        _log(
+            moderator=moderator, action=action, reason=reason, **{_LOGGED_AS[type(target)]: target}
         )
-        entry.moderation_reason = reason if hidden else ""
-        this_entry.update(
-            moderation_state=entry.moderation_state, moderation_reason=entry.moderation_reason
+        if action in _TAKING_AWAY:
+            _close_reports(
+                moderator=moderator,
+                state=Report.State.RESOLVED,
+                **{_REPORTED_AS[type(target)]: target},
+            )
+
+
+def _entries_touched_by(user):
+    """The ids of the entries ``user`` cheered or commented on, as a lazy queryset."""
+    return (
+        Cheer.objects.filter(user=user)
+        .values_list("entry_id", flat=True)
+        .union(Comment.objects.filter(author=user).values_list("entry_id", flat=True))
+    )
+
+
+def _hidden_state(hidden, reason):
+    """The moderation fields of a hidden, or restored, entry or comment."""
+    state = Entry.ModerationState.HIDDEN if hidden else Entry.ModerationState.VISIBLE
+    return {"moderation_state": state, "moderation_reason": reason if hidden else ""}
+
+
+def entry_set_hidden(*, moderator, entry, hidden, reason=""):
+    """Hide an entry from every public place (its author and moderators still see it,
+    marked), or restore it."""
+    with transaction.atomic():
+        _moderate(
+            moderator=moderator,
+            target=entry,
+            action=Action.HIDE_ENTRY if hidden else Action.RESTORE_ENTRY,
+            reason=reason,
+            state=_hidden_state(hidden, reason),
+            lock=entry.author,
+            shown=Entry.objects.filter(pk=entry.pk),
         )
-        _public_topic_counts_moved(shown_before, _public_topic_counts(this_entry))
         # The public figures move; the streaks stay, as a hidden day was still learned.
-        user_refresh_stats(user=author)
-        action = (
-            ModerationAction.Action.HIDE_ENTRY if hidden else ModerationAction.Action.RESTORE_ENTRY
-        )
-        _log(moderator=moderator, action=action, reason=reason, entry=entry)
-        if hidden:
-            _close_reports(moderator=moderator, state=Report.State.RESOLVED, entry=entry)
-    _copy_stats(author, entry.author)
+        user_refresh_stats(user=entry.author)
 
 
 def comment_set_hidden(*, moderator, comment, hidden, reason=""):
-    with transaction.atomic():
-        comment.moderation_state = (
-            Comment.ModerationState.HIDDEN if hidden else Comment.ModerationState.VISIBLE
-        )
-        comment.moderation_reason = reason if hidden else ""
-        Comment.objects.filter(pk=comment.pk).update(
-            moderation_state=comment.moderation_state, moderation_reason=comment.moderation_reason
-        )
-        entries_refresh_counts(entry_ids=[comment.entry_id])
-        action = (
-            ModerationAction.Action.HIDE_COMMENT
-            if hidden
-            else ModerationAction.Action.RESTORE_COMMENT
-        )
-        _log(moderator=moderator, action=action, reason=reason, comment=comment)
-        if hidden:
-            _close_reports(moderator=moderator, state=Report.State.RESOLVED, comment=comment)
+    """Hide a comment from everyone but its author and moderators, or restore it."""
+    _moderate(
+        moderator=moderator,
+        target=comment,
+        action=Action.HIDE_COMMENT if hidden else Action.RESTORE_COMMENT,
+        reason=reason,
+        state=_hidden_state(hidden, reason),
+        counted=[comment.entry_id],
+    )
 
 
 def user_set_suspended(*, moderator, user, suspended, reason=""):
     """Suspend a person (they can read, not write; their content leaves public places) or lift it."""
-    with transaction.atomic():
-        _lock_author(user)
-        their_entries = Entry.objects.filter(author=user)
-        shown_before = _public_topic_counts(their_entries)
-        user.is_suspended = suspended
-        user.suspension_reason = reason if suspended else ""
-        User.objects.filter(pk=user.pk).update(
-            is_suspended=user.is_suspended, suspension_reason=user.suspension_reason
-        )
-        _public_topic_counts_moved(shown_before, _public_topic_counts(their_entries))
-        touched = set(Cheer.objects.filter(user=user).values_list("entry_id", flat=True))
-        touched |= set(Comment.objects.filter(author=user).values_list("entry_id", flat=True))
-        entries_refresh_counts(entry_ids=touched)
-        action = (
-            ModerationAction.Action.SUSPEND_USER
-            if suspended
-            else ModerationAction.Action.UNSUSPEND_USER
-        )
-        _log(moderator=moderator, action=action, reason=reason, user=user)
-        if suspended:
-            _close_reports(moderator=moderator, state=Report.State.RESOLVED, reported_user=user)
+    _moderate(
+        moderator=moderator,
+        target=user,
+        action=Action.SUSPEND_USER if suspended else Action.UNSUSPEND_USER,
+        reason=reason,
+        state={"is_suspended": suspended, "suspension_reason": reason if suspended else ""},
+        lock=user,
+        shown=Entry.objects.filter(author=user),
+        counted=_entries_touched_by(user),
+    )
 
 
 def report_dismiss(*, moderator, report, reason=""):
@@ -360,7 +386,7 @@ def report_dismiss(*, moderator, report, reason=""):
         report.state = Report.State.DISMISSED
         _log(
             moderator=moderator,
-            action=ModerationAction.Action.DISMISS_REPORT,
+            action=Action.DISMISS_REPORT,
             reason=reason,
             report=report,
         )

@@ -70,5 +70,6 @@ urlpatterns = [
     # The key is a username or an entry's or comment's id, both in a username's characters.
     path("report/<str:kind>/<username:key>/", moderation.report, name="report"),
     path("moderation/", moderation.queue, name="moderation"),
+    path("moderation/hidden/", moderation.hidden, name="moderation_hidden"),
     path("moderation/act/", moderation.act, name="moderation_act"),
 ]

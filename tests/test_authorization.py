@@ -113,6 +113,10 @@ POLICY = {
         NO_ARGS,
         participants(NOT_FOUND, NOT_FOUND, staff=(OK, NOT_ALLOWED)),
     ),
+    "journal:moderation_hidden": (
+        NO_ARGS,
+        participants(NOT_FOUND, NOT_FOUND, staff=(OK, NOT_ALLOWED)),
+    ),
     "journal:moderation_act": (
         NO_ARGS,
         participants(NOT_FOUND, NOT_FOUND, staff=(NOT_ALLOWED, REDIRECT)),
@@ -209,6 +213,26 @@ def test_access_policy(client, world, name):
         for visitor in VISITORS
     }
     assert seen == expected
+
+
+def test_a_hidden_entry_opens_for_its_author_and_staff_only(client, world):
+    # Moderation: the page of what a moderator hid, which staff open to judge and restore.
+    entry = world["entry"]
+    services.entry_set_hidden(moderator=world["staff"], entry=entry, hidden=True, reason="Spam")
+    seen = {
+        visitor: tuple(
+            observe(client, world, entry.get_absolute_url(), visitor, method)
+            for method in ("GET", "POST")
+        )
+        for visitor in VISITORS
+    }
+    assert seen == members(
+        NOT_FOUND,
+        NOT_ALLOWED,
+        anonymous=(NOT_FOUND, NOT_ALLOWED),
+        owner=(OK, NOT_ALLOWED),
+        staff=(OK, NOT_ALLOWED),
+    )
 
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "OPTIONS"])

@@ -21,7 +21,7 @@ FIELDS = {
     "journal:cheer": ["entry", "next"],
     "journal:follow": ["next"],
     "journal:report": ["reason", "note"],
-    "journal:moderation_act": ["action", "target", "reason"],
+    "journal:moderation_act": ["action", "target", "reason", "back"],
     "journal:markdown_preview": ["content"],
     "journal:import_upload": ["files", "replace"],
     "account_signup": ["email", "username", "password1", "password2", "time_zone"],
@@ -34,7 +34,8 @@ values = st.one_of(
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.dates().map(lambda day: day.isoformat()),
     st.sampled_from(["public", "private", "spam", "hide_entry", "suspend_user", "Europe/Paris",
-                     "", "0", "1", "-1", "1e9", "NaN", "null", "//evil.example/", "javascript:x"]),
+                     "", "0", "1", "-1", "1e9", "NaN", "null", "//evil.example/", "javascript:x",
+                     "hidden", "target"]),
 )  # fmt: skip
 
 

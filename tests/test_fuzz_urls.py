@@ -56,6 +56,7 @@ QUERY = {
     "journal:import_preview": [],
     "journal:report": [],
     "journal:moderation": [],
+    "journal:moderation_hidden": ["before"],
     "journal:moderation_act": [],
     "account_login": ["next"],
     "account_signup": ["next"],

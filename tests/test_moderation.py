@@ -15,10 +15,11 @@ def report_url(kind, key):
     return reverse("journal:report", args=[kind, key])
 
 
-def act(client, action, target, reason=""):
-    return client.post(
-        reverse("journal:moderation_act"), {"action": action, "target": target, "reason": reason}
-    )
+def act(client, action, target, reason="", back=None, follow=False):
+    data = {"action": action, "target": target, "reason": reason}
+    if back:
+        data["back"] = back
+    return client.post(reverse("journal:moderation_act"), data, follow=follow)
 
 
 class TestReporting:
@@ -326,3 +327,274 @@ class TestSuspendedStaff:
         client.force_login(rogue)
         assert client.get(bob_journey).status_code == 404
         assert "/moderation/" not in client.get(reverse("journal:feed")).content.decode()
+
+
+def hidden_list(client, cursor=None):
+    url = reverse("journal:moderation_hidden")
+    return client.get(url, {"before": cursor} if cursor else {})
+
+
+class TestHiddenList:
+    def test_it_lists_what_is_away_the_latest_first_with_who_when_and_why(
+        self, client, alice, bob, moderator, reported_entry
+    ):
+        comment = services.comment_create(author=bob, entry=reported_entry, body="Rude words")
+        services.entry_set_hidden(
+            moderator=moderator, entry=reported_entry, hidden=True, reason="Spam links"
+        )
+        services.comment_set_hidden(moderator=moderator, comment=comment, hidden=True)
+        services.user_set_suspended(moderator=moderator, user=bob, suspended=True, reason="Spam")
+        client.force_login(moderator)
+        page = hidden_list(client).content.decode()
+        person, said, entry = (
+            page.index('href="/@bob/">Bob Stone</a> (@bob)'),
+            page.index("Rude words"),
+            page.index(f'href="{reported_entry.get_absolute_url()}">Buy cheap pills</a>'),
+        )
+        assert person < said < entry
+        assert "Suspended by mod" in page and "“Spam”" in page
+        assert "Hidden by mod" in page and "“Spam links”" in page
+        assert "no reason given" in page
+        assert f'href="{reported_entry.get_absolute_url()}#comment-{comment.pk}"' in page
+        for action, target in [
+            ("restore_entry", reported_entry.pk),
+            ("restore_comment", comment.pk),
+            ("unsuspend_user", bob.pk),
+        ]:
+            assert (
+                f'name="action" value="{action}">\n  <input type="hidden" name="target" '
+                f'value="{target}">\n  <input type="hidden" name="back" value="hidden">'
+            ) in page
+
+    def test_restored_things_leave_it_and_a_thing_hidden_again_shows_once(
+        self, client, moderator, reported_entry
+    ):
+        for reason in ("First time", "Second time"):
+            services.entry_set_hidden(
+                moderator=moderator, entry=reported_entry, hidden=True, reason=reason
+            )
+        client.force_login(moderator)
+        page = hidden_list(client).content.decode()
+        assert page.count("Buy cheap pills") == 1
+        assert "Second time" in page and "First time" not in page
+
+        services.entry_set_hidden(moderator=moderator, entry=reported_entry, hidden=False)
+        page = hidden_list(client).content.decode()
+        assert "Buy cheap pills" not in page
+        assert "Nothing is hidden and nobody is suspended." in page
+
+    def test_restoring_from_it_brings_the_thing_back_and_returns_to_it(
+        self, client, alice, moderator, reported_entry
+    ):
+        services.entry_set_hidden(moderator=moderator, entry=reported_entry, hidden=True)
+        client.force_login(moderator)
+        response = act(client, "restore_entry", reported_entry.pk, back="hidden", follow=True)
+        assert response.redirect_chain == [(reverse("journal:moderation_hidden"), 302)]
+        page = response.content.decode()
+        assert "Restored the entry “Buy cheap pills” by Alice Martin." in page
+        assert "Undo" not in page
+        reported_entry.refresh_from_db()
+        assert reported_entry.moderation_state == Entry.ModerationState.VISIBLE
+        assert list(ModerationAction.objects.values_list("action", flat=True)) == [
+            "restore_entry",
+            "hide_entry",
+        ]
+        client.logout()
+        assert client.get(reported_entry.get_absolute_url()).status_code == 200
+
+    def test_an_entry_made_private_since_is_listed_without_a_link(
+        self, client, alice, moderator, reported_entry
+    ):
+        services.entry_set_hidden(moderator=moderator, entry=reported_entry, hidden=True)
+        reported_entry.visibility = Entry.Visibility.PRIVATE
+        services.entry_save(entry=reported_entry, topic_names=[])
+        client.force_login(moderator)
+        page = hidden_list(client).content.decode()
+        assert 'Buy cheap pills <span class="badge">Private now</span>' in page
+        assert f'href="{reported_entry.get_absolute_url()}"' not in page
+        assert 'value="restore_entry"' in page
+
+    def test_pages_cost_the_same_whatever_is_hidden(
+        self, client, alice, moderator, django_assert_num_queries
+    ):
+        client.force_login(moderator)
+
+        def hide(count):
+            for number in range(count):
+                person = make_user(f"spammer{ModerationAction.objects.count()}")
+                entry = write_entry(person, title=f"Spam {number}")
+                services.comment_create(author=alice, entry=entry, body="Rude")
+                services.entry_set_hidden(moderator=moderator, entry=entry, hidden=True)
+                services.comment_set_hidden(
+                    moderator=moderator, comment=entry.comments.get(), hidden=True
+                )
+                services.user_set_suspended(moderator=moderator, user=person, suspended=True)
+
+        hide(1)
+        hidden_list(client)
+        # The session, the moderator and one page of the log with what it names.
+        with django_assert_num_queries(3):
+            assert hidden_list(client).status_code == 200
+        hide(9)
+        with django_assert_num_queries(3):
+            first = hidden_list(client)
+        assert first.context["page"].has_next
+        with django_assert_num_queries(3):
+            second = hidden_list(client, first.context["page"].next_cursor)
+        shown = [step.pk for step in [*first.context["page"], *second.context["page"]]]
+        assert shown == list(ModerationAction.objects.in_force().values_list("pk", flat=True))
+        assert len(shown) == 30
+
+    def test_a_cursor_it_did_not_write_is_refused(self, client, moderator):
+        client.force_login(moderator)
+        assert hidden_list(client, "yesterday").status_code == 400
+
+
+class TestStaffReview:
+    """Staff open what was taken away, to judge it and restore it; nobody else does."""
+
+    @pytest.fixture
+    def hidden_entry(self, moderator, reported_entry):
+        services.entry_set_hidden(
+            moderator=moderator, entry=reported_entry, hidden=True, reason="Spam links"
+        )
+        return reported_entry
+
+    def test_staff_open_a_hidden_entry_with_the_reason_and_a_way_back(
+        self, client, moderator, hidden_entry
+    ):
+        client.force_login(moderator)
+        page = client.get(hidden_entry.get_absolute_url()).content.decode()
+        assert "<strong>Hidden by moderators</strong>: Spam links." in page
+        assert "spam spam" in page
+        assert 'value="restore_entry"' in page and 'name="back" value="target"' in page
+        # Nothing on it that only works on what others can see.
+        assert "Report this entry" not in page
+        assert "data-cheer" not in page.split('id="cheer-form"')[0]
+        assert "Post comment" not in page
+        assert "No one can comment while only the moderators can see this entry." in page
+
+    def test_its_author_sees_why_and_everyone_else_finds_nothing(
+        self, client, alice, bob, hidden_entry
+    ):
+        client.force_login(alice)
+        page = client.get(hidden_entry.get_absolute_url()).content.decode()
+        assert "A moderator hid this entry: Spam links. Only you and the moderators" in page
+        assert "Restore entry" not in page
+        client.force_login(bob)
+        assert client.get(hidden_entry.get_absolute_url()).status_code == 404
+        client.logout()
+        assert client.get(hidden_entry.get_absolute_url()).status_code == 404
+
+    def test_restoring_from_the_entry_returns_to_it_public_again(
+        self, client, moderator, hidden_entry
+    ):
+        client.force_login(moderator)
+        response = act(client, "restore_entry", hidden_entry.pk, back="target")
+        assert response["Location"] == hidden_entry.get_absolute_url()
+        page = client.get(response["Location"]).content.decode()
+        assert "Restored the entry" in page and "Hidden by moderators" not in page
+        client.logout()
+        assert client.get(hidden_entry.get_absolute_url()).status_code == 200
+
+    def test_private_entries_stay_their_authors_even_hidden(
+        self, client, alice, moderator, hidden_entry
+    ):
+        hidden_entry.visibility = Entry.Visibility.PRIVATE
+        services.entry_save(entry=hidden_entry, topic_names=[])
+        client.force_login(moderator)
+        assert client.get(hidden_entry.get_absolute_url()).status_code == 404
+
+    def test_staff_see_a_suspended_persons_entry_marked(self, client, alice, moderator):
+        entry = write_entry(alice, title="Alice learns")
+        services.user_set_suspended(moderator=moderator, user=alice, suspended=True, reason="Bots")
+        client.force_login(moderator)
+        page = client.get(entry.get_absolute_url()).content.decode()
+        assert "Its author is suspended: Bots. Only the moderators can see this entry." in page
+        assert "Report this entry" not in page
+
+    def test_hidden_comments_show_to_staff_in_place_with_a_way_back(
+        self, client, alice, bob, moderator
+    ):
+        entry = write_entry(alice, title="Alice learns")
+        kind = services.comment_create(author=bob, entry=entry, body="Well done")
+        rude = services.comment_create(author=bob, entry=entry, body="Buy pills")
+        services.comment_set_hidden(moderator=moderator, comment=rude, hidden=True, reason="Ads")
+        client.force_login(moderator)
+        page = client.get(entry.get_absolute_url()).content.decode()
+        assert page.index("Well done") < page.index("Hidden by moderators</strong>: Ads")
+        assert page.index("Hidden by moderators") < page.index("Buy pills")
+        restore = (
+            f'value="restore_comment">\n  <input type="hidden" name="target" value="{rude.pk}"'
+        )
+        assert restore in page
+        assert f"/report/comment/{kind.pk}/" in page and f"/report/comment/{rude.pk}/" not in page
+
+        response = act(client, "restore_comment", rude.pk, back="target")
+        assert response["Location"] == f"{entry.get_absolute_url()}#comment-{rude.pk}"
+        client.force_login(make_user("carol"))
+        assert "Buy pills" in client.get(entry.get_absolute_url()).content.decode()
+
+    def test_a_hidden_comment_shows_to_no_other_reader(self, client, alice, bob, moderator):
+        entry = write_entry(alice, title="Alice learns")
+        rude = services.comment_create(author=bob, entry=entry, body="Buy pills")
+        services.comment_set_hidden(moderator=moderator, comment=rude, hidden=True, reason="Ads")
+        for reader in (None, alice, make_user("carol")):
+            client.logout()
+            if reader:
+                client.force_login(reader)
+            page = client.get(entry.get_absolute_url()).content.decode()
+            assert "Buy pills" not in page and "Restore comment" not in page
+        client.force_login(bob)
+        page = client.get(entry.get_absolute_url()).content.decode()
+        assert "A moderator hid this comment: Ads. Only you and the moderators" in page
+        assert "Restore comment" not in page
+
+
+class TestUndo:
+    def test_hiding_from_the_queue_offers_to_undo_it_once(
+        self, client, bob, moderator, reported_entry
+    ):
+        services.report_create(reporter=bob, target=reported_entry, reason="spam")
+        client.force_login(moderator)
+        response = act(client, "hide_entry", reported_entry.pk, reason="Ads", follow=True)
+        assert response.redirect_chain == [(reverse("journal:moderation"), 302)]
+        page = response.content.decode()
+        assert "Hid the entry “Buy cheap pills” by Alice Martin." in page
+        undo = page[page.index("undo-message") :]
+        undo = undo[: undo.index("</li>")]
+        assert 'value="restore_entry"' in undo and f'value="{reported_entry.pk}"' in undo
+        assert ">Undo</button>" in undo
+        # Shown once, like a message.
+        assert "undo-message" not in client.get(reverse("journal:moderation")).content.decode()
+
+        act(client, "restore_entry", reported_entry.pk)
+        reported_entry.refresh_from_db()
+        assert reported_entry.moderation_state == Entry.ModerationState.VISIBLE
+        assert list(ModerationAction.objects.values_list("action", flat=True)) == [
+            "restore_entry",
+            "hide_entry",
+        ]
+
+    @pytest.mark.parametrize(
+        "action,target,undo",
+        [
+            ("hide_comment", "comment", "restore_comment"),
+            ("suspend_user", "person", "unsuspend_user"),
+        ],
+    )
+    def test_every_step_that_takes_away_offers_its_undo(
+        self, client, alice, bob, moderator, reported_entry, action, target, undo
+    ):
+        comment = services.comment_create(author=bob, entry=reported_entry, body="Rude")
+        pk = {"comment": comment.pk, "person": bob.pk}[target]
+        client.force_login(moderator)
+        page = act(client, action, pk, follow=True).content.decode()
+        undo_form = page[page.index("undo-message") :]
+        assert f'value="{undo}"' in undo_form and f'value="{pk}"' in undo_form
+
+    def test_dismissing_is_confirmed_without_an_undo(self, client, bob, moderator, reported_entry):
+        report = services.report_create(reporter=bob, target=reported_entry, reason="spam")
+        client.force_login(moderator)
+        page = act(client, "dismiss_report", report.pk, follow=True).content.decode()
+        assert "Dismissed the report." in page and "undo-message" not in page

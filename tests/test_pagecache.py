@@ -252,7 +252,10 @@ def test_an_entry_is_personal_to_those_who_commented(client, alice, bob, moderat
     client.force_login(make_user("dan"))
     assert "Buy pills" not in client.get(entry.get_absolute_url()).content.decode()
     client.force_login(bob)
-    assert "Only you can see it" in client.get(entry.get_absolute_url()).content.decode()
+    assert (
+        "Only you and the moderators can see it"
+        in client.get(entry.get_absolute_url()).content.decode()
+    )
 
 
 def test_an_entry_is_shared_with_readers_but_not_its_author(client, alice, bob, cached):
@@ -277,6 +280,29 @@ def test_staff_pages_are_their_own(client, alice, bob, moderator, cached):
     assert client.get(url).status_code == 200
     client.force_login(bob)
     assert client.get(url).status_code == 404
+
+
+def test_what_staff_see_of_hidden_things_is_served_to_nobody_else(
+    client, alice, bob, moderator, cached
+):
+    spam = cached(lambda: write_entry(alice, day=days_ago(alice, 1), title="Spam day"))
+    entry = cached(lambda: write_entry(alice, title="First light"))
+    rude = cached(lambda: services.comment_create(author=bob, entry=entry, body="Buy pills"))
+    cached(lambda: services.comment_set_hidden(moderator=moderator, comment=rude, hidden=True))
+    cached(lambda: services.entry_set_hidden(moderator=moderator, entry=spam, hidden=True))
+    reader = Client()
+    reader.force_login(make_user("carol"))
+    # The readers' copy is in the cache first: staff are not served it.
+    assert "Buy pills" not in reader.get(entry.get_absolute_url()).content.decode()
+    client.force_login(moderator)
+    assert "Restore comment" in client.get(entry.get_absolute_url()).content.decode()
+    assert "Restore entry" in client.get(spam.get_absolute_url()).content.decode()
+    # Nor is what was rendered for staff kept for anyone.
+    for other in (reader, Client()):
+        page = other.get(entry.get_absolute_url()).content.decode()
+        assert "First light" in page
+        assert "Buy pills" not in page and "Restore comment" not in page
+        assert other.get(spam.get_absolute_url()).status_code == 404
 
 
 def test_pages_with_a_message_are_not_cached(client, alice, cached):

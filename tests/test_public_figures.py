@@ -10,7 +10,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from journal import services
-from journal.importing import Draft
+from journal.porting.posts import Draft
 from journal.models import Entry, User
 from tests.conftest import days_ago, make_user, write_entry
 

@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from journal import services
 from journal.access import participant_required
 from journal.forms import ModerationForm, ReportForm
 from journal.models import Comment, Entry, ModerationAction, Report, User
+from journal.pagination import keyset_page
 from journal.ratelimit import rate_limited
 
 
@@ -61,7 +63,10 @@ def report(request, kind, key):
 
 
 def _back_to(target):
-    return (target.entry if isinstance(target, Comment) else target).get_absolute_url()
+    """The page that shows ``target``: an entry's, a comment's place on it, a journey."""
+    if isinstance(target, Comment):
+        return f"{target.entry.get_absolute_url()}#comment-{target.pk}"
+    return target.get_absolute_url()
 
 
 def _staff_only(view):
@@ -94,39 +99,90 @@ def queue(request):
             item
         )
     log = ModerationAction.objects.select_related("moderator")[:50]
-    return render(request, "journal/moderation.html", {"groups": list(groups.values()), "log": log})
+    return render(
+        request,
+        "journal/moderation.html",
+        {
+            "groups": list(groups.values()),
+            "log": log,
+            # Shown once, like a message.
+            "undo": request.session.pop(_UNDO_KEY, None),
+        },
+    )
+
+
+@_staff_only
+@require_safe
+def hidden(request):
+    """What moderators took away and is still away (hidden entries and comments, suspended
+    people), the latest step first, with who took it, when and why, and the way back."""
+    page = keyset_page(ModerationAction.objects.in_force(), request.GET.get("before"))
+    return render(request, "journal/moderation_hidden.html", {"page": page})
+
+
+# Each step that takes something away, and the step that brings it back.
+_UNDO = {
+    "hide_entry": "restore_entry",
+    "hide_comment": "restore_comment",
+    "suspend_user": "unsuspend_user",
+}
+_UNDO_KEY = "moderation-undo"
+_TARGETS = {"entry": Entry, "comment": Comment, "user": User, "report": Report}
 
 
 @_staff_only
 @require_POST
 def act(request):
+    """One moderation step on one target, from the queue, the Hidden list or the target's
+    own page (``back`` says which, and the moderator returns there). A step that takes
+    something away is confirmed with the offer to undo it."""
     form = ModerationForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That moderation action was not understood; nothing changed.")
         return redirect("journal:moderation")
-    action, target, reason = (form.cleaned_data[k] for k in ("action", "target", "reason"))
+    action, target_id, reason = (form.cleaned_data[k] for k in ("action", "target", "reason"))
+    # Each action's name ends with the kind of thing it acts on: hide_entry, suspend_user.
+    target = get_object_or_404(_TARGETS[action.rpartition("_")[2]], pk=target_id)
     moderator = request.user
     if action in ("hide_entry", "restore_entry"):
-        entry = get_object_or_404(Entry, pk=target)
         services.entry_set_hidden(
-            moderator=moderator, entry=entry, hidden=action == "hide_entry", reason=reason
+            moderator=moderator, entry=target, hidden=action == "hide_entry", reason=reason
         )
     elif action in ("hide_comment", "restore_comment"):
-        comment = get_object_or_404(Comment, pk=target)
         services.comment_set_hidden(
-            moderator=moderator, comment=comment, hidden=action == "hide_comment", reason=reason
+            moderator=moderator, comment=target, hidden=action == "hide_comment", reason=reason
         )
     elif action in ("suspend_user", "unsuspend_user"):
-        person = get_object_or_404(User, pk=target)
-        if person == moderator:
+        if target == moderator:
             messages.error(request, "You cannot suspend yourself.")
             return redirect("journal:moderation")
         services.user_set_suspended(
-            moderator=moderator, user=person, suspended=action == "suspend_user", reason=reason
+            moderator=moderator, user=target, suspended=action == "suspend_user", reason=reason
         )
     else:
-        services.report_dismiss(
-            moderator=moderator, report=get_object_or_404(Report, pk=target), reason=reason
-        )
-    messages.success(request, f"Done: {dict(ModerationForm.ACTIONS)[action].lower()}.")
-    return redirect("journal:moderation")
+        services.report_dismiss(moderator=moderator, report=target, reason=reason)
+    # The log's own words give the verb: "Hid an entry", "Unsuspended a person".
+    done = f"{ModerationAction.Action(action).label.split()[0]} {_described(target)}."
+    back = request.POST.get("back")
+    if back == "hidden":
+        destination = reverse("journal:moderation_hidden")
+    elif back == "target" and not isinstance(target, Report):
+        destination = _back_to(target)
+    else:
+        destination = reverse("journal:moderation")
+    if action in _UNDO and destination == reverse("journal:moderation"):
+        # The queue shows it (queue()), with its form.
+        request.session[_UNDO_KEY] = {"done": done, "action": _UNDO[action], "target": target.pk}
+    else:
+        messages.success(request, done)
+    return redirect(destination)
+
+
+def _described(target):
+    if isinstance(target, Entry):
+        return f"the entry “{target.title}” by {target.author.name}"
+    if isinstance(target, Comment):
+        return f"the comment by {target.author.name} on “{target.entry.title}”"
+    if isinstance(target, User):
+        return f"{target.name} (@{target.username})"
+    return "the report"

@@ -109,7 +109,7 @@ def _entry_people(username, number):
 @shared_page(personal_to=_entry_people)
 def entry_detail(request, username, number):
     entry = get_object_or_404(
-        Entry.objects.visible_to(request.user).for_cards(),
+        Entry.objects.visible_to(request.user, moderating=True).for_cards(),
         author__username=username,
         number=number,
     )
@@ -117,17 +117,29 @@ def entry_detail(request, username, number):
 
 
 def entry_page(request, entry, comment_form=None, status=200):
-    """One entry with its cheers and its comments, newest last, and a form for another."""
+    """One entry with its cheers and its comments, newest last, and a form for another.
+
+    Moderators also see what was taken away, marked, with the way to restore it; an entry
+    only they can see (``under_review``) takes no cheers, comments or reports.
+    """
     attach_topics([entry])
     comments = (
-        Comment.objects.visible_to(request.user)
+        Comment.objects.visible_to(request.user, moderating=True)
         .filter(entry=entry)
         .select_related("author")
         .order_by("created_at", "pk")
     )
+    under_review = entry.author_id != request.user.pk and not (
+        entry.is_public and not entry.author.is_suspended
+    )
     return render(
         request,
         "journal/entry_detail.html",
-        {"entry": entry, "comments": comments, "comment_form": comment_form or CommentForm()},
+        {
+            "entry": entry,
+            "comments": comments,
+            "comment_form": comment_form or CommentForm(),
+            "under_review": under_review,
+        },
         status=status,
     )

@@ -75,7 +75,12 @@ def community(transactional_db):
     services.cheer_toggle(user=alice, entry=own)
     services.follow_toggle(follower=moderator, followed=alice)
     services.report_create(reporter=bob, target=entry, reason="spam", note="Looks off.")
-    return {"entry": entry, "own": own}
+    # What moderators took away, which they still read, marked, with the way back.
+    spam = write_entry(bob, title="Cheap pills")
+    services.entry_set_hidden(moderator=moderator, entry=spam, hidden=True, reason="Ads")
+    rude = services.comment_create(author=bob, entry=own, body="Buy my course.")
+    services.comment_set_hidden(moderator=moderator, comment=rude, hidden=True, reason="Ads")
+    return {"entry": entry, "own": own, "hidden": spam}
 
 
 def reading_pages(entry):
@@ -101,7 +106,7 @@ def signed_out_pages(entry):
     ]
 
 
-def signed_in_pages(entry, own):
+def signed_in_pages(entry, own, hidden):
     return [
         "/",
         reverse("journal:feed"),
@@ -114,6 +119,9 @@ def signed_in_pages(entry, own):
         reverse("journal:import_upload"),
         reverse("journal:notifications"),
         reverse("journal:moderation"),
+        reverse("journal:moderation_hidden"),
+        hidden.get_absolute_url(),
+        own.get_absolute_url(),
         reverse("journal:report", kwargs={"kind": "entry", "key": entry.pk}),
     ]
 
@@ -148,7 +156,7 @@ def test_no_serious_axe_violations_on_any_page(
         # Where logging in lands, with its message.
         expect(page.locator(".message").first).to_be_visible()
         found.extend(serious_violations(page))
-        for path in signed_in_pages(community["entry"], community["own"]):
+        for path in signed_in_pages(community["entry"], community["own"], community["hidden"]):
             check(path)
         check("/@nobody/", status=404)
         check(reverse("journal:write"))
