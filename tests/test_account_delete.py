@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from journal.models import Cheer, Comment, Entry, Follow, User
-from journal.services import entries_refresh_counts
+from journal.services.figures import entries_refresh_counts
 from tests.conftest import make_user, write_entry
 
 

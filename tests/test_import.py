@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from journal import services
-from journal.models import Comment, Entry
+from journal.models import Comment, Entry, Topic
 from journal.porting.plan import read_files
 from journal.views.porting import SESSION_KEY
 from tests.conftest import days_ago, make_user, write_entry
@@ -192,7 +192,7 @@ def test_import_is_one_transaction(signed_in, alice, monkeypatch):
         md("b.md", post_of(days_ago(alice, 2), "B", topics="[y]")),
     )
     calls = []
-    real = services.Topic.from_names
+    real = Topic.from_names
 
     def failing(names):
         calls.append(names)
@@ -200,7 +200,7 @@ def test_import_is_one_transaction(signed_in, alice, monkeypatch):
             raise RuntimeError("the database went away")
         return real(names)
 
-    monkeypatch.setattr(services.Topic, "from_names", failing)
+    monkeypatch.setattr(Topic, "from_names", failing)
     with pytest.raises(RuntimeError):
         confirm(signed_in)
     assert list(Entry.objects.values_list("title", flat=True)) == ["Already here"]

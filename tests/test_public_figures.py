@@ -10,8 +10,8 @@ from django.apps import apps
 from django.urls import reverse
 
 from journal import services
-from journal.porting.posts import Draft
 from journal.models import Entry, User
+from journal.porting.posts import Draft
 from tests.conftest import days_ago, make_user, write_entry
 
 

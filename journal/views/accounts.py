@@ -12,15 +12,9 @@ from journal.forms import AccountDeleteForm, ProfileForm
 
 @login_required
 def profile_settings(request):
-    person = request.user
-    old_goal = person.daily_goal_minutes
-    form = ProfileForm(request.POST if request.method == "POST" else None, instance=person)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        person = form.save(commit=False)
-        # Only the profile's own columns: the streak figures belong to the entry writes.
-        person.save(update_fields=["display_name", "bio", "learning_focus", "time_zone"])
-        if person.daily_goal_minutes != old_goal:
-            services.user_update_goal(user=person, daily_goal_minutes=person.daily_goal_minutes)
+        services.user_update_profile(user=request.user, **form.cleaned_data)
         messages.success(request, "Your profile is saved.")
         return redirect("journal:settings")
     return render(

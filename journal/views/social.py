@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from journal import caching, services
+from journal import services
 from journal.access import participant_required
 from journal.caching.cards import prepare_cards
 from journal.forms import CommentForm
@@ -189,7 +189,6 @@ def notifications(request):
 @login_required
 @require_POST
 def notifications_mark_read(request):
-    request.user.notifications.unread().update(read_at=timezone.now())
-    caching.changed(public=False, own=[("unread", request.user.pk)])
+    services.notifications_mark_read(user=request.user)
     messages.success(request, "All your notifications are marked read.")
     return redirect("journal:notifications")

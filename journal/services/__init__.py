@@ -1,0 +1,60 @@
+"""Writes that touch more than one row, grouped by domain: each is a function named
+``<thing>_<action>(*, ...)`` that runs in one transaction, keeps the stored figures
+(``figures.py``) and tells the caches what changed (``journal.caching.changed``).
+
+- ``entries``: writing and deleting an entry.
+- ``social``: cheers, comments, follows and notifications.
+- ``moderation``: reports, hiding and restoring, suspending; every step logged.
+- ``accounts``: a person's profile, goal and account deletion.
+- ``porting``: writing an import in one go.
+- ``figures``: the stored figures every one of them keeps.
+
+Views and commands call them as ``services.entry_save(...)``.
+"""
+
+from journal.services.accounts import user_delete, user_update_goal, user_update_profile
+from journal.services.entries import DayTaken, entry_delete, entry_save
+from journal.services.figures import topics_recount, user_refresh_stats, users_recount
+from journal.services.moderation import (
+    AlreadyReported,
+    comment_set_hidden,
+    entry_set_hidden,
+    report_create,
+    report_dismiss,
+    user_set_suspended,
+)
+from journal.services.porting import ImportResult, journal_import
+from journal.services.social import (
+    cheer_toggle,
+    comment_create,
+    comment_delete,
+    comment_update,
+    follow_toggle,
+    notifications_mark_read,
+)
+
+__all__ = [
+    "AlreadyReported",
+    "DayTaken",
+    "ImportResult",
+    "cheer_toggle",
+    "comment_create",
+    "comment_delete",
+    "comment_set_hidden",
+    "comment_update",
+    "entry_delete",
+    "entry_save",
+    "entry_set_hidden",
+    "follow_toggle",
+    "journal_import",
+    "notifications_mark_read",
+    "report_create",
+    "report_dismiss",
+    "topics_recount",
+    "user_delete",
+    "user_refresh_stats",
+    "user_set_suspended",
+    "user_update_goal",
+    "user_update_profile",
+    "users_recount",
+]
