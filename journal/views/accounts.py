@@ -1,31 +1,61 @@
-"""A person's own settings."""
+"""A person's own settings, and the welcome step of their first day."""
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from journal import services
-from journal.forms import AccountDeleteForm, ProfileForm
+from journal.forms import AccountDeleteForm, ProfileForm, WelcomeForm
+from journal.models import User
 
 
 @login_required
 def profile_settings(request):
-    person = request.user
-    old_goal = person.daily_goal_minutes
-    form = ProfileForm(request.POST if request.method == "POST" else None, instance=person)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        person = form.save(commit=False)
-        # Only the profile's own columns: the streak figures belong to the entry writes.
-        person.save(update_fields=["display_name", "bio", "learning_focus", "time_zone"])
-        if person.daily_goal_minutes != old_goal:
-            services.user_update_goal(user=person, daily_goal_minutes=person.daily_goal_minutes)
+        _save_profile(form)
         messages.success(request, "Your profile is saved.")
         return redirect("journal:settings")
     return render(
         request, "journal/settings.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@login_required
+def welcome(request):
+    """A new person's first questions, asked once (journal.adapter leads there): answered or
+    skipped, they go on to write Day 1, and the page sends them to their settings after."""
+    person = request.user
+    if not person.needs_welcome:
+        return redirect("journal:settings")
+    if request.method == "POST" and "skip" in request.POST:
+        # No signal: skipping changes nothing any page shows.
+        User.objects.filter(pk=person.pk).update(welcomed_at=timezone.now())
+        return redirect("journal:write")
+    form = WelcomeForm(request.POST if request.method == "POST" else None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        form.instance.welcomed_at = timezone.now()
+        person = _save_profile(form, "welcomed_at")
+        messages.success(request, f"Welcome to the challenge, {person.name}.")
+        return redirect("journal:write")
+    return render(
+        request, "journal/welcome.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _save_profile(form, *also):
+    """Store a valid ProfileForm's answers, with the columns named in ``also``; a new goal
+    goes through services.user_update_goal, as it changes which days count."""
+    person = form.save(commit=False)
+    # Only the profile's own columns: the streak figures belong to the entry writes.
+    columns = [name for name in form.Meta.fields if name != "daily_goal_minutes"]
+    person.save(update_fields=[*columns, *also])
+    if "daily_goal_minutes" in form.changed_data:
+        services.user_update_goal(user=person, daily_goal_minutes=person.daily_goal_minutes)
+    return person
 
 
 @login_required
