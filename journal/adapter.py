@@ -1,4 +1,5 @@
-"""How allauth's accounts behave on Momentum (ACCOUNT_ADAPTER): the username rule.
+"""How allauth's accounts behave on Momentum (ACCOUNT_ADAPTER): the username rule, and the
+welcome step on a new person's first arrival.
 
 Apart from journal.forms for the reason journal/login.py gives.
 """
@@ -7,6 +8,7 @@ import unicodedata
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.validators import RegexValidator
+from django.urls import reverse
 
 # ASCII only, so that no name can pass for another: a Cyrillic "а" looks exactly like a
 # Latin "a", and full-width letters like ordinary ones. Anyone may write their display name
@@ -27,3 +29,20 @@ class AccountAdapter(DefaultAccountAdapter):
         username = unicodedata.normalize("NFKC", username)
         validate_username(username)
         return super().clean_username(username, shallow=shallow)
+
+    # allauth asks for the signup redirect when the account logs in for the first time
+    # (straight after signing up, or on confirming the address from that browser), and for
+    # the login redirect afterwards; a ?next= address goes before both. Asking the stored
+    # flag on every log-in, rather than catching the first one, welcomes a person who
+    # confirmed their address in another browser, and anyone who left the step unanswered.
+    def get_signup_redirect_url(self, request):
+        return _welcome_url(request) or super().get_signup_redirect_url(request)
+
+    def get_login_redirect_url(self, request):
+        return _welcome_url(request) or super().get_login_redirect_url(request)
+
+
+def _welcome_url(request):
+    if request.user.is_authenticated and request.user.needs_welcome:
+        return reverse("journal:welcome")
+    return None

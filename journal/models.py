@@ -71,6 +71,9 @@ class User(AbstractUser):
     )
     is_suspended = models.BooleanField(default=False)
     suspension_reason = models.CharField(max_length=300, blank=True)
+    # When the person answered or skipped the first day's questions (journal:welcome);
+    # until then, logging in leads there.
+    welcomed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PersonManager()
 
@@ -150,10 +153,18 @@ class User(AbstractUser):
             last_entry_day=self.last_entry_day,
         )
 
+    @property
+    def needs_welcome(self):
+        """Whether the first day's questions (journal:welcome) are still ahead of them."""
+        return self.welcomed_at is None
+
     def writable_days(self):
-        """The days a new entry may be written for: today, and yesterday until today ends."""
+        """The days a new entry may be written for, today first: today, and yesterday until
+        today ends if the account existed yesterday, in this person's time zone."""
         today = self.local_today()
-        return [today, today - dt.timedelta(days=1)]
+        yesterday = today - dt.timedelta(days=1)
+        joined = self.date_joined.astimezone(self.zone).date()
+        return [today, yesterday] if joined <= yesterday else [today]
 
 
 class TopicQuerySet(models.QuerySet):

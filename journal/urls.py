@@ -62,6 +62,7 @@ urlpatterns = [
     path("entries/<int:pk>/delete/", entries.entry_delete, name="entry_delete"),
     path("markdown/preview/", entries.markdown_preview, name="markdown_preview"),
     path("markdown/upload/", entries.image_upload, name="image_upload"),
+    path("welcome/", accounts.welcome, name="welcome"),
     path("settings/", accounts.profile_settings, name="settings"),
     path("settings/delete/", accounts.account_delete, name="account_delete"),
     path("settings/export/", porting.export, name="export"),

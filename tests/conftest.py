@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from journal import services
 from journal.models import Entry, User
@@ -61,9 +62,13 @@ PASSWORD = "correct horse battery"
 
 
 def make_user(username, **fields):
-    """A member whose email address is verified, as every account's is before it logs in."""
+    """A member whose email address is verified, as every account's is before it logs in;
+    they joined a week ago and have been welcomed (tests/test_welcome.py is about newcomers).
+    """
     fields.setdefault("email", f"{username}@example.com")
     fields.setdefault("time_zone", "Europe/Paris")
+    fields.setdefault("date_joined", timezone.now() - dt.timedelta(days=7))
+    fields.setdefault("welcomed_at", fields["date_joined"])
     user = User.objects.create_user(username=username, password=PASSWORD, **fields)
     if user.email:
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)

@@ -63,10 +63,11 @@ def test_signing_up_creates_a_learner_in_the_chosen_zone_with_the_hour_goal(clie
     assert (dana.entry_count, dana.current_streak, dana.longest_streak) == (0, 0, 0)
     assert dana.check_password(PASSWORD)
     assert signed_in_user(client) is None
-    # The link, followed from the browser that signed up, logs in and starts the first day.
+    # The link, followed from the browser that signed up, logs in and starts the first day
+    # with its welcome step (tests/test_welcome.py).
     response = client.post(confirmation_link(mail.outbox[0]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("journal:write")
+    assert response["Location"] == reverse("journal:welcome")
     assert signed_in_user(client) == str(dana.pk)
 
 

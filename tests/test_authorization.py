@@ -74,6 +74,9 @@ POLICY = {
     "journal:notifications": (NO_ARGS, members(OK, NOT_ALLOWED)),
     "journal:notifications_mark_read": (NO_ARGS, members(NOT_ALLOWED, REDIRECT)),
     "journal:settings": (NO_ARGS, members(OK, BAD)),
+    # Everyone here was welcomed when they joined: the step sends them to their settings
+    # (a newcomer's own answers are in tests/test_welcome.py).
+    "journal:welcome": (NO_ARGS, members(REDIRECT, REDIRECT)),
     # Leaving and taking one's data are open to suspended people too.
     "journal:account_delete": (NO_ARGS, members(OK, BAD)),
     "journal:export": (NO_ARGS, members(NOT_ALLOWED, OK)),

@@ -4,10 +4,11 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from journal import services
 from journal.models import Entry, Topic, User
-from tests.conftest import days_ago, write_entry
+from tests.conftest import days_ago, make_user, write_entry
 
 WRITE = reverse("journal:write")
 
@@ -123,6 +124,75 @@ def test_future_and_older_days_are_refused(client, alice, offset):
     assert not Entry.objects.exists()
     alice.refresh_from_db()
     assert alice.entry_count == 0
+
+
+# Yesterday belongs only to someone whose account existed then.
+
+JOINED_TODAY = "You joined Momentum today, so there is no yesterday to record"
+
+
+@pytest.fixture
+def newcomer(db):
+    return make_user("nia", date_joined=timezone.now(), welcomed_at=None)
+
+
+def test_a_newcomer_is_offered_today_only_with_a_day_one_prompt(client, newcomer):
+    client.force_login(newcomer)
+    page = client.get(WRITE).content.decode()
+    assert "Day 1: your first entry" in page
+    assert days_ago(newcomer, 0).isoformat() in page
+    assert days_ago(newcomer, 1).isoformat() not in page
+    assert "Record yesterday" not in page
+    # Asking for yesterday by its address gets today's form.
+    response = client.get(WRITE, {"day": "yesterday"})
+    assert response.status_code == 200
+    assert response.context["form"]["day"].value() == days_ago(newcomer, 0)
+    assert "Record yesterday" not in response.content.decode()
+
+
+def test_a_newcomers_entry_for_yesterday_is_refused_with_the_reason(client, newcomer):
+    client.force_login(newcomer)
+    response = client.post(
+        f"{WRITE}?day=yesterday", entry_data(day=days_ago(newcomer, 1).isoformat())
+    )
+    assert response.status_code == 400
+    assert JOINED_TODAY in response.content.decode().replace("&#x27;", "'")
+    assert not Entry.objects.exists()
+    newcomer.refresh_from_db()
+    assert newcomer.entry_count == 0
+
+
+def test_the_day_one_prompt_is_for_a_first_entry_only(client, alice):
+    client.force_login(alice)
+    assert "Day 1: your first entry" in client.get(WRITE).content.decode()
+    write_entry(alice, day=days_ago(alice, 1))
+    page = client.get(WRITE).content.decode()
+    assert "Write your entry" in page and "Day 1: your first entry" not in page
+
+
+@pytest.mark.parametrize(
+    ("zone", "last_joined_day", "first_next_day"),
+    [
+        # Joined at 23:30 UTC on 1 June: 01:30 on 2 June in Paris, 19:30 on 1 June in New York.
+        ("Europe/Paris", dt.datetime(2025, 6, 2, 21, 59), dt.datetime(2025, 6, 2, 22, 1)),
+        ("America/New_York", dt.datetime(2025, 6, 2, 3, 59), dt.datetime(2025, 6, 2, 4, 1)),
+    ],
+)
+def test_yesterday_opens_at_the_newcomers_own_midnight(
+    client, db, clock, zone, last_joined_day, first_next_day
+):
+    clock.instant = dt.datetime(2025, 6, 1, 23, 30, tzinfo=dt.UTC)
+    person = make_user("nia", date_joined=clock.instant, time_zone=zone)
+    client.force_login(person)
+    clock.instant = last_joined_day.replace(tzinfo=dt.UTC)
+    joined_day = person.local_today()
+    assert "Record yesterday" not in client.get(WRITE).content.decode()
+    clock.instant = first_next_day.replace(tzinfo=dt.UTC)
+    assert person.local_today() == joined_day + dt.timedelta(days=1)
+    assert "Record yesterday" in client.get(WRITE).content.decode()
+    response = client.post(WRITE, entry_data(day=joined_day.isoformat()), follow=True)
+    assert response.status_code == 200
+    assert Entry.objects.get(author=person).day == joined_day
 
 
 def test_a_second_entry_for_the_same_day_gets_a_clear_message(client, alice):

@@ -15,6 +15,7 @@ FIELDS = {
     "journal:entry_edit": ["title", "minutes", "topic_names", "body", "key_lesson", "reflection",
                            "visibility"],
     "journal:settings": ["display_name", "bio", "learning_focus", "time_zone", "daily_goal_minutes"],
+    "journal:welcome": ["display_name", "daily_goal_minutes", "time_zone", "learning_focus", "skip"],
     "journal:account_delete": ["password"],
     "journal:comment_create": ["body", "next"],
     "journal:comment_edit": ["body"],
@@ -50,7 +51,15 @@ def people(db):
     staff = make_user("staff", is_staff=True)
     theirs = write_entry(other, title="Other's day")
     comment = services.comment_create(author=owner, entry=theirs, body="Well done")
-    return {"owner": owner, "staff": staff, "entry": theirs, "comment": comment}
+    # Only someone not welcomed yet reaches the welcome step's form.
+    newcomer = make_user("newcomer", welcomed_at=None)
+    return {
+        "owner": owner,
+        "staff": staff,
+        "newcomer": newcomer,
+        "entry": theirs,
+        "comment": comment,
+    }
 
 
 def url_for(name, people):
@@ -70,7 +79,10 @@ class Rollback(Exception):
 
 @pytest.mark.parametrize("name", sorted(FIELDS))
 def test_random_posts_never_break_the_server(client, people, settings_override, name):
-    visitor = people["staff"] if name == "journal:moderation_act" else people["owner"]
+    visitor = {
+        "journal:moderation_act": people["staff"],
+        "journal:welcome": people["newcomer"],
+    }.get(name, people["owner"])
     signed_in = not name.startswith("account_")
 
     @settings(

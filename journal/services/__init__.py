@@ -12,9 +12,19 @@
 Views and commands call them as ``services.entry_save(...)``.
 """
 
-from journal.services.accounts import user_delete, user_update_goal, user_update_profile
+from journal.services.accounts import (
+    user_delete,
+    user_update_goal,
+    user_update_profile,
+    user_welcomed,
+)
 from journal.services.entries import DayTaken, entry_delete, entry_save
-from journal.services.figures import topics_recount, user_refresh_stats, users_recount
+from journal.services.figures import (
+    entries_refresh_counts,
+    topics_recount,
+    user_refresh_stats,
+    users_recount,
+)
 from journal.services.moderation import (
     AlreadyReported,
     comment_set_hidden,
@@ -42,6 +52,7 @@ __all__ = [
     "comment_delete",
     "comment_set_hidden",
     "comment_update",
+    "entries_refresh_counts",
     "entry_delete",
     "entry_save",
     "entry_set_hidden",
@@ -56,5 +67,6 @@ __all__ = [
     "user_set_suspended",
     "user_update_goal",
     "user_update_profile",
+    "user_welcomed",
     "users_recount",
 ]

@@ -1,6 +1,7 @@
 """A person's own account: their profile, their goal, and deleting it all."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from journal.models import (
     Entry,
@@ -17,17 +18,29 @@ from journal.services.figures import (
 )
 
 
-def user_update_profile(*, user, daily_goal_minutes, **profile):
-    """Save ``user``'s profile columns (``profile``: display name, bio, focus, time zone);
-    a new daily goal also recomputes the streaks (user_update_goal)."""
+def user_update_profile(*, user, daily_goal_minutes, welcomed=False, **profile):
+    """Save ``user``'s profile columns (``profile``: any of display name, bio, focus, time
+    zone); a new daily goal also recomputes the streaks (user_update_goal). ``welcomed``:
+    these are the answers of the welcome step, which is then done."""
     with transaction.atomic():
         locked = lock_author(user)
         for field, value in profile.items():
             setattr(user, field, value)
+        columns = list(profile)
+        if welcomed:
+            user.welcomed_at = timezone.now()
+            columns.append("welcomed_at")
         # Only the profile's own columns: the streak figures belong to the entry writes.
-        user.save(update_fields=list(profile))
+        user.save(update_fields=columns)
         if daily_goal_minutes != locked.daily_goal_minutes:
             user_update_goal(user=user, daily_goal_minutes=daily_goal_minutes)
+
+
+def user_welcomed(*, user):
+    """The welcome step was skipped: it is not asked again."""
+    user.welcomed_at = timezone.now()
+    # No signal: skipping changes nothing any page shows.
+    User.objects.filter(pk=user.pk).update(welcomed_at=user.welcomed_at)
 
 
 def user_update_goal(*, user, daily_goal_minutes):

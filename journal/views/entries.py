@@ -20,8 +20,10 @@ from journal.ratelimit import rate_limited
 def write(request):
     """A new entry for today, or yesterday when asked; an existing one is edited instead."""
     author = request.user
-    today, yesterday = author.writable_days()
-    wanted = yesterday if request.GET.get("day") == "yesterday" else today
+    # Yesterday only for someone whose account existed then (User.writable_days).
+    days = author.writable_days()
+    today, *earlier = days
+    wanted = earlier[0] if earlier and request.GET.get("day") == "yesterday" else today
     form = EntryForm(
         request.POST if request.method == "POST" else None,
         author=author,
@@ -36,16 +38,18 @@ def write(request):
         else:
             messages.success(request, _written_message(entry))
             return redirect(entry)
-    written = dict(
-        Entry.objects.filter(author=author, day__in=[today, yesterday]).values_list("day", "pk")
-    )
+    written = dict(Entry.objects.filter(author=author, day__in=days).values_list("day", "pk"))
     if request.method == "GET" and wanted in written:
         return redirect("journal:entry_edit", pk=written[wanted])
-    form.offer_days([day for day in (today, yesterday) if day not in written])
+    form.offer_days([day for day in days if day not in written])
     return render(
         request,
         "journal/entry_form.html",
-        {"form": form, "yesterday_open": yesterday not in written and wanted != yesterday},
+        {
+            "form": form,
+            "first_day": author.entry_count == 0,
+            "yesterday_open": any(day not in written and day != wanted for day in earlier),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -2,11 +2,15 @@
 (function () {
   "use strict";
 
-  // Pre-select the browser's time zone where the person has not chosen one yet.
-  document.querySelectorAll("input[data-time-zone]").forEach(function (input) {
+  // Pre-select the browser's time zone where the person has not chosen one yet: in a text
+  // box, or in a list that has it (a browser may name a zone the list does not hold).
+  document.querySelectorAll("[data-time-zone]").forEach(function (control) {
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (zone && (!input.value || input.value === "UTC")) {
-      input.value = zone;
+    var listed = !control.options || Array.prototype.some.call(control.options, function (option) {
+      return option.value === zone;
+    });
+    if (zone && listed && (!control.value || control.value === "UTC")) {
+      control.value = zone;
     }
   });
 

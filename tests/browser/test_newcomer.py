@@ -9,6 +9,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from journal.models import Entry, User
+from tests.browser.conftest import log_in, log_out, watched_page
+from tests.browser.test_accessibility import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -21,24 +23,33 @@ def png_file(tmp_path):
     return path
 
 
-def test_newcomer_joins_writes_day_one_and_is_read_in_the_feed(page, tmp_path):
+def sign_up_and_confirm(page, username, time_zone):
+    """Join from the landing page and confirm the address from the email, in the same
+    browser, which logs in."""
     page.goto("/")
     page.get_by_role("main").get_by_role("link", name="Join the challenge").first.click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Join the challenge")
-    page.get_by_label("Email").fill("nia@example.com")
-    page.get_by_label("Username").fill("nia")
-    page.get_by_label("Time zone").fill("Europe/Paris")
+    page.get_by_label("Email").fill(f"{username}@example.com")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Time zone").fill(time_zone)
     page.get_by_label("Password", exact=True).fill("a long learning passphrase")
     page.get_by_label("Password (again)").fill("a long learning passphrase")
     page.get_by_role("button", name="Create my account").click()
 
-    # The address is confirmed from the email, in the same browser, which logs in.
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
     (message,) = mail.outbox
     page.goto(re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", message.body)[1])
     page.get_by_role("button", name="Confirm").click()
+
+
+def test_newcomer_joins_writes_day_one_and_is_read_in_the_feed(page, tmp_path):
+    sign_up_and_confirm(page, "nia", "Europe/Paris")
+    expect(page).to_have_url(re.compile(r"/welcome/$"))
+    expect(page.get_by_label("Time zone")).to_have_value("Europe/Paris")
+    page.get_by_role("button", name="Skip for now").click()
     expect(page).to_have_url(re.compile(r"/write/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Day 1: your first entry")
     assert User.objects.get(username="nia").time_zone == "Europe/Paris"
 
     page.get_by_label("Title").fill("Convolutions by hand")
@@ -93,3 +104,44 @@ def test_newcomer_joins_writes_day_one_and_is_read_in_the_feed(page, tmp_path):
     expect(card).to_contain_text("A convolution is a sliding dot product.")
     card.get_by_role("link", name="Convolutions by hand").click()
     expect(page).to_have_url(re.compile(r"/@nia/day/1/$"))
+
+
+def test_the_welcome_takes_the_browsers_zone_and_day_one_has_no_yesterday(
+    browser, live_server, transactional_db, browser_problems
+):
+    page = watched_page(browser, live_server.url, browser_problems, timezone_id="Asia/Tokyo")
+    # UTC at sign-up, as a page without JavaScript leaves it.
+    sign_up_and_confirm(page, "kai", "UTC")
+
+    expect(page).to_have_url(re.compile(r"/welcome/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome to Momentum")
+    expect(page.get_by_label("Time zone")).to_have_value("Asia/Tokyo")
+    expect(page.get_by_label("Daily goal (minutes)")).to_have_value("60")
+    assert serious_violations(page) == []
+    page.get_by_label("Display name").fill("Kai Tanaka")
+    page.get_by_label("Daily goal (minutes)").fill("45")
+    page.get_by_label("Currently learning").fill("Japanese grammar, one chapter a day")
+    page.get_by_role("button", name="Save and start Day 1").click()
+
+    expect(page).to_have_url(re.compile(r"/write/$"))
+    expect(page.locator(".messages")).to_contain_text("Welcome to the challenge, Kai Tanaka.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Day 1: your first entry")
+    # Joined today: the day to write is today, and nothing offers yesterday.
+    expect(page.get_by_label("Day").locator("option")).to_have_count(1)
+    expect(page.get_by_label("Day")).to_contain_text("Today")
+    expect(page.get_by_text("Record yesterday")).to_have_count(0)
+    kai = User.objects.get(username="kai")
+    assert (kai.time_zone, kai.daily_goal_minutes, kai.display_name) == (
+        "Asia/Tokyo",
+        45,
+        "Kai Tanaka",
+    )
+    assert kai.learning_focus == "Japanese grammar, one chapter a day"
+
+    # Logging in again goes to the home page, not back to the questions.
+    log_out(page)
+    log_in(page, "kai", "a long learning passphrase")
+    expect(page).to_have_url(re.compile(r"/$"))
+    page.goto("/welcome/")
+    expect(page).to_have_url(re.compile(r"/settings/$"))
+    page.context.close()
