@@ -1,7 +1,9 @@
-"""The editor when things go wrong: a refused image, a session that ends while writing."""
+"""The editor: its preview as published, and when things go wrong: a refused image, a
+session that ends while writing."""
 
 import base64
 import io
+import itertools
 import re
 
 import pytest
@@ -19,6 +21,60 @@ DRAFT = "Spent the evening on **dynamic programming**.\n\nMemoisation finally cl
 
 def preview_of(page, field_id):
     return page.locator(f".markdownx:has(#{field_id}) .markdownx-preview")
+
+
+# Every kind of block the styles treat apart: Markdown's headings come out two levels down
+# (the page's own headings come first), so "#" is an h3 and "##" an h4.
+SHAPES = (
+    "Notes from today.\n\n# Big idea\n\n## Smaller point\n\n- one\n- two\n- three\n\n"
+    "1. first\n2. second\n\n```\nsoftmax(QK^T)V\n```\n\nSome `inline` code.\n\n> A quote."
+)
+SHAPE_SELECTORS = [
+    "h3",
+    "h4",
+    "ul",
+    "ul > li",
+    "ol",
+    "ol > li",
+    "pre",
+    "pre code",
+    "p > code",
+    "blockquote",
+]
+# What makes a block look the way it does, leaving out what its width changes.
+LOOKS = """([root, selectors]) => selectors.map(selector => {
+    const style = getComputedStyle(root.querySelector(selector));
+    return [selector, Object.fromEntries([
+        "display", "list-style-type", "list-style-position", "font-family", "font-size",
+        "font-weight", "line-height", "color", "background-color", "border-radius",
+        "margin-top", "margin-bottom", "margin-left", "padding-top", "padding-left",
+    ].map(name => [name, style.getPropertyValue(name)]))];
+})"""
+
+
+def test_the_preview_looks_like_the_published_entry(page):
+    make_user("ines")
+    log_in(page, "ines")
+    page.goto("/write/")
+    page.get_by_label("Title").fill("Attention")
+    page.locator("#id_body").fill(SHAPES)
+    preview = preview_of(page, "id_body")
+    items = preview.locator("ul > li")
+    expect(items).to_have_count(3)
+    expect(preview.locator("blockquote")).to_have_count(1)
+
+    # A list reads as a list: one item under another, each with its bullet.
+    boxes = [item.bounding_box() for item in items.all()]
+    for above, below in itertools.pairwise(boxes):
+        assert below["y"] >= above["y"] + above["height"] - 1, boxes
+    previewed = dict(page.evaluate(LOOKS, [preview.element_handle(), SHAPE_SELECTORS]))
+    assert previewed["ul > li"]["display"] == "list-item"
+    assert previewed["ul"]["list-style-type"] == "disc"
+
+    page.get_by_role("button", name="Publish entry").click()
+    expect(page).to_have_url(re.compile(r"/@ines/day/1/$"))
+    published = page.locator("section.prose").first
+    assert dict(page.evaluate(LOOKS, [published.element_handle(), SHAPE_SELECTORS])) == previewed
 
 
 def test_a_refused_image_is_explained_and_leaves_the_text_alone(page, tmp_path):
