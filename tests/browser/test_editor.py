@@ -7,6 +7,7 @@ import itertools
 import re
 
 import pytest
+from django.conf import settings
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -168,6 +169,27 @@ def test_signed_out_while_writing_keeps_the_text_and_publishes_after_logging_in_
 
     expect(page).to_have_url(re.compile(r"/@ines/day/1/$"))
     assert Entry.objects.get(author__username="ines").body.endswith("And tabulation too. Both.")
+
+
+def test_a_session_that_expires_while_writing_is_explained_in_the_preview(page):
+    make_user("ines")
+    log_in(page, "ines")
+    page.goto("/write/")
+    body = page.locator("#id_body")
+    body.fill(DRAFT)
+    preview = preview_of(page, "id_body")
+    expect(preview.locator("strong")).to_have_text("dynamic programming")
+
+    # The browser drops the session's cookie when the session expires.
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    body.fill(DRAFT + "\n\nAnd tabulation too.")
+
+    refusal = preview.get_by_role("alert")
+    expect(refusal).to_contain_text("You are signed out")
+    expect(refusal).to_contain_text("Your text is still here")
+    expect(refusal.get_by_role("link", name="Log in in a new tab")).to_be_visible()
+    expect(page.locator(".markdownx-preview form")).to_have_count(0)
+    expect(body).to_have_value(DRAFT + "\n\nAnd tabulation too.")
 
 
 def test_without_javascript_the_editor_offers_no_image_button_and_still_publishes(
