@@ -18,9 +18,11 @@ WEEKS = 53
 CELL = 11
 GAP = 3
 STEP = CELL + GAP
-# Room for the weekday labels on the left and the month labels on top.
+# Room for the weekday labels on the left, the month labels on top, and on the right for
+# the label of a month that begins in the last week.
 LEFT = 30
 TOP = 18
+RIGHT = 16
 WEEKDAY_LABELS = {0: "Mon", 2: "Wed", 4: "Fri"}
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -108,7 +110,7 @@ class Heatmap:
     goal: int
     minutes: dict = field(default_factory=dict)
 
-    width = LEFT + WEEKS * STEP
+    width = LEFT + WEEKS * STEP + RIGHT
     height = TOP + 7 * STEP
     cell_size = CELL
 

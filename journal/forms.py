@@ -232,11 +232,17 @@ class AccountDeleteForm(forms.Form):
 
 
 class ReportForm(forms.ModelForm):
+    # Declared rather than generated: the model field's form field would offer an empty
+    # "---------" choice among the reasons.
+    reason = forms.ChoiceField(
+        label="What is wrong?", choices=Report.Reason.choices, widget=forms.RadioSelect
+    )
+
     class Meta:
         model = Report
         fields = ["reason", "note"]
-        widgets = {"reason": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
-        labels = {"reason": "What is wrong?", "note": "Anything the moderators should know?"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"note": "Anything the moderators should know?"}
         help_texts = {"note": "Optional, 500 characters at most."}
 
 

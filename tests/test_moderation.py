@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -50,6 +52,13 @@ class TestReporting:
         client.post(report_url("person", "alice"), {"reason": "spam"})
         assert Report.objects.filter(comment=comment).exists()
         assert Report.objects.filter(reported_user=alice).exists()
+
+    def test_the_form_offers_the_reasons_and_nothing_else(self, client, bob, reported_entry):
+        client.force_login(bob)
+        response = client.get(report_url("entry", reported_entry.pk))
+        radios = re.findall(r'<input type="radio" name="reason" value="([^"]*)"', response.text)
+        assert radios == list(Report.Reason.values)
+        assert "---------" not in response.text
 
     def test_the_form_refuses_an_unknown_reason_and_writes_nothing(
         self, client, bob, reported_entry

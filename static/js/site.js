@@ -14,20 +14,75 @@
     }
   });
 
-  // The account menu opens and closes without script; this only closes it when the
-  // person clicks elsewhere or presses Escape, as menus usually do.
-  document.querySelectorAll("details.account-menu").forEach(function (menu) {
+  // Menus open and close without script; this only closes one when the person clicks
+  // elsewhere or presses Escape, as menus usually do. The site menu's links follow its
+  // button rather than sit inside it, since a wide screen shows them in the header.
+  document.querySelectorAll("details.account-menu, details.theme-menu, details.nav-menu").forEach(function (menu) {
+    var parts = menu.classList.contains("nav-menu") ? [menu, menu.nextElementSibling] : [menu];
     document.addEventListener("click", function (event) {
-      if (menu.open && !menu.contains(event.target)) {
+      if (menu.open && !parts.some(function (part) { return part.contains(event.target); })) {
         menu.open = false;
       }
     });
-    menu.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && menu.open) {
-        menu.open = false;
-        menu.querySelector("summary").focus();
-      }
+    parts.forEach(function (part) {
+      part.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && menu.open) {
+          menu.open = false;
+          menu.querySelector("summary").focus();
+        }
+      });
     });
+  });
+
+  // Colours: light, dark or the system's, remembered on this device, where js/theme.js
+  // applies the choice before each page paints. Nothing is sent to the server: pages are
+  // shared between readers. The menu stays hidden where the choice could not be kept.
+  document.querySelectorAll("details.theme-menu").forEach(function (menu) {
+    var root = document.documentElement;
+    var storage;
+    try {
+      storage = window.localStorage;
+      storage.setItem("theme-test", "1");
+      storage.removeItem("theme-test");
+    } catch (error) {
+      return;
+    }
+    function apply(choice) {
+      if (choice === "light" || choice === "dark") {
+        root.setAttribute("data-theme", choice);
+      } else {
+        choice = "system";
+        root.removeAttribute("data-theme");
+      }
+      menu.querySelector("input[value=" + choice + "]").checked = true;
+    }
+    apply(storage.getItem("theme"));
+    menu.addEventListener("change", function (event) {
+      if (event.target.value === "system") {
+        storage.removeItem("theme");
+      } else {
+        storage.setItem("theme", event.target.value);
+      }
+      apply(event.target.value);
+    });
+    // A choice made in another tab, or while this page waited in the back-forward cache.
+    window.addEventListener("storage", function () {
+      apply(storage.getItem("theme"));
+    });
+    window.addEventListener("pageshow", function () {
+      apply(storage.getItem("theme"));
+    });
+    menu.hidden = false;
+  });
+
+  // The feed's tabs scroll sideways where the screen is too narrow for them: the current
+  // one is brought into view.
+  document.querySelectorAll(".feed-tabs ul").forEach(function (tabs) {
+    var current = tabs.querySelector("[aria-current]");
+    var hidden = current ? current.getBoundingClientRect().right - tabs.getBoundingClientRect().right : 0;
+    if (hidden > 0) {
+      tabs.scrollLeft += hidden + parseFloat(getComputedStyle(tabs).paddingRight);
+    }
   });
 
   // A field's error goes once the person has fixed it, as far as the browser can tell

@@ -4,9 +4,11 @@ axe-core comes from the pinned ``axe-playwright-python`` package, which ships ax
 It is run with ``page.evaluate``, through the DevTools protocol, which the pages' Content
 Security Policy does not govern (a <script> tag would be refused), so the pages are
 checked as served, CSP included. The site follows the system's colour scheme, so each
-width is checked in light and in dark.
+width is checked in light and in dark, and once more in dark chosen in the site's menu
+over a light system.
 """
 
+import itertools
 import re
 from pathlib import Path
 
@@ -32,6 +34,7 @@ AXE_OPTIONS = {
     "rules": {"label-content-name-mismatch": {"enabled": True}},
 }
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+CHOSEN_DARK = "dark by choice"
 
 
 def serious_violations(page):
@@ -126,14 +129,22 @@ def signed_in_pages(entry, own, hidden):
     ]
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(
+    "width,scheme", [*itertools.product(WIDTHS, ["light", "dark"]), ("desktop", CHOSEN_DARK)]
+)
 def test_no_serious_axe_violations_on_any_page(
     browser, live_server, browser_problems, community, scheme, width
 ):
+    system = "light" if scheme == CHOSEN_DARK else scheme
     page = watched_page(
-        browser, live_server.url, browser_problems, viewport=WIDTHS[width], color_scheme=scheme
+        browser, live_server.url, browser_problems, viewport=WIDTHS[width], color_scheme=system
     )
+    if scheme == CHOSEN_DARK:
+        page.goto("/")
+        page.locator(".theme-menu summary").click()
+        page.get_by_role("group", name="Colours").get_by_label("Dark").check()
+        page.reload()
+        assert page.evaluate("getComputedStyle(document.documentElement).colorScheme") == "dark"
     found = []
 
     def check(path, status=200):

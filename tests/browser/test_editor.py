@@ -1,10 +1,13 @@
-"""The editor when things go wrong: a refused image, a session that ends while writing."""
+"""The editor: its preview as published, and when things go wrong: a refused image, a
+session that ends while writing."""
 
 import base64
 import io
+import itertools
 import re
 
 import pytest
+from django.conf import settings
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -19,6 +22,60 @@ DRAFT = "Spent the evening on **dynamic programming**.\n\nMemoisation finally cl
 
 def preview_of(page, field_id):
     return page.locator(f".markdownx:has(#{field_id}) .markdownx-preview")
+
+
+# Every kind of block the styles treat apart: Markdown's headings come out two levels down
+# (the page's own headings come first), so "#" is an h3 and "##" an h4.
+SHAPES = (
+    "Notes from today.\n\n# Big idea\n\n## Smaller point\n\n- one\n- two\n- three\n\n"
+    "1. first\n2. second\n\n```\nsoftmax(QK^T)V\n```\n\nSome `inline` code.\n\n> A quote."
+)
+SHAPE_SELECTORS = [
+    "h3",
+    "h4",
+    "ul",
+    "ul > li",
+    "ol",
+    "ol > li",
+    "pre",
+    "pre code",
+    "p > code",
+    "blockquote",
+]
+# What makes a block look the way it does, leaving out what its width changes.
+LOOKS = """([root, selectors]) => selectors.map(selector => {
+    const style = getComputedStyle(root.querySelector(selector));
+    return [selector, Object.fromEntries([
+        "display", "list-style-type", "list-style-position", "font-family", "font-size",
+        "font-weight", "line-height", "color", "background-color", "border-radius",
+        "margin-top", "margin-bottom", "margin-left", "padding-top", "padding-left",
+    ].map(name => [name, style.getPropertyValue(name)]))];
+})"""
+
+
+def test_the_preview_looks_like_the_published_entry(page):
+    make_user("ines")
+    log_in(page, "ines")
+    page.goto("/write/")
+    page.get_by_label("Title").fill("Attention")
+    page.locator("#id_body").fill(SHAPES)
+    preview = preview_of(page, "id_body")
+    items = preview.locator("ul > li")
+    expect(items).to_have_count(3)
+    expect(preview.locator("blockquote")).to_have_count(1)
+
+    # A list reads as a list: one item under another, each with its bullet.
+    boxes = [item.bounding_box() for item in items.all()]
+    for above, below in itertools.pairwise(boxes):
+        assert below["y"] >= above["y"] + above["height"] - 1, boxes
+    previewed = dict(page.evaluate(LOOKS, [preview.element_handle(), SHAPE_SELECTORS]))
+    assert previewed["ul > li"]["display"] == "list-item"
+    assert previewed["ul"]["list-style-type"] == "disc"
+
+    page.get_by_role("button", name="Publish entry").click()
+    expect(page).to_have_url(re.compile(r"/@ines/day/1/$"))
+    published = page.locator("section.prose").first
+    assert dict(page.evaluate(LOOKS, [published.element_handle(), SHAPE_SELECTORS])) == previewed
 
 
 def test_a_refused_image_is_explained_and_leaves_the_text_alone(page, tmp_path):
@@ -112,6 +169,27 @@ def test_signed_out_while_writing_keeps_the_text_and_publishes_after_logging_in_
 
     expect(page).to_have_url(re.compile(r"/@ines/day/1/$"))
     assert Entry.objects.get(author__username="ines").body.endswith("And tabulation too. Both.")
+
+
+def test_a_session_that_expires_while_writing_is_explained_in_the_preview(page):
+    make_user("ines")
+    log_in(page, "ines")
+    page.goto("/write/")
+    body = page.locator("#id_body")
+    body.fill(DRAFT)
+    preview = preview_of(page, "id_body")
+    expect(preview.locator("strong")).to_have_text("dynamic programming")
+
+    # The browser drops the session's cookie when the session expires.
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    body.fill(DRAFT + "\n\nAnd tabulation too.")
+
+    refusal = preview.get_by_role("alert")
+    expect(refusal).to_contain_text("You are signed out")
+    expect(refusal).to_contain_text("Your text is still here")
+    expect(refusal.get_by_role("link", name="Log in in a new tab")).to_be_visible()
+    expect(page.locator(".markdownx-preview form")).to_have_count(0)
+    expect(body).to_have_value(DRAFT + "\n\nAnd tabulation too.")
 
 
 def test_without_javascript_the_editor_offers_no_image_button_and_still_publishes(
