@@ -66,6 +66,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# The editor explains a refused preview in its own words (journal/views/entries.py).
+CSRF_FAILURE_VIEW = "journal.views.entries.csrf_failure"
 
 INSTALLED_APPS = [
     "journal",

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from journal.access import SIGNED_OUT
 from journal.models import Entry
 
 
@@ -22,6 +23,19 @@ def test_a_form_without_csrf_token_is_refused_and_explained(alice):
     assert response.status_code == 403
     assert "That form had expired" in response.content.decode()
     assert not Entry.objects.exists()
+
+
+def test_the_editor_explains_a_refusal_for_cleared_cookies_in_its_own_words():
+    """All of the site's cookies cleared while writing: the preview and the image upload
+    say to sign in again, instead of showing an error page inside the preview."""
+    browser = Client(enforce_csrf_checks=True)
+    preview = browser.post(reverse("journal:markdown_preview"), {"content": "# Day 3"})
+    assert preview.status_code == 403
+    assert SIGNED_OUT in preview.content.decode()
+    assert "That form had expired" not in preview.content.decode()
+    upload = browser.post(reverse("journal:image_upload"), {})
+    assert upload.status_code == 403
+    assert upload.json() == {"error": SIGNED_OUT}
 
 
 @pytest.mark.parametrize(

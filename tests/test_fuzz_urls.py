@@ -50,6 +50,7 @@ QUERY = {
     "journal:markdown_preview": [],
     "journal:image_upload": [],
     "journal:settings": [],
+    "journal:welcome": [],
     "journal:account_delete": [],
     "journal:export": [],
     "journal:import_upload": [],

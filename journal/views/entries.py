@@ -5,6 +5,7 @@ from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.views import csrf
 from django.views.decorators.http import require_POST
 
 from journal import services
@@ -92,6 +93,26 @@ def _preview_refused(request, reason, status):
 
 def _upload_refused(request, reason, status):
     return JsonResponse({"error": reason}, status=status)
+
+
+_EDITOR_REFUSALS = {
+    "journal:markdown_preview": _preview_refused,
+    "journal:image_upload": _upload_refused,
+}
+
+
+def csrf_failure(request, reason=""):
+    """Django's refusal of a form without a valid CSRF token (CSRF_FAILURE_VIEW).
+
+    The editor's own requests fail so when all of the site's cookies were cleared while
+    someone was writing: they get the editor's signed-out words, which it shows in place of
+    the preview, instead of an error page shown inside it. Other forms get the 403 page.
+    """
+    match = request.resolver_match
+    refuse = _EDITOR_REFUSALS.get(match.view_name) if match else None
+    if refuse is None:
+        return csrf.csrf_failure(request, reason)
+    return refuse(request, SIGNED_OUT, 403)
 
 
 @require_POST
