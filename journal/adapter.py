@@ -10,7 +10,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.core.validators import RegexValidator
 from django.urls import reverse
 
-# ASCII only, so that no name can pass for another: a Cyrillic "а" looks exactly like a
+# ASCII only, so that no name can pass for another: a Cyrillic a (U+0430) looks exactly like a
 # Latin "a", and full-width letters like ordinary ones. Anyone may write their display name
 # in any alphabet; the username is the handle in every address (/@alice/).
 validate_username = RegexValidator(
@@ -24,7 +24,7 @@ validate_username = RegexValidator(
 class AccountAdapter(DefaultAccountAdapter):
     def clean_username(self, username, shallow=False):
         """The username as it will be stored, or a ValidationError: NFKC first (a full-width
-        "ａlice" is "alice", then taken whatever its case), then ASCII only, then allauth's
+        "alice" (U+FF41 for its "a") is "alice", then taken whatever its case), then ASCII only, then allauth's
         own checks (reserved names, already taken in any case)."""
         username = unicodedata.normalize("NFKC", username)
         validate_username(username)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.db.models import Sum
 from django.utils.safestring import mark_safe
 
+from journal import streaks
+
 WEEKS = 53
 CELL = 11
 GAP = 3
@@ -133,7 +135,7 @@ class Heatmap:
             month = months[day.year, day.month]
             month.days_learned += 1
             month.minutes += minutes
-            month.days_reached += reaches_goal(minutes, self.goal)
+            month.days_reached += streaks.counts(minutes, self.goal)
         return list(months.values())
 
     @property
@@ -147,7 +149,7 @@ class Heatmap:
 
     @property
     def days_reached(self):
-        return sum(reaches_goal(minutes, self.goal) for minutes in self.minutes.values())
+        return sum(streaks.counts(minutes, self.goal) for minutes in self.minutes.values())
 
     @property
     def total_hours(self):
@@ -234,15 +236,11 @@ def _labels_svg(months):
     return mark_safe("".join(labels))
 
 
-def reaches_goal(minutes, goal):
-    return level(minutes, goal) >= GOAL_LEVEL
-
-
 def level(minutes, goal):
     """0 for no learning, 1-2 below the daily goal, 3 when reached, 4 at twice the goal."""
     if minutes <= 0:
         return 0
-    if minutes < goal:
+    if not streaks.counts(minutes, goal):
         return 1 if minutes * 2 < goal else 2
     return 4 if minutes >= 2 * goal else 3
 

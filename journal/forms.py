@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import ClassVar
 
 from django import forms
 from django.core import validators
@@ -68,9 +69,9 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "bio", "learning_focus", "time_zone", "daily_goal_minutes"]
-        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {
+        fields = ("display_name", "bio", "learning_focus", "time_zone", "daily_goal_minutes")
+        widgets: ClassVar = {"bio": forms.Textarea(attrs={"rows": 4})}
+        help_texts: ClassVar = {
             "learning_focus": "One line on what you are learning now, shown on your journey.",
             "daily_goal_minutes": "A day counts towards your streak when you reach it. "
             "The challenge's goal is 60.",
@@ -82,7 +83,7 @@ class WelcomeForm(ProfileForm):
     the settings check them, with the time zone picked from a list."""
 
     class Meta(ProfileForm.Meta):
-        fields = ["display_name", "daily_goal_minutes", "time_zone", "learning_focus"]
+        fields = ("display_name", "daily_goal_minutes", "time_zone", "learning_focus")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,18 +102,18 @@ class EntryForm(forms.ModelForm):
 
     class Meta:
         model = Entry
-        fields = ["day", "title", "minutes", "body", "key_lesson", "reflection", "visibility"]
-        labels = {
+        fields = ("day", "title", "minutes", "body", "key_lesson", "reflection", "visibility")
+        labels: ClassVar = {
             "body": "What I studied",
             "minutes": "Minutes of learning",
             "key_lesson": "Key lesson",
         }
-        help_texts = {
+        help_texts: ClassVar = {
             "body": "Courses, books, papers, projects. Markdown: # headings, ``` code, images.",
             "key_lesson": "The one thing worth remembering from today.",
             "reflection": "An honest reflection: what went well, what was hard. Markdown too.",
         }
-        widgets = {
+        widgets: ClassVar = {
             "body": MarkdownxWidget(attrs={"rows": 10, "maxlength": MAX_ENTRY_TEXT}),
             "reflection": MarkdownxWidget(attrs={"rows": 6, "maxlength": MAX_ENTRY_TEXT}),
             "key_lesson": forms.TextInput(),
@@ -240,16 +241,16 @@ class ReportForm(forms.ModelForm):
 
     class Meta:
         model = Report
-        fields = ["reason", "note"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
-        labels = {"note": "Anything the moderators should know?"}
-        help_texts = {"note": "Optional, 500 characters at most."}
+        fields = ("reason", "note")
+        widgets: ClassVar = {"note": forms.Textarea(attrs={"rows": 3})}
+        labels: ClassVar = {"note": "Anything the moderators should know?"}
+        help_texts: ClassVar = {"note": "Optional, 500 characters at most."}
 
 
 class ModerationForm(forms.Form):
     """One moderator action on one target, from the queue."""
 
-    ACTIONS = [
+    ACTIONS = (
         ("hide_entry", "Hide entry"),
         ("restore_entry", "Restore entry"),
         ("hide_comment", "Hide comment"),
@@ -257,7 +258,7 @@ class ModerationForm(forms.Form):
         ("suspend_user", "Suspend person"),
         ("unsuspend_user", "Unsuspend person"),
         ("dismiss_report", "Dismiss report"),
-    ]
+    )
     action = forms.ChoiceField(choices=ACTIONS)
     target = forms.IntegerField(min_value=1)
     reason = forms.CharField(max_length=300, required=False)
@@ -266,11 +267,11 @@ class ModerationForm(forms.Form):
 class CommentForm(forms.ModelForm):
     class Meta:
         model = Comment
-        fields = ["body"]
-        labels = {"body": "Your comment"}
-        help_texts = {"body": "Markdown works: **bold**, _italic_, `code`, links."}
-        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
-        error_messages = {
+        fields = ("body",)
+        labels: ClassVar = {"body": "Your comment"}
+        help_texts: ClassVar = {"body": "Markdown works: **bold**, _italic_, `code`, links."}
+        widgets: ClassVar = {"body": forms.Textarea(attrs={"rows": 4})}
+        error_messages: ClassVar = {
             "body": {"max_length": _too_long(Comment._meta.get_field("body").max_length)}
         }
 

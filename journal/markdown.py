@@ -226,14 +226,14 @@ class _Bounded(markdown.Extension):
     processors, under their own names and priorities, without the searches that ran to the
     end of the text from every bracket, tag, heading or inline element."""
 
-    LINK_PATTERNS = [
+    LINK_PATTERNS = (
         (_Reference, inlinepatterns.REFERENCE_RE, "reference", 170),
         (_Link, inlinepatterns.LINK_RE, "link", 160),
         (_Image, inlinepatterns.IMAGE_LINK_RE, "image_link", 150),
         (_ImageReference, inlinepatterns.IMAGE_REFERENCE_RE, "image_reference", 140),
         (_ShortReference, inlinepatterns.REFERENCE_RE, "short_reference", 130),
         (_ShortImageReference, inlinepatterns.IMAGE_REFERENCE_RE, "short_image_ref", 125),
-    ]
+    )
 
     def extendMarkdown(self, md):
         for processor, pattern, name, priority in self.LINK_PATTERNS:

@@ -91,13 +91,13 @@ class User(AbstractUser):
     last_entry_day = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
-        constraints = [
+        constraints = (
             models.CheckConstraint(
                 condition=Q(daily_goal_minutes__gte=1)
                 & Q(daily_goal_minutes__lte=MINUTES_IN_A_DAY),
                 name="daily_goal_within_a_day",
             ),
-        ]
+        )
 
     def __str__(self):
         return self.username
@@ -183,13 +183,13 @@ class Topic(models.Model):
     objects = TopicQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
-        indexes = [
+        ordering = ("name",)
+        indexes = (
             # /topics/: the topics in use, by name.
             models.Index(
                 fields=["name"], condition=Q(public_entry_count__gt=0), name="topic_in_use_idx"
             ),
-        ]
+        )
 
     def __str__(self):
         return self.name
@@ -318,7 +318,7 @@ class Entry(models.Model):
 
     class Meta:
         verbose_name_plural = "entries"
-        constraints = [
+        constraints = (
             # Also a journey's entries by day; on PostgreSQL it carries what the heatmap and
             # hours per topic read (migration 0003), so that they never visit the table.
             models.UniqueConstraint(fields=["author", "day"], name="one_entry_per_author_per_day"),
@@ -326,8 +326,8 @@ class Entry(models.Model):
                 condition=Q(minutes__gte=1) & Q(minutes__lte=MINUTES_IN_A_DAY),
                 name="minutes_within_a_day",
             ),
-        ]
-        indexes = [
+        )
+        indexes = (
             # The public feed and landing page: newest public entries first.
             models.Index(
                 fields=["-created_at", "-id"],
@@ -339,7 +339,7 @@ class Entry(models.Model):
             # Following, for someone who follows few people: their entries, newest first.
             # (A journey goes by day, through one_entry_per_author_per_day.)
             models.Index(fields=["author", "-created_at"], name="entry_author_newest_idx"),
-        ]
+        )
 
     def __str__(self):
         return f"{self.author.username}, Day {self.number}: {self.title}"
@@ -430,15 +430,15 @@ class Cheer(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
+        constraints = (
             models.UniqueConstraint(
                 fields=["entry", "user"], name="one_cheer_per_person_per_entry"
             ),
-        ]
-        indexes = [
+        )
+        indexes = (
             # "Did I cheer these entries?" for the signed-in reader of a page of cards.
             models.Index(fields=["user", "entry"], name="cheer_user_entry_idx"),
-        ]
+        )
 
     def __str__(self):
         return f"{self.user} cheered {self.entry_id}"
@@ -484,10 +484,10 @@ class Comment(models.Model):
     objects = CommentQuerySet.as_manager()
 
     class Meta:
-        indexes = [
+        indexes = (
             # An entry's comments, oldest first (newest last) on the entry page.
             models.Index(fields=["entry", "created_at"], name="comment_entry_created_idx"),
-        ]
+        )
 
     def __str__(self):
         return f"Comment by {self.author} on {self.entry_id}"
@@ -511,16 +511,16 @@ class Follow(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
+        constraints = (
             models.UniqueConstraint(fields=["follower", "followed"], name="follow_once"),
             models.CheckConstraint(
                 condition=~Q(follower=models.F("followed")), name="no_following_oneself"
             ),
-        ]
-        indexes = [
+        )
+        indexes = (
             # "Who follows me", for notifications and follower counts.
             models.Index(fields=["followed", "follower"], name="follow_followed_idx"),
-        ]
+        )
 
     def __str__(self):
         return f"{self.follower} follows {self.followed}"
@@ -562,12 +562,12 @@ class Notification(models.Model):
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
-        indexes = [
+        indexes = (
             # A person's notifications, newest first, and their unread count in the navigation.
             models.Index(
                 fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"
             ),
-        ]
+        )
 
     def __str__(self):
         return f"{self.actor} {self.get_kind_display()} ({self.recipient})"
@@ -632,7 +632,7 @@ class Report(models.Model):
     objects = ReportQuerySet.as_manager()
 
     class Meta:
-        constraints = [
+        constraints = (
             models.CheckConstraint(
                 condition=(
                     Q(entry__isnull=False, comment__isnull=True, reported_user__isnull=True)
@@ -656,11 +656,11 @@ class Report(models.Model):
                 condition=Q(reported_user__isnull=False),
                 name="report_user_once",
             ),
-        ]
-        indexes = [
+        )
+        indexes = (
             # The moderation queue: open reports, oldest first.
             models.Index(fields=["state", "created_at"], name="report_queue_idx"),
-        ]
+        )
 
     def __str__(self):
         return f"Report {self.pk} ({self.get_reason_display()}, {self.state})"
@@ -729,11 +729,11 @@ class ModerationAction(models.Model):
     objects = ModerationActionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at"]
-        indexes = [
+        ordering = ("-created_at",)
+        indexes = (
             # The log on /moderation/, newest first.
             models.Index(fields=["-created_at"], name="moderation_log_idx"),
-        ]
+        )
 
     def __str__(self):
         return f"{self.moderator} {self.get_action_display()} {self.target_label}"

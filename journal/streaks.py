@@ -65,7 +65,7 @@ from collections import Counter
 from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal, Protocol
+from typing import Literal, Protocol, cast
 
 ONE_DAY = dt.timedelta(days=1)
 MAX_REST_DAYS_PER_MONTH = 4
@@ -102,7 +102,7 @@ class Stats:
     last_entry_day: dt.date | None = None
 
 
-def compute_stats(days, daily_goal):
+def compute_stats(days: Iterable[tuple[dt.date, int]], daily_goal: int) -> Stats:
     """Figures for an author from ``days``: (day, minutes) pairs, one per day, any order."""
     days = sorted(days)
     longest = run = 0
@@ -123,7 +123,7 @@ def compute_stats(days, daily_goal):
     )
 
 
-def append_day(stats, day, minutes, daily_goal):
+def append_day(stats: Stats, day: dt.date, minutes: int, daily_goal: int) -> Stats:
     """``stats`` with one more entry on ``day``, later than every day they count.
 
     Equal to compute_stats over all the days, without reading them: a day after the last
@@ -145,7 +145,7 @@ def append_day(stats, day, minutes, daily_goal):
     )
 
 
-def current_streak(latest_run_length, latest_run_end, today):
+def current_streak(latest_run_length: int, latest_run_end: dt.date | None, today: dt.date) -> int:
     """The latest run, if it is still alive on ``today`` (it ends today or yesterday)."""
     if latest_run_end is None or latest_run_end < today - ONE_DAY:
         return 0
@@ -167,7 +167,7 @@ class RestDeclaration:
     last: dt.date | None = None
     weekday: int | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.weekday is None and self.last is None:
             raise ValueError("A holiday needs a last day.")
         if self.weekday is not None and not 0 <= self.weekday <= 6:
@@ -176,12 +176,14 @@ class RestDeclaration:
             raise ValueError(f"A rest period cannot end ({self.last}) before it starts.")
 
     @classmethod
-    def weekly(cls, weekday: int, *, since: dt.date, until: dt.date | None = None):
+    def weekly(
+        cls, weekday: int, *, since: dt.date, until: dt.date | None = None
+    ) -> "RestDeclaration":
         """Every ``weekday`` from ``since`` on, until ``until`` when given."""
         return cls(first=since, last=until, weekday=weekday)
 
     @classmethod
-    def holiday(cls, first: dt.date, last: dt.date):
+    def holiday(cls, first: dt.date, last: dt.date) -> "RestDeclaration":
         """Every day from ``first`` to ``last``, both included."""
         return cls(first=first, last=last)
 
@@ -202,25 +204,27 @@ class RestDeclaration:
             day += step
 
 
-def _month_end(day):
+def _month_end(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - ONE_DAY
 
 
-def _declared_and_rest(declarations, first, last):
+def _declared_and_rest(
+    declarations: Iterable["RestDeclaration"], first: dt.date, last: dt.date
+) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
     """The declared days from ``first`` to ``last``, and those of them that are rest days."""
     # The cap takes the first four days of each whole month, whatever part of it is asked for.
     month_start = first.replace(day=1)
-    declared = sorted(
+    in_order = sorted(
         {day for each in declarations for day in each.days(month_start, _month_end(last))}
     )
-    in_month = Counter()
-    rest = set()
-    for day in declared:
+    in_month: Counter[tuple[int, int]] = Counter()
+    rest: set[dt.date] = set()
+    for day in in_order:
         in_month[day.year, day.month] += 1
         if in_month[day.year, day.month] <= MAX_REST_DAYS_PER_MONTH:
             rest.add(day)
-    declared = {day for day in declared if first <= day <= last}
-    return frozenset(declared), frozenset(rest & declared)
+    declared = frozenset(day for day in in_order if first <= day <= last)
+    return declared, frozenset(rest & declared)
 
 
 def rest_days(
@@ -274,9 +278,11 @@ class Progress:
         return self.saved_days // DAYS_PER_FREEZE
 
 
-def _open_days(after, before, rest_days, limit=2):
+def _open_days(
+    after: dt.date, before: dt.date, rest_days: Container[dt.date], limit: int = 2
+) -> list[dt.date]:
     """Up to ``limit`` days strictly between ``after`` and ``before`` that are not rest days."""
-    found = []
+    found: list[dt.date] = []
     day = after + ONE_DAY
     while day < before and len(found) < limit:
         if day not in rest_days:
@@ -285,7 +291,9 @@ def _open_days(after, before, rest_days, limit=2):
     return found
 
 
-def _add_counted_day(progress, day, rest_days):
+def _add_counted_day(
+    progress: "Progress", day: dt.date, rest_days: Container[dt.date]
+) -> tuple["Progress", dt.date | None]:
     """``progress`` after one more counted ``day``, and the day a freeze was spent on, if any."""
     continues, frozen = False, None
     if progress.run_end is not None:
@@ -326,8 +334,10 @@ def append_counted_day(
     return _add_counted_day(progress, day, rest_days)[0]
 
 
-def _walk(counted, rest_days):
-    progress, frozen_days = Progress(), []
+def _walk(
+    counted: Iterable[dt.date], rest_days: Container[dt.date]
+) -> tuple["Progress", list[dt.date]]:
+    progress, frozen_days = Progress(), list[dt.date]()
     for day in sorted(set(counted)):
         progress, frozen = _add_counted_day(progress, day, rest_days)
         if frozen:
@@ -424,7 +434,7 @@ def timeline(
     held = streak_on(progress, today=today, rest_days=rest_days, last_day=last_day).held_day
     frozen = {*frozen_days, held} if held else set(frozen_days)
 
-    def mark(day):
+    def mark(day: dt.date) -> Mark:
         if day < start:
             return Mark.BEFORE_START
         if last_day is not None and day > last_day:
@@ -467,7 +477,7 @@ class ChallengeDay:
         """Whether the challenge's days are all behind."""
         return self.length is not None and self.number > self.length
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self.length is None:
             return f"Day {self.number}"
         if self.is_over:
@@ -493,10 +503,12 @@ def finish_date(
     if progress.first_counted is None:
         covered = not _open_days(first_day - ONE_DAY, last + ONE_DAY, rest_days, limit=1)
         return last if covered and last < today else None
+    # A first counted day means a last one: run_end is a date here.
+    run_end = cast(dt.date, progress.run_end)
     covered = (
         progress.run_start == progress.first_counted  # never broken since the first
         and not _open_days(first_day - ONE_DAY, progress.first_counted, rest_days, limit=1)
-        and not _open_days(progress.run_end, last + ONE_DAY, rest_days, limit=1)
+        and not _open_days(run_end, last + ONE_DAY, rest_days, limit=1)
     )
     return last if covered and (progress.run_end == last or last < today) else None
 
@@ -521,7 +533,7 @@ class Milestone:
     kind: Literal["streak", "hours"]
     value: int
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self.kind == "streak":
             return f"{self.value}-day streak"
         return f"{self.value:,} hours"

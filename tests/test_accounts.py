@@ -98,7 +98,7 @@ def test_a_taken_username_is_refused(client, alice):
     assert User.objects.filter(username="alice").count() == 1
 
 
-# Names that look like another: a Cyrillic "а" (U+0430) and full-width letters (U+FF41...).
+# Names that look like another: a Cyrillic a (U+0430) and full-width letters (U+FF41...).
 CYRILLIC_ALICE = "\u0430lice"
 FULL_WIDTH_ALICE = "\uff41lice"
 CYRILLIC_STAFFER = "st\u0430ffer"
@@ -320,7 +320,8 @@ def test_settings_save_the_profile(client, alice):
     assert alice.time_zone == "America/Sao_Paulo"
     assert alice.daily_goal_minutes == 90
     page = client.get(reverse("journal:journey", args=["alice"])).content.decode()
-    assert "Alice M." in page and "Transformers from scratch" in page
+    assert "Alice M." in page
+    assert "Transformers from scratch" in page
 
 
 @pytest.mark.parametrize(

@@ -19,12 +19,12 @@ OK, REDIRECT, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, BAD = 200, 302, "login",
 
 
 def same_for_all(get, post):
-    return {visitor: (get, post) for visitor in VISITORS}
+    return dict.fromkeys(VISITORS, (get, post))
 
 
 def members(get, post, *, anonymous=(LOGIN, LOGIN), **overrides):
     """Signed-in people get (get, post); visitors are sent to log in."""
-    table = {visitor: (get, post) for visitor in VISITORS}
+    table = dict.fromkeys(VISITORS, (get, post))
     table["anonymous"] = anonymous
     table.update(overrides)
     return table

@@ -63,7 +63,8 @@ def test_writing_today_creates_day_one_and_shows_it_with_the_streak(client, alic
     assert entry.body_html == "<p>Worked through <strong>chapter 3</strong>.</p>"
     page = response.content.decode()
     assert "Day 1 is written. Your streak: 1 day." in page
-    assert "Day 1" in page and "Convolutions by hand" in page
+    assert "Day 1" in page
+    assert "Convolutions by hand" in page
     alice.refresh_from_db()
     assert (alice.entry_count, alice.current_streak, alice.longest_streak) == (1, 1, 1)
 
@@ -167,7 +168,8 @@ def test_the_day_one_prompt_is_for_a_first_entry_only(client, alice):
     assert "Day 1: your first entry" in client.get(WRITE).content.decode()
     write_entry(alice, day=days_ago(alice, 1))
     page = client.get(WRITE).content.decode()
-    assert "Write your entry" in page and "Day 1: your first entry" not in page
+    assert "Write your entry" in page
+    assert "Day 1: your first entry" not in page
 
 
 @pytest.mark.parametrize(
@@ -371,7 +373,8 @@ def test_delete_asks_for_confirmation_on_get(client, alice):
     response = client.get(reverse("journal:entry_delete", kwargs={"pk": entry.pk}))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Delete Day 1?" in page and "Convolutions" in page
+    assert "Delete Day 1?" in page
+    assert "Convolutions" in page
     assert 'method="post"' in page
     assert Entry.objects.filter(pk=entry.pk).exists()
 

@@ -85,7 +85,8 @@ def test_following_shows_public_entries_of_people_i_follow(client, alice, bob, m
     services.follow_toggle(follower=bob, followed=alice)
     client.force_login(bob)
     page = client.get(reverse("journal:following")).content.decode()
-    assert newer.title in page and older.title in page
+    assert newer.title in page
+    assert older.title in page
     assert page.index("Newer lesson") < page.index("Older lesson")
     for absent in ("Secret", "Hidden one", "Not followed"):
         assert absent not in page
@@ -114,7 +115,8 @@ def test_following_is_paginated(client, alice, bob):
     older = {"before": response.context["page"].next_cursor}
     second = client.get(reverse("journal:following"), older).content.decode()
     # Newest written first: the first entry written is the one on page 2.
-    assert "Lesson number 20<" in first and "Lesson number 0<" not in first
+    assert "Lesson number 20<" in first
+    assert "Lesson number 0<" not in first
     assert "Lesson number 0<" in second
 
 

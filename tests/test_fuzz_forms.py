@@ -41,7 +41,7 @@ values = st.one_of(
 
 
 def form_data(names):
-    return st.dictionaries(st.sampled_from(names + ["unexpected"]), values, max_size=len(names) + 1)
+    return st.dictionaries(st.sampled_from([*names, "unexpected"]), values, max_size=len(names) + 1)
 
 
 @pytest.fixture
@@ -109,5 +109,5 @@ def test_random_posts_never_break_the_server(client, people, settings_override, 
 @pytest.fixture
 def settings_override(settings):
     # Limits are tested elsewhere; here every example must reach the form.
-    settings.MOMENTUM_RATE_LIMITS = {scope: (10**6, 60) for scope in settings.MOMENTUM_RATE_LIMITS}
+    settings.MOMENTUM_RATE_LIMITS = dict.fromkeys(settings.MOMENTUM_RATE_LIMITS, (10**6, 60))
     settings.ACCOUNT_RATE_LIMITS = False

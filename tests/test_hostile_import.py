@@ -293,7 +293,8 @@ def test_a_preview_whose_images_expired_asks_for_the_files_again(signed_in, sett
     upload(signed_in, "notes.zip", zip_with_image())
     preview.forget_images(signed_in.session[SESSION_KEY]["token"])
     response = confirm(signed_in)
-    assert response.status_code == 302 and response.url == UPLOAD
+    assert response.status_code == 302
+    assert response.url == UPLOAD
     assert not Entry.objects.exists()
     assert media_files(settings) == []
 

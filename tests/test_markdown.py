@@ -40,7 +40,8 @@ def test_headings_code_tables_and_lists_render():
     html = render_markdown(RICH)
     # Headings start at h3, under the page's own title and section headings.
     assert "<h3>Day one</h3>" in html
-    assert "<em>emphasis</em>" in html and "<code>inline code</code>" in html
+    assert "<em>emphasis</em>" in html
+    assert "<code>inline code</code>" in html
     # The code block keeps its text, escaped, and is not run through Markdown again.
     assert '<pre><code>if a &lt; b:\n    print("&lt;b&gt;")\n</code></pre>' in html
     assert '<th align="left">topic</th>' in html
@@ -113,7 +114,9 @@ def test_entry_save_stores_the_sanitised_html(alice):
     assert entry.reflection_html == render_markdown(entry.reflection)
     assert "<h3>Notes</h3>" in entry.body_html
     for stored in (entry.body_html, entry.reflection_html):
-        assert "script" not in stored and "onclick" not in stored and "javascript" not in stored
+        assert "script" not in stored
+        assert "onclick" not in stored
+        assert "javascript" not in stored
     assert "<em>Hard</em>" in entry.reflection_html
     # The excerpt on cards is plain text, with no markup at all.
     assert entry.excerpt == "Notes · Read this."
@@ -132,7 +135,8 @@ def test_the_entry_page_shows_the_rendered_markdown_and_no_script(client, alice)
     page = client.get(entry.get_absolute_url()).content.decode()
     assert "<h4>Heading</h4>" in page
     assert "<code>code</code>" in page
-    assert "alert(&#x27;pwned&#x27;)" not in page and "alert('pwned')" not in page
+    assert "alert(&#x27;pwned&#x27;)" not in page
+    assert "alert('pwned')" not in page
 
 
 def test_comments_go_through_the_same_pipeline(alice, bob):
@@ -183,7 +187,8 @@ def test_the_preview_tells_a_signed_out_person_why_it_stopped(client, db):
     assert "You are signed out" in html
     assert "Your text is still here" in html
     assert f'href="{reverse("account_login")}" target="_blank"' in html
-    assert "<h1>" not in html and "<html" not in html
+    assert "<h1>" not in html
+    assert "<html" not in html
 
 
 def test_the_preview_tells_a_suspended_person_they_cannot_post(client, alice):

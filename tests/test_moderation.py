@@ -69,7 +69,7 @@ class TestReporting:
         assert "not one of the available choices" in response.content.decode()
         assert not Report.objects.exists()
 
-    @pytest.mark.parametrize("kind,key", [("entry", "999"), ("entry", "abc"), ("planet", "1")])
+    @pytest.mark.parametrize(("kind", "key"), [("entry", "999"), ("entry", "abc"), ("planet", "1")])
     def test_unknown_targets_are_404(self, client, bob, kind, key):
         client.force_login(bob)
         assert client.get(report_url(kind, key)).status_code == 404
@@ -361,8 +361,10 @@ class TestHiddenList:
             page.index(f'href="{reported_entry.get_absolute_url()}">Buy cheap pills</a>'),
         )
         assert person < said < entry
-        assert "Suspended by mod" in page and "“Spam”" in page
-        assert "Hidden by mod" in page and "“Spam links”" in page
+        assert "Suspended by mod" in page
+        assert "“Spam”" in page
+        assert "Hidden by mod" in page
+        assert "“Spam links”" in page
         assert "no reason given" in page
         assert f'href="{reported_entry.get_absolute_url()}#comment-{comment.pk}"' in page
         for action, target in [
@@ -385,7 +387,8 @@ class TestHiddenList:
         client.force_login(moderator)
         page = hidden_list(client).content.decode()
         assert page.count("Buy cheap pills") == 1
-        assert "Second time" in page and "First time" not in page
+        assert "Second time" in page
+        assert "First time" not in page
 
         services.entry_set_hidden(moderator=moderator, entry=reported_entry, hidden=False)
         page = hidden_list(client).content.decode()
@@ -476,7 +479,8 @@ class TestStaffReview:
         page = client.get(hidden_entry.get_absolute_url()).content.decode()
         assert "<strong>Hidden by moderators</strong>: Spam links." in page
         assert "spam spam" in page
-        assert 'value="restore_entry"' in page and 'name="back" value="target"' in page
+        assert 'value="restore_entry"' in page
+        assert 'name="back" value="target"' in page
         # Nothing on it that only works on what others can see.
         assert "Report this entry" not in page
         assert "data-cheer" not in page.split('id="cheer-form"')[0]
@@ -502,7 +506,8 @@ class TestStaffReview:
         response = act(client, "restore_entry", hidden_entry.pk, back="target")
         assert response["Location"] == hidden_entry.get_absolute_url()
         page = client.get(response["Location"]).content.decode()
-        assert "Restored the entry" in page and "Hidden by moderators" not in page
+        assert "Restored the entry" in page
+        assert "Hidden by moderators" not in page
         client.logout()
         assert client.get(hidden_entry.get_absolute_url()).status_code == 200
 
@@ -537,7 +542,8 @@ class TestStaffReview:
             f'value="restore_comment">\n  <input type="hidden" name="target" value="{rude.pk}"'
         )
         assert restore in page
-        assert f"/report/comment/{kind.pk}/" in page and f"/report/comment/{rude.pk}/" not in page
+        assert f"/report/comment/{kind.pk}/" in page
+        assert f"/report/comment/{rude.pk}/" not in page
 
         response = act(client, "restore_comment", rude.pk, back="target")
         assert response["Location"] == f"{entry.get_absolute_url()}#comment-{rude.pk}"
@@ -553,7 +559,8 @@ class TestStaffReview:
             if reader:
                 client.force_login(reader)
             page = client.get(entry.get_absolute_url()).content.decode()
-            assert "Buy pills" not in page and "Restore comment" not in page
+            assert "Buy pills" not in page
+            assert "Restore comment" not in page
         client.force_login(bob)
         page = client.get(entry.get_absolute_url()).content.decode()
         assert "A moderator hid this comment: Ads. Only you and the moderators" in page
@@ -572,7 +579,8 @@ class TestUndo:
         assert "Hid the entry “Buy cheap pills” by Alice Martin." in page
         undo = page[page.index("undo-message") :]
         undo = undo[: undo.index("</li>")]
-        assert 'value="restore_entry"' in undo and f'value="{reported_entry.pk}"' in undo
+        assert 'value="restore_entry"' in undo
+        assert f'value="{reported_entry.pk}"' in undo
         assert ">Undo</button>" in undo
         # Shown once, like a message.
         assert "undo-message" not in client.get(reverse("journal:moderation")).content.decode()
@@ -586,7 +594,7 @@ class TestUndo:
         ]
 
     @pytest.mark.parametrize(
-        "action,target,undo",
+        ("action", "target", "undo"),
         [
             ("hide_comment", "comment", "restore_comment"),
             ("suspend_user", "person", "unsuspend_user"),
@@ -600,10 +608,12 @@ class TestUndo:
         client.force_login(moderator)
         page = act(client, action, pk, follow=True).content.decode()
         undo_form = page[page.index("undo-message") :]
-        assert f'value="{undo}"' in undo_form and f'value="{pk}"' in undo_form
+        assert f'value="{undo}"' in undo_form
+        assert f'value="{pk}"' in undo_form
 
     def test_dismissing_is_confirmed_without_an_undo(self, client, bob, moderator, reported_entry):
         report = services.report_create(reporter=bob, target=reported_entry, reason="spam")
         client.force_login(moderator)
         page = act(client, "dismiss_report", report.pk, follow=True).content.decode()
-        assert "Dismissed the report." in page and "undo-message" not in page
+        assert "Dismissed the report." in page
+        assert "undo-message" not in page

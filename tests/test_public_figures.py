@@ -53,7 +53,8 @@ def test_other_readers_see_the_public_figures_on_a_journey(client, bob, private_
         html = header(client, private_day)
         assert "<dt>Total learning</dt><dd>1.0 <small>hours</small></dd>" in html
         assert "<dt>Entries</dt><dd>1</dd>" in html
-        assert "2.3" not in html and "public" not in html
+        assert "2.3" not in html
+        assert "public" not in html
 
 
 def test_the_author_sees_their_whole_figures_and_what_others_see(client, private_day):

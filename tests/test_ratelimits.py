@@ -10,7 +10,7 @@ from tests.conftest import PASSWORD, write_entry
 
 @pytest.fixture
 def tight_limits(settings):
-    settings.MOMENTUM_RATE_LIMITS = {scope: (2, 3600) for scope in settings.MOMENTUM_RATE_LIMITS}
+    settings.MOMENTUM_RATE_LIMITS = dict.fromkeys(settings.MOMENTUM_RATE_LIMITS, (2, 3600))
 
 
 def test_entry_writes_are_limited_per_person(client, alice, tight_limits):

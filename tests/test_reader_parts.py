@@ -111,7 +111,8 @@ def test_the_navigation_follows_the_person_and_the_page(client, alice, bob):
     alice.display_name = "Alice Renamed"
     alice.save()
     page = client.get("/@bob/").content.decode()
-    assert "<strong>Alice Renamed</strong>" in page and ">AR<" in page
+    assert "<strong>Alice Renamed</strong>" in page
+    assert ">AR<" in page
     assert "Moderation" not in page
     alice.is_staff = True
     alice.save()

@@ -86,7 +86,8 @@ def test_the_feed_shows_each_card(client, lesson):
     assert_card(page, lesson)
     assert "1 h 15 min" in page
     assert "Gradients flow backwards" in page
-    assert "#deep-learning" in page and "#maths" in page
+    assert "#deep-learning" in page
+    assert "#maths" in page
     assert "Worked through the chain rule on a tiny network." in page
 
 
@@ -233,7 +234,8 @@ def test_the_journey_shows_the_profile_figures_and_entries(client, alice, lesson
     response = client.get(journey_url(alice))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Alice Martin" in page and "@alice" in page
+    assert "Alice Martin" in page
+    assert "@alice" in page
     assert "Engineer learning ML." in page
     assert "Neural networks from scratch" in page
     person = response.context["person"]
@@ -245,7 +247,8 @@ def test_the_journey_shows_the_profile_figures_and_entries(client, alice, lesson
     assert "<dt>Total learning</dt><dd>3.4 <small>hours</small>" in page
     assert "<dt>Entries</dt><dd>3</dd>" in page
     assert_card(page, lesson)
-    assert "Linear algebra" in page and "Too short" in page
+    assert "Linear algebra" in page
+    assert "Too short" in page
     assert [e.number for e in response.context["page"]] == [3, 2, 1]
 
 
@@ -266,11 +269,13 @@ def test_a_journey_pages_by_day_and_its_cards_leave_out_the_author(client, alice
     response = client.get(journey_url(alice), {"before": cursor})
     second = response.content.decode()
     assert [e.number for e in response.context["page"]] == [5, 4, 3, 2, 1]
-    assert 'rel="next"' not in second and "← Newest" in second
+    assert 'rel="next"' not in second
+    assert "← Newest" in second
     assert "Bob&#x27;s day" not in second
 
     past_the_first = client.get(journey_url(alice), {"before": "2000-01-01"}).content.decode()
-    assert "No older entries." in past_the_first and 'href="?before=' not in past_the_first
+    assert "No older entries." in past_the_first
+    assert 'href="?before=' not in past_the_first
 
     for malformed in ("yesterday", "2026-13-01", "<script>", "2026-01-01\x00"):
         response = client.get(journey_url(alice), {"before": malformed})
@@ -363,7 +368,8 @@ def test_the_entry_page_shows_the_whole_entry(client, lesson):
     page = response.content.decode()
     assert_card(page, lesson, excerpt=False)
     assert "<strong>chain rule</strong>" in page
-    assert "<h4>Hard</h4>" in page and "<em>good</em>" in page
+    assert "<h4>Hard</h4>" in page
+    assert "<em>good</em>" in page
     assert "1 h 15 min of learning" in page
     assert reverse("journal:entry_edit", kwargs={"pk": lesson.pk}) not in page
 

@@ -68,7 +68,8 @@ def test_never_finds_private_hidden_or_suspended_entries(client, alice, bob):
     titles, html = results(client, "quaternions")
 
     assert titles == ["Public quaternions"]
-    assert "Private quaternions" not in html and "Hidden quaternions" not in html
+    assert "Private quaternions" not in html
+    assert "Hidden quaternions" not in html
 
 
 def test_empty_query_shows_the_form_only(client, alice):
@@ -161,7 +162,8 @@ def test_snippets_cannot_smuggle_highlight_markers(client, alice):
     write_entry(alice, title="Sentinels", body="Sneaky \x02bold\x03 markers and a sentinel.")
     _, html = results(client, "sentinel")
     assert "<mark>bold</mark>" not in html
-    assert "\x02" not in html and "\x03" not in html
+    assert "\x02" not in html
+    assert "\x03" not in html
 
 
 @on_postgresql

@@ -84,7 +84,8 @@ def test_demo_learners_cheer_comment_and_follow_each_other(client, db):
     call_command("seed_demo", "--if-empty", "--days", "30")
     cheers = Cheer.objects.select_related("user", "entry__author")
     comments = Comment.objects.select_related("author", "entry__author")
-    assert cheers.count() > 40 and comments.count() > 10
+    assert cheers.count() > 40
+    assert comments.count() > 10
     assert len(set(comments.values_list("body", flat=True))) > 10
     # Nobody cheers their own entry; authors answer some of their comments.
     assert all(cheer.user != cheer.entry.author for cheer in cheers)

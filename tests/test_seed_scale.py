@@ -24,7 +24,9 @@ def test_it_makes_the_people_and_entries_asked_for():
     assert User.objects.count() == 40
     assert Entry.objects.count() == 1500
     assert Topic.objects.exists()
-    assert Cheer.objects.exists() and Comment.objects.exists() and Follow.objects.exists()
+    assert Cheer.objects.exists()
+    assert Comment.objects.exists()
+    assert Follow.objects.exists()
     assert Report.objects.filter(state=Report.State.OPEN).exists()
 
 

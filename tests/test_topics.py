@@ -51,7 +51,8 @@ def test_topic_page_lists_only_public_entries_of_the_topic_newest_first(client, 
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Newer vision" in html and "Older vision" in html
+    assert "Newer vision" in html
+    assert "Older vision" in html
     assert html.index("Newer vision") < html.index("Older vision")
     for absent in ("Private vision", "Hidden vision", "Rust only"):
         assert absent not in html
@@ -218,9 +219,11 @@ def test_the_topic_index_reads_stored_counts_and_only_this_weeks_entries(client,
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("journal:topics")).status_code == 200
     reading_entries = [query["sql"] for query in queries if "journal_entry" in query["sql"]]
-    assert len(queries) == 3 and len(reading_entries) == 1
+    assert len(queries) == 3
+    assert len(reading_entries) == 1
     week_start = (timezone.now().date() - dt.timedelta(days=6)).isoformat()
-    assert '"day" >=' in reading_entries[0] and week_start in reading_entries[0]
+    assert '"day" >=' in reading_entries[0]
+    assert week_start in reading_entries[0]
 
 
 def test_the_topic_index_pages_through_topics_in_use(client, db):
@@ -230,7 +233,8 @@ def test_the_topic_index_pages_through_topics_in_use(client, db):
         third = client.get(reverse("journal:topics") + "?page=3")
     assert [topic.slug for topic in first.context["page"]] == ["topic-000", "topic-001"]
     assert [topic.slug for topic in third.context["page"]] == ["topic-004"]
-    assert "Page 1 of 3" in first.content.decode() and "Next →" in first.content.decode()
+    assert "Page 1 of 3" in first.content.decode()
+    assert "Next →" in first.content.decode()
 
 
 def test_every_page_of_topics_has_one_address(client, db):

@@ -95,7 +95,8 @@ def test_the_welcome_asks_four_questions_with_the_goal_of_the_challenge(client, 
     assert form["daily_goal_minutes"].value() == 60
     page = response.content.decode()
     # Without JavaScript, the stored zone stays selected; site.js offers the browser's.
-    assert '<select name="time_zone"' in page and "data-time-zone" in page
+    assert '<select name="time_zone"' in page
+    assert "data-time-zone" in page
     assert '<option value="UTC" selected>UTC</option>' in page
     assert '<option value="Europe/Paris">Europe/Paris</option>' in page
     assert "Skip for now" in page

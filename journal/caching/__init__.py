@@ -24,7 +24,11 @@ What is cached, for whom, under which key, for how long:
   (``reader.py``), and in ``memos.py`` the URLs every card links to; pure functions of
   their arguments, so never stale.
 
-What makes them stale: a write calls ``changed()`` once, after it has written. Public
+Two other uses of the cache backend keep data rather than copies of it, and have their own
+modules: rate-limit counters (journal/ratelimit.py) and an import's images between its
+preview and its confirmation (journal/porting/preview.py).
+
+What makes them stale: a write calls ``changed()`` once, in its transaction. Public
 pages are cached under two version numbers. A write that takes something away or changes
 it (an edit, a deletion, a private entry, moderation, a profile change) moves the second,
 and every page rendered before it is refused from the next request on. A write that only

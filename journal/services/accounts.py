@@ -18,7 +18,9 @@ from journal.services.figures import (
 )
 
 
-def user_update_profile(*, user, daily_goal_minutes, welcomed=False, **profile):
+def user_update_profile(
+    *, user: User, daily_goal_minutes: int, welcomed: bool = False, **profile: str
+) -> None:
     """Save ``user``'s profile columns (``profile``: any of display name, bio, focus, time
     zone); a new daily goal also recomputes the streaks (user_update_goal). ``welcomed``:
     these are the answers of the welcome step, which is then done."""
@@ -36,14 +38,14 @@ def user_update_profile(*, user, daily_goal_minutes, welcomed=False, **profile):
             user_update_goal(user=user, daily_goal_minutes=daily_goal_minutes)
 
 
-def user_welcomed(*, user):
+def user_welcomed(*, user: User) -> None:
     """The welcome step was skipped: it is not asked again."""
     user.welcomed_at = timezone.now()
     # No signal: skipping changes nothing any page shows.
     User.objects.filter(pk=user.pk).update(welcomed_at=user.welcomed_at)
 
 
-def user_update_goal(*, user, daily_goal_minutes):
+def user_update_goal(*, user: User, daily_goal_minutes: int) -> None:
     """A new goal changes which days count, so the streaks are recomputed with it."""
     with transaction.atomic():
         locked = lock_author(user)
@@ -54,7 +56,7 @@ def user_update_goal(*, user, daily_goal_minutes):
     user.daily_goal_minutes = daily_goal_minutes
 
 
-def user_delete(*, user):
+def user_delete(*, user: User) -> None:
     """Delete an account with its entries, comments, cheers and follows, and nothing else.
 
     Other people's entries keep correct counts once this person's cheers and comments

@@ -1,5 +1,7 @@
 """Writing and deleting entries: an entry and its author's figures move together."""
 
+from collections.abc import Iterable
+
 from django.db import IntegrityError, transaction
 
 from journal import caching, streaks
@@ -21,7 +23,7 @@ class DayTaken(Exception):
     """The author already has an entry for that day."""
 
 
-def entry_save(*, entry, topic_names):
+def entry_save(*, entry: Entry, topic_names: Iterable[str]) -> Entry:
     """Create or update ``entry`` with its topics, keeping Day N and streaks in step.
 
     Raises DayTaken when the author already has an entry for ``entry.day``.
@@ -78,7 +80,7 @@ def entry_save(*, entry, topic_names):
     return entry
 
 
-def entry_delete(*, entry):
+def entry_delete(*, entry: Entry) -> None:
     with transaction.atomic():
         author = lock_author(entry.author)
         this_entry = Entry.objects.filter(pk=entry.pk)

@@ -4,8 +4,10 @@ totals and public totals, each topic's public entries, each entry's cheers and c
 Every write that changes what they count calls these inside its own transaction."""
 
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from journal import caching, streaks
@@ -13,18 +15,19 @@ from journal.models import (
     Cheer,
     Comment,
     Entry,
+    EntryQuerySet,
     Topic,
     User,
 )
 
 
-def lock_author(author):
+def lock_author(author: User) -> User:
     # Serialises every write of one author, so that Day N and the streak figures are
     # computed from a stable set of entries even when two tabs submit at once.
     return User.objects.select_for_update().get(pk=author.pk)
 
 
-def user_refresh_stats(*, user):
+def user_refresh_stats(*, user: User) -> streaks.Stats:
     """Renumber the author's entries in day order and store their figures on the user row.
 
     Must run inside the transaction that changed the entries.
@@ -52,7 +55,7 @@ def user_refresh_stats(*, user):
     return stats
 
 
-def store_stats(user, stats, **public):
+def store_stats(user: User, stats: streaks.Stats, **public: int) -> None:
     """Store ``stats`` and the public figures (PUBLIC_FIGURES) on the user row and object."""
     figures = {**vars(stats), **public}
     for field, value in figures.items():
@@ -65,13 +68,13 @@ def store_stats(user, stats, **public):
 PUBLIC_FIGURES = ("public_entry_count", "public_minutes")
 
 
-def copy_stats(source, target):
+def copy_stats(source: User, target: User) -> None:
     if source is not target:
         for field in [*vars(streaks.Stats()), *PUBLIC_FIGURES]:
             setattr(target, field, getattr(source, field))
 
 
-def public_topic_counts(entries):
+def public_topic_counts(entries: EntryQuerySet) -> dict[int, int]:
     """How many of ``entries`` (a queryset) that the public sees each topic has, by id."""
     return dict(
         Entry.topics.through.objects.filter(entry__in=entries.public())
@@ -81,7 +84,7 @@ def public_topic_counts(entries):
     )
 
 
-def public_topic_counts_moved(before, after):
+def public_topic_counts_moved(before: dict[int, int], after: dict[int, int]) -> None:
     """Move Topic.public_entry_count by what a write changed: ``before`` and ``after`` are
     public_topic_counts of the entries it wrote. Must run inside the write's transaction;
     the writes of one author are serialised by lock_author."""
@@ -95,7 +98,7 @@ def public_topic_counts_moved(before, after):
         )
 
 
-def topics_recount():
+def topics_recount() -> None:
     """Count every topic's public entries anew, for entries written in bulk (seed_scale)."""
     counts = public_topic_counts(Entry.objects.all())
     topics = list(Topic.objects.only("pk"))
@@ -104,7 +107,7 @@ def topics_recount():
     Topic.objects.bulk_update(topics, ["public_entry_count"], batch_size=1000)
 
 
-def users_recount():
+def users_recount() -> None:
     """Count every person's public entries and minutes anew, for entries written in bulk
     (seed_scale)."""
     figures = {
@@ -122,7 +125,7 @@ def users_recount():
     User.objects.bulk_update(people, PUBLIC_FIGURES, batch_size=1000)
 
 
-def entries_refresh_counts(*, entry_ids):
+def entries_refresh_counts(*, entry_ids: Iterable[int]) -> None:
     """Recount the cheers and visible comments shown on these entries' cards.
 
     Only what the public sees counts: hidden comments and the cheers and comments of
@@ -137,11 +140,11 @@ def entries_refresh_counts(*, entry_ids):
     caching.changed()
 
 
-def _count(queryset):
+def _count(queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.order_by().values("entry").annotate(n=Count("pk")).values("n")
 
 
-def entries_touched_by(user):
+def entries_touched_by(user: User) -> QuerySet[Any]:
     """The ids of the entries ``user`` cheered or commented on, as a lazy queryset."""
     return (
         Cheer.objects.filter(user=user)

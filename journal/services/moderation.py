@@ -1,5 +1,8 @@
 """Moderation: every step is logged, nothing is deleted, and restoring brings it all back."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -7,6 +10,7 @@ from journal import caching
 from journal.models import (
     Comment,
     Entry,
+    EntryQuerySet,
     ModerationAction,
     Report,
     User,
@@ -38,7 +42,9 @@ class AlreadyReported(Exception):
     """This person has reported this thing before."""
 
 
-def report_create(*, reporter, target, reason, note=""):
+def report_create(
+    *, reporter: User, target: Entry | Comment | User, reason: str, note: str = ""
+) -> Report:
     """Report an entry, a comment or a person; a second report of the same thing is refused."""
     field = _REPORTED_AS[type(target)]
     if Report.objects.filter(reporter=reporter, **{field: target}).exists():
@@ -53,7 +59,13 @@ def report_create(*, reporter, target, reason, note=""):
         raise AlreadyReported from error
 
 
-def _log(*, moderator, action, reason="", **targets):
+def _log(
+    *,
+    moderator: User,
+    action: str,
+    reason: str = "",
+    **targets: Entry | Comment | User | Report | None,
+) -> None:
     """Append to the moderation log, naming the target in words that outlive it."""
     label = str(next(obj for obj in targets.values() if obj is not None))
     ModerationAction.objects.create(
@@ -63,13 +75,23 @@ def _log(*, moderator, action, reason="", **targets):
     caching.changed()
 
 
-def _close_reports(*, moderator, state, **target):
+def _close_reports(*, moderator: User, state: str, **target: Entry | Comment | User) -> None:
     Report.objects.filter(state=Report.State.OPEN, **target).update(
         state=state, resolved_by=moderator, resolved_at=timezone.now()
     )
 
 
-def _moderate(*, moderator, target, action, reason, state, lock=None, shown=None, counted=()):
+def _moderate(
+    *,
+    moderator: User,
+    target: Entry | Comment | User,
+    action: str,
+    reason: str,
+    state: dict[str, Any],
+    lock: User | None = None,
+    shown: EntryQuerySet | None = None,
+    counted: Iterable[int] = (),
+) -> None:
     """The steps hiding, restoring, suspending and unsuspending share, in one transaction.
 
     ``state`` holds the target's new moderation fields. ``lock`` is the author whose writes
@@ -101,13 +123,13 @@ def _moderate(*, moderator, target, action, reason, state, lock=None, shown=None
             )
 
 
-def _hidden_state(hidden, reason):
+def _hidden_state(hidden: bool, reason: str) -> dict[str, str]:
     """The moderation fields of a hidden, or restored, entry or comment."""
     state = Entry.ModerationState.HIDDEN if hidden else Entry.ModerationState.VISIBLE
     return {"moderation_state": state, "moderation_reason": reason if hidden else ""}
 
 
-def entry_set_hidden(*, moderator, entry, hidden, reason=""):
+def entry_set_hidden(*, moderator: User, entry: Entry, hidden: bool, reason: str = "") -> None:
     """Hide an entry from every public place (its author and moderators still see it,
     marked), or restore it."""
     with transaction.atomic():
@@ -124,7 +146,9 @@ def entry_set_hidden(*, moderator, entry, hidden, reason=""):
         user_refresh_stats(user=entry.author)
 
 
-def comment_set_hidden(*, moderator, comment, hidden, reason=""):
+def comment_set_hidden(
+    *, moderator: User, comment: Comment, hidden: bool, reason: str = ""
+) -> None:
     """Hide a comment from everyone but its author and moderators, or restore it."""
     _moderate(
         moderator=moderator,
@@ -136,7 +160,7 @@ def comment_set_hidden(*, moderator, comment, hidden, reason=""):
     )
 
 
-def user_set_suspended(*, moderator, user, suspended, reason=""):
+def user_set_suspended(*, moderator: User, user: User, suspended: bool, reason: str = "") -> None:
     """Suspend a person (they can read, not write; their content leaves public places) or lift it."""
     _moderate(
         moderator=moderator,
@@ -150,7 +174,7 @@ def user_set_suspended(*, moderator, user, suspended, reason=""):
     )
 
 
-def report_dismiss(*, moderator, report, reason=""):
+def report_dismiss(*, moderator: User, report: Report, reason: str = "") -> None:
     """Close a report without acting on what it targets."""
     with transaction.atomic():
         Report.objects.filter(pk=report.pk).update(

@@ -1,12 +1,16 @@
 """Import: entries read from other people's Markdown (journal/porting/), in one go."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.utils import timezone
 
 from journal.models import (
     Entry,
     Topic,
+    User,
 )
+from journal.porting.posts import Draft
 from journal.services.figures import (
     copy_stats,
     lock_author,
@@ -19,10 +23,12 @@ from journal.services.figures import (
 class ImportResult:
     """What journal_import did with each draft it was given."""
 
-    def __init__(self):
-        self.created, self.replaced, self.skipped = [], [], []
+    def __init__(self) -> None:
+        self.created: list[Draft] = []
+        self.replaced: list[Draft] = []
+        self.skipped: list[Draft] = []
 
-    def summary(self):
+    def summary(self) -> str:
         created = len(self.created)
         words = [f"Imported {created} {'entry' if created == 1 else 'entries'}"]
         if self.replaced:
@@ -32,7 +38,7 @@ class ImportResult:
         return ", ".join(words) + "."
 
 
-def journal_import(*, user, items, replace=False):
+def journal_import(*, user: User, items: Iterable[Draft], replace: bool = False) -> ImportResult:
     """Write imported drafts (porting.posts.Draft) as ``user``'s entries in one transaction.
 
     Imported entries keep their own days, older than yesterday included (import is the

@@ -12,13 +12,21 @@ from journal.models import (
     Entry,
     Follow,
     Notification,
+    User,
 )
 from journal.services.figures import (
     entries_refresh_counts,
 )
 
 
-def _notify(*, recipient, actor, kind, entry=None, comment=None):
+def _notify(
+    *,
+    recipient: User,
+    actor: User,
+    kind: str,
+    entry: Entry | None = None,
+    comment: Comment | None = None,
+) -> None:
     # Acting on one's own entry is not news to anyone.
     if recipient.pk != actor.pk:
         Notification.objects.create(
@@ -26,7 +34,7 @@ def _notify(*, recipient, actor, kind, entry=None, comment=None):
         )
 
 
-def cheer_toggle(*, user, entry):
+def cheer_toggle(*, user: User, entry: Entry) -> tuple[bool, int]:
     """Cheer ``entry``, or take the cheer back; returns (cheered, the entry's cheer count).
 
     Two clicks racing each other end in a consistent state: the counter only moves for
@@ -51,7 +59,7 @@ def cheer_toggle(*, user, entry):
     return created, entry.cheer_count
 
 
-def comment_create(*, author, entry, body):
+def comment_create(*, author: User, entry: Entry, body: str) -> Comment:
     with transaction.atomic():
         caching.changed(only_added=True, writer=author)
         comment = Comment.objects.create(author=author, entry=entry, body=body)
@@ -66,21 +74,21 @@ def comment_create(*, author, entry, body):
     return comment
 
 
-def comment_update(*, comment, body):
+def comment_update(*, comment: Comment, body: str) -> Comment:
     """New words for a comment; a comment a moderator hid stays hidden."""
     comment.body = body
     comment.save(update_fields=["body", "body_html", "updated_at"])
     return comment
 
 
-def comment_delete(*, comment):
+def comment_delete(*, comment: Comment) -> None:
     """Delete a comment and its notification; the count is redone, as it may have been hidden."""
     with transaction.atomic():
         comment.delete()
         entries_refresh_counts(entry_ids=[comment.entry_id])
 
 
-def follow_toggle(*, follower, followed):
+def follow_toggle(*, follower: User, followed: User) -> bool:
     """Follow ``followed``, or stop; returns whether ``follower`` now follows them.
 
     Unfollowing takes back the "followed you" notification, so that following, unfollowing
@@ -98,7 +106,7 @@ def follow_toggle(*, follower, followed):
     return created
 
 
-def notifications_mark_read(*, user):
+def notifications_mark_read(*, user: User) -> None:
     """Mark every unread notification of ``user`` read."""
     user.notifications.unread().update(read_at=timezone.now())
     caching.changed(public=False, own=[("unread", user.pk)])

@@ -66,35 +66,173 @@ ZONES = [
     ("America/Sao_Paulo", 5), ("America/Bogota", 2), ("UTC", 2),
 ]  # fmt: skip
 GOALS = [(60, 70), (30, 10), (45, 6), (90, 8), (120, 6)]
-FIRST_NAMES = (
-    "Ada Malik Sofia Kenji Amara Lucas Priya Chen Fatima Noah Ines Ravi Olga Tomas Aisha "
-    "Mateo Yuki Leila Omar Hana Diego Zara Ivan Mei Kofi Elena Arjun Nadia Felix Mira"
-).split()
-LAST_NAMES = (
-    "Park Osei Ruiz Mori Okafor Silva Sharma Wei Haddad Berg Costa Rao Petrova Novak Khan "
-    "Lopez Tanaka Nasser Ali Kim Torres Nkosi Ivanova Lin Mensah Popescu Iyer Rahman Weber Cruz"
-).split()
+FIRST_NAMES = [
+    "Ada",
+    "Malik",
+    "Sofia",
+    "Kenji",
+    "Amara",
+    "Lucas",
+    "Priya",
+    "Chen",
+    "Fatima",
+    "Noah",
+    "Ines",
+    "Ravi",
+    "Olga",
+    "Tomas",
+    "Aisha",
+    "Mateo",
+    "Yuki",
+    "Leila",
+    "Omar",
+    "Hana",
+    "Diego",
+    "Zara",
+    "Ivan",
+    "Mei",
+    "Kofi",
+    "Elena",
+    "Arjun",
+    "Nadia",
+    "Felix",
+    "Mira",
+]
+LAST_NAMES = [
+    "Park",
+    "Osei",
+    "Ruiz",
+    "Mori",
+    "Okafor",
+    "Silva",
+    "Sharma",
+    "Wei",
+    "Haddad",
+    "Berg",
+    "Costa",
+    "Rao",
+    "Petrova",
+    "Novak",
+    "Khan",
+    "Lopez",
+    "Tanaka",
+    "Nasser",
+    "Ali",
+    "Kim",
+    "Torres",
+    "Nkosi",
+    "Ivanova",
+    "Lin",
+    "Mensah",
+    "Popescu",
+    "Iyer",
+    "Rahman",
+    "Weber",
+    "Cruz",
+]
 # The popular topics first: their popularity falls off as in any community (Zipf).
-POPULAR_TOPICS = (
-    "python;machine learning;llmops;computer vision;deep learning;data science;statistics;"
-    "rust;javascript;sql;linear algebra;pytorch;algorithms;system design;kubernetes;go;"
-    "nlp;reinforcement learning;react;typescript;docker;mlops;probability;calculus;"
-    "distributed systems;databases;postgresql;aws;security;compilers;operating systems;"
-    "networking;transformers;diffusion models;graph neural networks;time series;"
-    "recommender systems;optimisation;functional programming;haskell;elixir;"
-    "embedded systems;robotics;quantum computing;bioinformatics;finance;economics;"
-    "writing;spanish;japanese;music theory;design;product management;leetcode"
-).split(";")
-QUALIFIERS = (
-    "applied;bayesian;causal;classical;computational;differential;discrete;"
-    "federated;generative;geometric;high-performance;interpretable;numerical;"
-    "probabilistic;real-time;robust;scalable;self-supervised;sparse;stochastic"
-).split(";")
-SUBJECTS = (
-    "inference;optimisation;graphics;geometry;signal processing;control;cryptography;"
-    "search;vision;audio;planning;simulation;compression;scheduling;testing;"
-    "type systems;visualisation;forecasting;ranking;retrieval;streaming;storage"
-).split(";")
+POPULAR_TOPICS = [
+    "python",
+    "machine learning",
+    "llmops",
+    "computer vision",
+    "deep learning",
+    "data science",
+    "statistics",
+    "rust",
+    "javascript",
+    "sql",
+    "linear algebra",
+    "pytorch",
+    "algorithms",
+    "system design",
+    "kubernetes",
+    "go",
+    "nlp",
+    "reinforcement learning",
+    "react",
+    "typescript",
+    "docker",
+    "mlops",
+    "probability",
+    "calculus",
+    "distributed systems",
+    "databases",
+    "postgresql",
+    "aws",
+    "security",
+    "compilers",
+    "operating systems",
+    "networking",
+    "transformers",
+    "diffusion models",
+    "graph neural networks",
+    "time series",
+    "recommender systems",
+    "optimisation",
+    "functional programming",
+    "haskell",
+    "elixir",
+    "embedded systems",
+    "robotics",
+    "quantum computing",
+    "bioinformatics",
+    "finance",
+    "economics",
+    "writing",
+    "spanish",
+    "japanese",
+    "music theory",
+    "design",
+    "product management",
+    "leetcode",
+]
+QUALIFIERS = [
+    "applied",
+    "bayesian",
+    "causal",
+    "classical",
+    "computational",
+    "differential",
+    "discrete",
+    "federated",
+    "generative",
+    "geometric",
+    "high-performance",
+    "interpretable",
+    "numerical",
+    "probabilistic",
+    "real-time",
+    "robust",
+    "scalable",
+    "self-supervised",
+    "sparse",
+    "stochastic",
+]
+SUBJECTS = [
+    "inference",
+    "optimisation",
+    "graphics",
+    "geometry",
+    "signal processing",
+    "control",
+    "cryptography",
+    "search",
+    "vision",
+    "audio",
+    "planning",
+    "simulation",
+    "compression",
+    "scheduling",
+    "testing",
+    "type systems",
+    "visualisation",
+    "forecasting",
+    "ranking",
+    "retrieval",
+    "streaming",
+    "storage",
+]
 TITLE_TEMPLATES = [
     "Notes on {t}", "{T}: the basics again", "Deep dive into {t}", "{T}, one chapter further",
     "Finally understood {t}", "A small {t} project", "{T} exercises", "Reading about {t}",

@@ -130,7 +130,7 @@ def signed_in_pages(entry, own, hidden):
 
 
 @pytest.mark.parametrize(
-    "width,scheme", [*itertools.product(WIDTHS, ["light", "dark"]), ("desktop", CHOSEN_DARK)]
+    ("width", "scheme"), [*itertools.product(WIDTHS, ["light", "dark"]), ("desktop", CHOSEN_DARK)]
 )
 def test_no_serious_axe_violations_on_any_page(
     browser, live_server, browser_problems, community, scheme, width

@@ -158,7 +158,6 @@ def test_the_heatmaps_month_labels_are_whole(page, clock, width):
     assert months[-1].text_content() == "Dec"
     for label in months:
         box = label.bounding_box()
-        assert (
-            heatmap["x"] <= box["x"] and box["x"] + box["width"] <= heatmap["x"] + heatmap["width"]
-        )
+        assert heatmap["x"] <= box["x"]
+        assert box["x"] + box["width"] <= heatmap["x"] + heatmap["width"]
         assert heatmap["y"] <= box["y"]
