@@ -1,6 +1,7 @@
 """The reader's own parts of pages (journal/caching/reader.py): parts nobody can forge,
 written only by the template tag, and an unread count that follows the notifications."""
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -117,3 +118,39 @@ def test_the_navigation_follows_the_person_and_the_page(client, alice, bob):
     alice.is_staff = True
     alice.save()
     assert 'href="/moderation/">Moderation' in client.get("/@bob/").content.decode()
+
+
+def test_the_home_tells_each_reader_the_state_of_their_own_day(client, alice, bob, clock, settings):
+    """One rendering of the home, from the page cache, and each reader sees their own day:
+    written ("Today ✓", also in the navigation) or not, with the hours left until their own
+    midnight and the streak at stake."""
+    settings.MOMENTUM_PAGE_CACHE = True
+    alice.time_zone = bob.time_zone = "Europe/Paris"
+    for person in (alice, bob):
+        person.save(update_fields=["time_zone"])
+    # 14:30 in Paris (UTC+2 in June): 9 hours and a half left in the day.
+    clock.instant = dt.datetime(2025, 6, 1, 12, 30, tzinfo=dt.UTC)
+    write_entry(bob, day=dt.date(2025, 5, 31))
+    write_entry(alice, day=dt.date(2025, 6, 1), title="Written today")
+    client.force_login(alice)
+    for_alice = client.get(reverse("journal:home")).content.decode()
+    client.force_login(bob)
+    for_bob = client.get(reverse("journal:home")).content.decode()
+
+    assert "Today ✓" in for_alice
+    assert "Day 1 is written" in for_alice
+    assert "Edit today's entry" in for_alice
+    assert "not written yet" not in for_alice
+
+    assert "Day 2: not written yet" in for_bob
+    assert "9 hours left in your day" in for_bob
+    assert "Your 1-day streak continues if you write Day 2 before midnight" in for_bob
+    assert "Today ✓" not in for_bob
+    assert ">Write today<" in for_bob
+
+
+def test_a_visitor_is_told_nothing_about_a_day(client, alice):
+    write_entry(alice)
+    page = client.get(reverse("journal:feed")).content.decode()
+    assert "not written yet" not in page
+    assert "Today ✓" not in page

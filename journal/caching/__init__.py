@@ -12,8 +12,8 @@ What is cached, for whom, under which key, for how long:
   author and commenters of an entry) get a page rendered for them alone, never stored.
   Key: ``pagecache:<release>:<audience>:<sha256 of path and the declared query
   parameters>``; the value is a ``CachedPage``. Kept 60 s at most.
-- **A reader's own parts** (``reader.py``): the navigation, whether they cheered each
-  card, whether they follow the person. Templates write them with the ``{% reader_part %}``
+- **A reader's own parts** (``reader.py``): the navigation, the state of their day on
+  their home, whether they cheered each card, whether they follow the person. Templates write them with the ``{% reader_part %}``
   tag (``journal/templatetags/caching.py``) and ``ReaderPartsMiddleware`` fills them on
   every signed-in response. The figures behind them are cached per person:
   ``own:<figure>:<person id>``, 60 s for the unread count, 600 s for cheers and follows.

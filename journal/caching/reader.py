@@ -10,6 +10,7 @@ follows. Nothing a person writes can forge a part: text is escaped on the way ou
 nh3 drops the comments of rendered Markdown.
 """
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.loader import get_template
 from django.urls import get_script_prefix
+from django.utils import timezone
 
 from journal.caching.pages import CSRF_VALUE, csrf_token
 from journal.middleware import DATABASE_UNAVAILABLE, database_unavailable
@@ -35,12 +37,14 @@ NAV_TEMPLATES = {
     b"nav-links": "includes/nav_links.html",
     b"nav-actions": "includes/nav_actions.html",
 }
-# What each kind of part needs to know about the reader (keys of OWN).
-FIGURES = {
+# What each kind of part needs to know about the reader (keys of OWN); the state of their
+# day ("today") comes from their own row, which every signed-in request reads anyway.
+FIGURES: dict[bytes, str | None] = {
     b"nav-links": "unread",
     b"nav-actions": "unread",
     b"cheer": "cheered",
     b"follow": "following",
+    b"today": None,
 }
 
 
@@ -67,7 +71,7 @@ def fill(request: HttpRequest, html: bytes) -> bytes:
         position = end + len(PART_END)
         found.append((start, position, kind, argument, html[tag_end + len(TAG_END) : end]))
     # Only the figures this page's parts need, in one round trip.
-    names = sorted({FIGURES[kind] for _, _, kind, _, _ in found})
+    names = sorted({name for _, _, kind, _, _ in found if (name := FIGURES[kind])})
     figures = dict(zip(names, own(viewer, *names), strict=True))
     parts = []
     position = 0
@@ -79,6 +83,8 @@ def fill(request: HttpRequest, html: bytes) -> bytes:
         elif kind == b"follow":
             forms = body.split(OTHERWISE)
             parts.append(_follow(forms, int(argument), viewer, figures["following"]))
+        elif kind == b"today":
+            parts.append(_today(viewer))
         else:
             parts.append(_nav(NAV_TEMPLATES[kind], request, figures["unread"]))
         position = stop
@@ -104,6 +110,7 @@ def _nav(template: str, request: HttpRequest, unread: int) -> bytes:
         user.can_moderate,
         unread,
         current,
+        user.last_entry_day == user.local_today(),
     )
     # The rendering is shared by all of the person's requests; the token is this one's.
     return html.replace(_NAV_TOKEN_FIELD, CSRF_VALUE + csrf_token(request).encode() + b'"')
@@ -123,6 +130,7 @@ def _rendered_nav(
     can_moderate: bool,
     unread: int,
     current: str | None,
+    wrote_today: bool,
 ) -> bytes:
     """A navigation part for one combination of everything it shows, rendered once per
     process: two small templates on every signed-in request cost a fifth of a page served
@@ -135,8 +143,37 @@ def _rendered_nav(
         "current_page": current,
         "csrf_token": _NAV_TOKEN,
         "unread_notification_count": unread,
+        "wrote_today": wrote_today,
     }
     return get_template(template).render(context).encode()
+
+
+def _today(viewer: User) -> bytes:
+    """The state of the reader's own day: written or not, and the hours left in it."""
+    now = timezone.now().astimezone(viewer.zone)
+    today = now.date()
+    wrote_today = viewer.last_entry_day == today
+    midnight = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=viewer.zone)
+    hours_left = int((midnight - now).total_seconds() // 3600)
+    # Day N of today's entry: the last written, or the next.
+    day_number = viewer.entry_count if wrote_today else viewer.entry_count + 1
+    return _rendered_today(
+        get_script_prefix(), wrote_today, day_number, viewer.current_streak, hours_left
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _rendered_today(
+    script_prefix: str, wrote_today: bool, day_number: int, streak: int, hours_left: int
+) -> bytes:
+    """The day's part for one combination of what it shows, rendered once per process."""
+    context = {
+        "wrote_today": wrote_today,
+        "day_number": day_number,
+        "streak": streak,
+        "hours_left": hours_left,
+    }
+    return get_template("includes/today.html").render(context).encode()
 
 
 def _cheer(
