@@ -143,6 +143,20 @@ class User(AbstractUser):
     def public_hours(self):
         return round(self.public_minutes / 60, 1)
 
+    @property
+    def public_milestones(self):
+        """The milestones others see on the journey: of streaks, and of hours of public
+        entries, as the public totals count."""
+        public = streaks.Stats(
+            longest_streak=self.longest_streak, total_minutes=self.public_minutes
+        )
+        return sorted(streaks.milestones_reached(public))
+
+    @property
+    def own_milestones(self):
+        """Every milestone the person reached, private entries counted: theirs to see."""
+        return sorted(streaks.milestones_reached(self))
+
     def stored_stats(self):
         return streaks.Stats(
             entry_count=self.entry_count,
@@ -315,6 +329,8 @@ class Entry(models.Model):
     snippet = ""
     # A card's shared part, given by journal/caching/cards.py to the entries of a list.
     card_html = ""
+    # The milestones a save reached, given by services.entry_save.
+    milestones: list[streaks.Milestone]
 
     class Meta:
         verbose_name_plural = "entries"
@@ -544,6 +560,7 @@ class Notification(models.Model):
         CHEER = "cheer", "cheered"
         COMMENT = "comment", "commented on"
         FOLLOW = "follow", "followed you"
+        MILESTONE = "milestone", "reached a milestone"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -556,6 +573,8 @@ class Notification(models.Model):
     comment = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # A milestone as journal.streaks words it ("a 7-day streak", "100 hours of learning").
+    milestone = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -566,6 +585,15 @@ class Notification(models.Model):
             # A person's notifications, newest first, and their unread count in the navigation.
             models.Index(
                 fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"
+            ),
+        )
+        constraints = (
+            # Each milestone is announced once, even when a deletion lowered the figures
+            # and a later entry reaches it again.
+            models.UniqueConstraint(
+                fields=["recipient", "milestone"],
+                condition=models.Q(kind="milestone"),
+                name="one_notification_per_milestone",
             ),
         )
 

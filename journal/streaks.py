@@ -538,6 +538,11 @@ class Milestone:
             return f"{self.value}-day streak"
         return f"{self.value:,} hours"
 
+    @property
+    def in_words(self) -> str:
+        """As a sentence says it: "a 7-day streak", "100 hours of learning"."""
+        return f"a {self}" if self.kind == "streak" else f"{self} of learning"
+
 
 def milestones_reached(figures: MilestoneFigures) -> frozenset[Milestone]:
     """Every milestone ``figures`` have reached."""

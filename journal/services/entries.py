@@ -7,7 +7,9 @@ from django.db import IntegrityError, transaction
 from journal import caching, streaks
 from journal.models import (
     Entry,
+    Notification,
     Topic,
+    User,
 )
 from journal.services.figures import (
     copy_stats,
@@ -26,12 +28,14 @@ class DayTaken(Exception):
 def entry_save(*, entry: Entry, topic_names: Iterable[str]) -> Entry:
     """Create or update ``entry`` with its topics, keeping Day N and streaks in step.
 
-    Raises DayTaken when the author already has an entry for ``entry.day``.
+    Raises DayTaken when the author already has an entry for ``entry.day``. Sets
+    ``entry.milestones``: the milestones (journal.streaks) this save reached.
     """
     adding = entry.pk is None
     try:
         with transaction.atomic():
             author = lock_author(entry.author)
+            figures_before = author.stored_stats()
             shown_before = {} if adding else public_topic_counts(Entry.objects.filter(pk=entry.pk))
             # The common write, today's entry, comes after every other day: its number and
             # the author's figures follow from the stored ones without reading every entry.
@@ -70,6 +74,7 @@ def entry_save(*, entry: Entry, topic_names: Iterable[str]) -> Entry:
             else:
                 user_refresh_stats(user=author)
                 entry.refresh_from_db(fields=["number"])
+            entry.milestones = _announce_milestones(author, figures_before)
     except IntegrityError as error:
         # Caught outside the transaction, which is gone with the failed insert: no
         # savepoint is paid on every write for the rare second tab.
@@ -78,6 +83,25 @@ def entry_save(*, entry: Entry, topic_names: Iterable[str]) -> Entry:
         raise
     copy_stats(author, entry.author)
     return entry
+
+
+def _announce_milestones(author: User, before: streaks.Stats) -> list[streaks.Milestone]:
+    """Notify ``author`` of the milestones their figures reached since ``before``; each is
+    announced once ever (a constraint), and returned for the confirmation to celebrate."""
+    reached = streaks.new_milestones(before, author)
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=author,
+                actor=author,
+                kind=Notification.Kind.MILESTONE,
+                milestone=milestone.in_words,
+            )
+            for milestone in reached
+        ],
+        ignore_conflicts=True,
+    )
+    return reached
 
 
 def entry_delete(*, entry: Entry) -> None:

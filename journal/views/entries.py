@@ -146,4 +146,8 @@ def image_upload(request):
 def _written_message(entry):
     streak = entry.author.current_streak
     days = "day" if streak == 1 else "days"
-    return f"Day {entry.number} is written. Your streak: {streak} {days}."
+    message = f"Day {entry.number} is written. Your streak: {streak} {days}."
+    if entry.milestones:
+        reached = " and ".join(milestone.in_words for milestone in entry.milestones)
+        message += f" You reached {reached}: well done!"
+    return message
