@@ -655,15 +655,12 @@ class Seeder:
         """Notifications as the services make them: read a while after, unread when recent."""
         recent = self.now - dt.timedelta(days=3)
         rows = (
-            (recipient, actor, kind, entry, comment, at,
+            (recipient, actor, kind, entry, comment, "", at,
              None if at > recent else at + dt.timedelta(hours=rng.randrange(1, 48)))
             for recipient, actor, kind, entry, comment, at in notes
         )  # fmt: skip
-        self.copy(
-            Notification,
-            ["recipient_id", "actor_id", "kind", "entry_id", "comment_id", "created_at", "read_at"],
-            rows,
-        )
+        fields = ["recipient_id", "actor_id", "kind", "entry_id", "comment_id", "milestone"]
+        self.copy(Notification, [*fields, "created_at", "read_at"], rows)
 
     def write_moderation(self):
         """Reports: resolved for what moderators hid or suspended, and a queue still open."""
