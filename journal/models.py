@@ -335,8 +335,9 @@ class Entry(models.Model):
     class Meta:
         verbose_name_plural = "entries"
         constraints = (
-            # Also a journey's entries by day; on PostgreSQL it carries what the heatmap and
-            # hours per topic read (migration 0003), so that they never visit the table.
+            # Also an entry's page (/@username/YYYY-MM-DD/) and a journey's entries by day;
+            # on PostgreSQL it carries what the heatmap and hours per topic read (migration
+            # 0003), so that they never visit the table.
             models.UniqueConstraint(fields=["author", "day"], name="one_entry_per_author_per_day"),
             models.CheckConstraint(
                 condition=Q(minutes__gte=1) & Q(minutes__lte=MINUTES_IN_A_DAY),
@@ -350,7 +351,8 @@ class Entry(models.Model):
                 condition=Q(visibility="public", moderation_state="visible"),
                 name="entry_public_newest_idx",
             ),
-            # /@username/day/N/: one entry by its author and Day N.
+            # /@username/day/N/, the old address that redirects to an entry's own: one
+            # entry by its author and Day N.
             models.Index(fields=["author", "number"], name="entry_author_number_idx"),
             # Following, for someone who follows few people: their entries, newest first.
             # (A journey goes by day, through one_entry_per_author_per_day.)
@@ -365,10 +367,11 @@ class Entry(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        # journal:entry_detail, "@<username>/day/<number>/": below its author's journey,
-        # whose address is worked out once per person, as a journey's cards and key lessons
-        # all link there. tests/test_reading.py holds it to reverse().
-        return f"{self.author.get_absolute_url()}day/{self.number}/"
+        # journal:entry_detail, "@<username>/<day>/": below its author's journey, whose
+        # address is worked out once per person, as a journey's cards and key lessons all
+        # link there. The day, unlike Day N, never changes, so neither does the address.
+        # tests/test_reading.py holds it to reverse().
+        return f"{self.author.get_absolute_url()}{self.day.isoformat()}/"
 
     def render(self):
         """Work out the stored HTML of the Markdown fields and the card's excerpt: once on

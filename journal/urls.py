@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.urls import path, register_converter
 from django.urls.converters import StringConverter
 from django.views.decorators.http import require_safe
@@ -25,6 +27,24 @@ class UsernameConverter(StringConverter):
 
 register_converter(UsernameConverter, "username")
 
+
+class DateConverter:
+    """A calendar date as YYYY-MM-DD, given to the view as a ``datetime.date``: a day that
+    does not exist (2025-02-30) or any other spelling is a 404 before any view."""
+
+    regex = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+    def to_python(self, value: str) -> dt.date:
+        # fromisoformat's ValueError is how a converter says the address matches no page.
+        return dt.date.fromisoformat(value)
+
+    def to_url(self, value: dt.date | str) -> str:
+        # A date's str() is its ISO form; reverse() holds the result to the regex.
+        return str(value)
+
+
+register_converter(DateConverter, "date")
+
 app_name = "journal"
 
 urlpatterns = [
@@ -38,7 +58,8 @@ urlpatterns = [
         name="journey_atom",
     ),
     path("@<username:username>/", reading.journey, name="journey"),
-    path("@<username:username>/day/<int:number>/", reading.entry_detail, name="entry_detail"),
+    path("@<username:username>/<date:day>/", reading.entry_detail, name="entry_detail"),
+    path("@<username:username>/day/<int:number>/", reading.entry_by_number, name="entry_by_number"),
     path("@<username:username>/follow/", social.follow, name="follow"),
     path("following/", social.following, name="following"),
     path("encourage/", social.encourage, name="encourage"),

@@ -62,11 +62,23 @@ def test_items_link_to_entries_and_carry_the_sanitised_html(client, entries, ali
 
     # Day 2: alice's hidden entry, the day before, is her Day 1.
     assert item.title == "Day 2: Convolutions"
-    assert item.link == "http://testserver" + reverse("journal:entry_detail", args=["alice", 2])
+    day = days_ago(alice, 1)
+    assert item.link == "http://testserver" + reverse("journal:entry_detail", args=["alice", day])
     assert item.author == "Alice Martin"
     assert item.summary == "Edges matter."
     assert item.content[0].value == "<p><strong>Padding</strong> is a choice.</p>"
     assert [tag.term for tag in item.tags] == ["computer-vision"]
+
+
+def test_an_items_id_and_link_stay_when_an_earlier_day_is_written(client, alice):
+    # Feed readers know an item by its id: one that moved would come back as a new item.
+    url = reverse("journal:journey_atom", args=["alice"])
+    write_entry(alice, title="Rust traits")
+    (before,) = parse(client, url).entries
+    write_entry(alice, day=days_ago(alice, 1), title="Yesterday, written today")
+    (after,) = [item for item in parse(client, url).entries if item.title.endswith("traits")]
+    assert (before.title, after.title) == ("Day 1: Rust traits", "Day 2: Rust traits")
+    assert (after.id, after.link) == (before.id, before.link)
 
 
 def test_person_feed_carries_only_their_public_entries(client, entries):

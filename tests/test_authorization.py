@@ -16,6 +16,7 @@ VISITORS = ["anonymous", "other", "owner", "suspended", "suspended_staff", "staf
 
 # Shorthands for the outcomes.
 OK, REDIRECT, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, BAD = 200, 302, "login", 403, 404, 405, 400
+MOVED = 301
 
 
 def same_for_all(get, post):
@@ -62,7 +63,9 @@ POLICY = {
     "journal:atom": (NO_ARGS, PUBLIC_PAGE),
     "journal:journey": (OWNER, PUBLIC_PAGE),
     "journal:journey_atom": (OWNER, PUBLIC_PAGE),
-    "journal:entry_detail": (lambda w: ["owner", 1], PUBLIC_PAGE),
+    "journal:entry_detail": (lambda w: ["owner", w["entry"].day], PUBLIC_PAGE),
+    # An entry's old address, by Day N: to its own, for whoever may read it.
+    "journal:entry_by_number": (lambda w: ["owner", 1], same_for_all(MOVED, NOT_ALLOWED)),
     "journal:encourage": (NO_ARGS, PUBLIC_PAGE),
     "journal:topics": (NO_ARGS, PUBLIC_PAGE),
     "journal:topic": (TOPIC, PUBLIC_PAGE),
@@ -218,14 +221,20 @@ def test_access_policy(client, world, name):
     assert seen == expected
 
 
-def test_a_hidden_entry_opens_for_its_author_and_staff_only(client, world):
+@pytest.mark.parametrize(
+    ("address", "opens"),
+    [
+        (lambda entry: entry.get_absolute_url(), OK),
+        (lambda entry: reverse("journal:entry_by_number", args=["owner", entry.number]), MOVED),
+    ],
+)
+def test_a_hidden_entry_opens_for_its_author_and_staff_only(client, world, address, opens):
     # Moderation: the page of what a moderator hid, which staff open to judge and restore.
     entry = world["entry"]
     services.entry_set_hidden(moderator=world["staff"], entry=entry, hidden=True, reason="Spam")
     seen = {
         visitor: tuple(
-            observe(client, world, entry.get_absolute_url(), visitor, method)
-            for method in ("GET", "POST")
+            observe(client, world, address(entry), visitor, method) for method in ("GET", "POST")
         )
         for visitor in VISITORS
     }
@@ -233,8 +242,8 @@ def test_a_hidden_entry_opens_for_its_author_and_staff_only(client, world):
         NOT_FOUND,
         NOT_ALLOWED,
         anonymous=(NOT_FOUND, NOT_ALLOWED),
-        owner=(OK, NOT_ALLOWED),
-        staff=(OK, NOT_ALLOWED),
+        owner=(opens, NOT_ALLOWED),
+        staff=(opens, NOT_ALLOWED),
     )
 
 

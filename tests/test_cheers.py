@@ -124,7 +124,7 @@ def test_visitors_are_sent_to_log_in_and_back(client, entry):
     assert response["Location"].startswith(reverse("account_login") + "?next=")
     assert not Cheer.objects.exists()
     page = client.get(entry.get_absolute_url()).content.decode()
-    assert f"{reverse('account_login')}?next=/%40alice/day/1/" in page
+    assert f"{reverse('account_login')}?next=/%40alice/{entry.day.isoformat()}/" in page
 
 
 def test_nobody_cheers_their_own_entry(client, alice, entry):

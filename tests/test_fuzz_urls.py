@@ -30,6 +30,7 @@ QUERY = {
     "journal:journey_atom": [],
     "journal:journey": ["before"],
     "journal:entry_detail": [],
+    "journal:entry_by_number": [],
     "journal:follow": ["next"],
     "journal:following": ["before"],
     "journal:encourage": ["before"],
@@ -87,9 +88,10 @@ values = st.one_of(
     ),
     st.dates().map(lambda day: day.isoformat().encode()),
     st.sampled_from(
-        [b"", b"0001-01-01", b"9999-12-31", b"0001-01-01T00:00:00-23:59_-5", b"yesterday",
-         b"current", b"longest", b"newest", b"python", b"alice", b"-" * 200, b"- " * 100,
-         b'"', b"%", b"//evil.example/", b"javascript:alert(1)", b"1e9", b"NaN"]
+        [b"", b"0001-01-01", b"9999-12-31", b"2025-02-30", b"0000-00-00",
+         b"0001-01-01T00:00:00-23:59_-5", b"yesterday", b"current", b"longest", b"newest",
+         b"python", b"alice", b"-" * 200, b"- " * 100, b'"', b"%", b"//evil.example/",
+         b"javascript:alert(1)", b"1e9", b"NaN"]
     ),
 )  # fmt: skip
 
@@ -106,7 +108,7 @@ def encoded(value):
 def world(alice, bob, moderator):
     """Alice's days on a topic with a cheer, a comment, a follow and a report, so that
     pages hold data."""
-    write_entry(alice, day=days_ago(alice, 1), title="Chain rule", topics=["python"])
+    earlier = write_entry(alice, day=days_ago(alice, 1), title="Chain rule", topics=["python"])
     entry = write_entry(alice, title="Backpropagation", topics=["python"])
     services.cheer_toggle(user=bob, entry=entry)
     comment = services.comment_create(author=bob, entry=entry, body="Well done")
@@ -119,6 +121,7 @@ def world(alice, bob, moderator):
         # What each path parameter may be, besides random bytes: what exists.
         "known": {
             "username": [b"alice", b"bob"],
+            "day": [earlier.day.isoformat().encode(), entry.day.isoformat().encode()],
             "number": [b"1", b"2"],
             "slug": [b"python"],
             "pk": [str(entry.pk).encode(), str(comment.pk).encode()],

@@ -124,13 +124,13 @@ def test_journey_shows_hours_per_topic_as_text(client, alice):
 def test_journey_lists_key_lessons_most_recent_first_with_links(client, alice):
     write_entry(alice, day=days_ago(alice, 2), key_lesson="First lesson")
     write_entry(alice, day=days_ago(alice, 1), key_lesson="")
-    write_entry(alice, key_lesson="Latest lesson")
+    latest = write_entry(alice, key_lesson="Latest lesson")
 
     html = journey(client)
     section = html[html.index('id="lessons-heading"') :]
 
     assert section.index("Latest lesson") < section.index("First lesson")
-    assert reverse("journal:entry_detail", args=["alice", 3]) in section
+    assert reverse("journal:entry_detail", args=["alice", latest.day]) in section
     assert "Day 3" in section
 
 

@@ -7,6 +7,7 @@ statistics, and each page's query is built from the QuerySet methods its view us
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, When
@@ -62,6 +63,18 @@ def test_a_journeys_entries(community, db):
     for viewer in (person, User.objects.exclude(pk=person.pk).first()):
         entries = Entry.objects.written_by(person, viewer)
         assert_uses_an_index(entries.prefetch_related("topics").order_by("-day")[:PAGE])
+
+
+@pytest.mark.parametrize("lookup", ["day", "number"])
+def test_one_entry_by_its_day_or_its_old_day_n(community, db, lookup):
+    # The entry page goes by day (one_entry_per_author_per_day); the old Day-N address
+    # redirects through entry_author_number_idx.
+    entry = Entry.objects.public().select_related("author").order_by("pk")[PAGE]
+    for viewer in (AnonymousUser(), entry.author):
+        found = Entry.objects.visible_to(viewer, moderating=True).filter(
+            author__username=entry.author.username, **{lookup: getattr(entry, lookup)}
+        )
+        assert_uses_an_index(found.for_cards())
 
 
 def plans_of_queries(action):

@@ -25,6 +25,11 @@ def journey_url(person):
     return reverse("journal:journey", kwargs={"username": person.username})
 
 
+def day_n_url(person, number):
+    """An entry's old address, by Day N, which redirects to its own."""
+    return reverse("journal:entry_by_number", args=[person.username, number])
+
+
 @pytest.fixture
 def lesson(alice):
     """Alice's public Day 1, with everything a card shows."""
@@ -331,21 +336,23 @@ def test_entry_and_journey_addresses_are_what_the_url_patterns_make(db, username
     person = make_user(username)
     entry = write_entry(person)
     assert person.get_absolute_url() == reverse("journal:journey", args=[username])
-    assert entry.get_absolute_url() == reverse("journal:entry_detail", args=[username, 1])
+    assert entry.get_absolute_url() == reverse("journal:entry_detail", args=[username, entry.day])
     person.username = f"{username}2"
     person.save()
     entry.refresh_from_db()
-    assert entry.get_absolute_url() == reverse("journal:entry_detail", args=[f"{username}2", 1])
+    assert entry.get_absolute_url() == reverse(
+        "journal:entry_detail", args=[f"{username}2", entry.day]
+    )
 
 
 @pytest.mark.parametrize("username", ["\x00", "alice\x00", "ali ce", "<alice>"])
 def test_an_address_no_username_can_have_is_404(alice, username):
-    write_entry(alice)
+    entry = write_entry(alice)
     reader = Client(raise_request_exception=False)
     for signed_in in (False, True):
         if signed_in:
             reader.force_login(alice)
-        for suffix in ("", "atom/", "day/1/", "follow/"):
+        for suffix in ("", "atom/", f"{entry.day.isoformat()}/", "day/1/", "follow/"):
             response = reader.get(f"/@{quote(username)}/{suffix}")
             assert response.status_code == 404, suffix
             assert "We could not find that page" in response.content.decode()
@@ -406,8 +413,72 @@ def test_a_hidden_entry_is_404_for_others_and_explained_to_its_author(
 
 
 def test_an_unknown_day_is_404(client, alice, lesson):
-    assert client.get(reverse("journal:entry_detail", args=["alice", 99])).status_code == 404
-    assert client.get(reverse("journal:entry_detail", args=["bob", 1])).status_code == 404
+    yesterday = days_ago(alice, 1)
+    assert client.get(reverse("journal:entry_detail", args=["alice", yesterday])).status_code == 404
+    assert client.get(reverse("journal:entry_detail", args=["bob", lesson.day])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "day", ["2025-02-30", "2025-13-01", "0000-01-01", "2025-9-17", "17-09-2025", "20250917"]
+)
+def test_a_date_that_does_not_exist_or_is_spelled_otherwise_is_404(client, lesson, day):
+    # The client raises a view's exception: a 500 would fail here, not pass as a 404.
+    response = client.get(f"/@alice/{day}/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+
+
+def test_an_entrys_address_is_its_author_and_local_day(client, lesson):
+    assert lesson.get_absolute_url() == f"/@alice/{lesson.day.isoformat()}/"
+    assert client.get(lesson.get_absolute_url()).context["entry"] == lesson
+
+
+def test_the_old_day_n_address_redirects_permanently_to_the_entry(
+    client, django_assert_num_queries, alice, lesson
+):
+    with django_assert_num_queries(1):
+        response = client.get(day_n_url(alice, 1))
+    assert response.status_code == 301
+    assert response["Location"] == lesson.get_absolute_url()
+    assert client.get(day_n_url(alice, 2)).status_code == 404
+    assert client.post(day_n_url(alice, 1)).status_code == 405
+
+
+def test_writing_an_earlier_day_keeps_every_address(client, alice, lesson):
+    address = lesson.get_absolute_url()
+    assert client.get(day_n_url(alice, 1))["Location"] == address
+    earlier = write_entry(alice, day=days_ago(alice, 1), title="Yesterday, written today")
+    lesson.refresh_from_db()
+    assert (lesson.number, lesson.get_absolute_url()) == (2, address)
+    page = client.get(address).content.decode()
+    assert '<span class="day-number">Day 2</span>' in page
+    assert lesson.title in page
+    # No history of Day N is kept: an old "Day 1" link leads to the entry that is Day 1 now.
+    assert client.get(day_n_url(alice, 1))["Location"] == earlier.get_absolute_url()
+    assert client.get(day_n_url(alice, 2))["Location"] == address
+
+
+def test_the_old_address_of_a_private_entry_redirects_its_author_only(client, alice, bob, secret):
+    # The redirect names the entry's day, which the entry's own 404 keeps from others.
+    assert secret.number == 1
+    for reader in (None, bob):
+        if reader:
+            client.force_login(reader)
+        assert client.get(day_n_url(alice, 1)).status_code == 404
+    client.force_login(alice)
+    assert client.get(day_n_url(alice, 1))["Location"] == secret.get_absolute_url()
+
+
+def test_deleting_an_earlier_day_keeps_the_later_ones_addresses(client, alice, lesson):
+    first = write_entry(alice, day=days_ago(alice, 2), title="First")
+    lesson.refresh_from_db()
+    address = lesson.get_absolute_url()
+    assert client.get(day_n_url(alice, 2))["Location"] == address
+    services.entry_delete(entry=first)
+    lesson.refresh_from_db()
+    assert (lesson.number, lesson.get_absolute_url()) == (1, address)
+    assert client.get(day_n_url(alice, 1))["Location"] == address
+    assert client.get(day_n_url(alice, 2)).status_code == 404
 
 
 # Query counts: each page runs the same number of queries for 1 entry and for 25

@@ -3,7 +3,7 @@
 from django.core.validators import slug_re
 from django.db.models import Count, Sum
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
 from journal import charts
@@ -96,24 +96,42 @@ def journey(request, username):
     )
 
 
-def _entry_people(username, number):
+def _entry_people(username, day):
     # The author sees their own actions, and commenters their comments' controls and those
     # a moderator hid: not the readers' copy.
     commenters = Comment.objects.filter(
-        entry__author__username=username, entry__number=number
+        entry__author__username=username, entry__day=day
     ).values_list("author__username", flat=True)
     return {username, *commenters}
 
 
 @require_safe
 @shared_page(personal_to=_entry_people)
-def entry_detail(request, username, number):
+def entry_detail(request, username, day):
     entry = get_object_or_404(
         Entry.objects.visible_to(request.user, moderating=True).for_cards(),
         author__username=username,
-        number=number,
+        day=day,
     )
     return entry_page(request, entry)
+
+
+@require_safe
+def entry_by_number(request, username, number):
+    """The old address of an entry, ``/@alice/day/12/``: a permanent redirect to the entry
+    that is Day 12 now, at its own address (its author and local day).
+
+    Day N moves when an earlier day is written, imported or deleted, and no history of it
+    is kept, so a link made when another entry was Day 12 leads to the one that is Day 12
+    today, the entry its "Day 12" now names. Whoever may not see that entry gets a 404,
+    as at its own address.
+    """
+    day = get_object_or_404(
+        Entry.objects.visible_to(request.user, moderating=True)
+        .filter(author__username=username, number=number)
+        .values_list("day", flat=True)
+    )
+    return redirect("journal:entry_detail", username=username, day=day, permanent=True)
 
 
 def entry_page(request, entry, comment_form=None, status=200):

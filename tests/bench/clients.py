@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import psycopg
 import requests
 
-ENTRY_URL = re.compile(r"/@(?P<username>[^/]+)/day/(?P<number>\d+)/$")
+ENTRY_URL = re.compile(r"/@(?P<username>[^/]+)/(?P<day>\d{4}-\d{2}-\d{2})/$")
 COMMENT_URL = re.compile(r"#comment-(?P<id>\d+)$")
 COMMENTS_EACH, CHEERS_EACH = 3, 5
 TIMEOUT = 20
@@ -27,7 +27,7 @@ TIMEOUT = 20
 @dataclass
 class Log:
     responses: list = field(default_factory=list)  # (started, seconds, method, path, status)
-    entries: list = field(default_factory=list)  # (username, number) acknowledged
+    entries: list = field(default_factory=list)  # (username, day) acknowledged
     comments: list = field(default_factory=list)  # comment ids acknowledged
     cheers: set = field(default_factory=set)  # (user id, entry id) acknowledged
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -107,7 +107,7 @@ class Participant:
             if answer is not None and answer.status_code == 302:
                 found = ENTRY_URL.search(answer.headers["Location"])
                 with self.log.lock:
-                    self.log.entries.append((found["username"], int(found["number"])))
+                    self.log.entries.append((found["username"], found["day"]))
 
     def encourage(self, entry_ids, rng):
         tab = self.tab()
@@ -168,14 +168,14 @@ def check_database(database_url, people, log):
             ).fetchone()
             if count > 1:
                 problems.append(f"{person['username']} has {count} entries today")
-        for username, number in log.entries:
+        for username, day in log.entries:
             found = db.execute(
                 "SELECT 1 FROM journal_entry e JOIN journal_user u ON u.id = e.author_id "
-                "WHERE u.username = %s AND e.number = %s",
-                [username, number],
+                "WHERE u.username = %s AND e.day = %s",
+                [username, day],
             ).fetchone()
             if not found:
-                problems.append(f"acknowledged entry {username} day {number} is missing")
+                problems.append(f"acknowledged entry {username} {day} is missing")
         comments = {
             pk
             for (pk,) in db.execute(

@@ -243,7 +243,7 @@ def plan_pages(readers, writers, targets):
             ],
         },
         {
-            "name": "entry /@user/day/N/",
+            "name": "entry /@user/YYYY-MM-DD/",
             "goal": SIGNED_IN_GOAL,
             "requests": gets(targets["entries"], signed_in),
         },
