@@ -14,6 +14,7 @@ from journal.views import (
     moderation,
     porting,
     reading,
+    sharing,
     social,
 )
 
@@ -61,6 +62,13 @@ urlpatterns = [
     path("@<username:username>/<date:day>/", reading.entry_detail, name="entry_detail"),
     path("@<username:username>/day/<int:number>/", reading.entry_by_number, name="entry_by_number"),
     path("@<username:username>/follow/", social.follow, name="follow"),
+    # Share images, by id rather than by the page's address, and by what they show.
+    path("share/entries/<int:pk>/<slug:digest>.png", sharing.entry_image, name="share_entry"),
+    path(
+        "share/people/<username:username>/<slug:digest>.png",
+        sharing.person_image,
+        name="share_person",
+    ),
     path("following/", social.following, name="following"),
     path("encourage/", social.encourage, name="encourage"),
     path("cheers/", social.cheer, name="cheer"),

@@ -263,6 +263,8 @@ MOMENTUM_RATE_LIMITS = {
     "report": (10, 3600),
     "upload": (30, 3600),
     "preview": (600, 600),
+    # Drawing a share image (journal/views/sharing.py); serving a drawn one is not counted.
+    "share_image": (30, 600),
 }
 
 # One Markdown pipeline: the live preview is rendered by the function that renders

@@ -8,8 +8,8 @@ import pytest
 from django.db import transaction
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
-from journal import services
-from journal.models import Entry
+from journal import services, sharecards
+from journal.models import Entry, User, attach_topics
 from tests.conftest import make_user, write_entry
 
 VISITORS = ["anonymous", "other", "owner", "suspended", "suspended_staff", "staff"]
@@ -48,6 +48,19 @@ OWNER = lambda w: ["owner"]  # noqa: E731
 MY_ENTRY = lambda w: [w["entry"].pk]  # noqa: E731
 MY_COMMENT = lambda w: [w["comment"].pk]  # noqa: E731
 TOPIC = lambda w: ["python"]  # noqa: E731
+
+
+def entry_image(world):
+    """The owner's entry and what its share image shows now."""
+    entry = Entry.objects.for_cards().get(pk=world["entry"].pk)
+    attach_topics([entry])
+    return [entry.pk, sharecards.entry_card(entry).digest]
+
+
+def journey_image(world):
+    return ["owner", sharecards.person_card(User.objects.get(username="owner")).digest]
+
+
 # Pages about accounts that allauth serves to anyone (the link in an email, the sign-up).
 ACCOUNT_PAGE = same_for_all(OK, NOT_ALLOWED)
 SIGNED_OUT_ONLY = members(REDIRECT, REDIRECT, anonymous=(OK, OK))
@@ -66,6 +79,9 @@ POLICY = {
     "journal:entry_detail": (lambda w: ["owner", w["entry"].day], PUBLIC_PAGE),
     # An entry's old address, by Day N: to its own, for whoever may read it.
     "journal:entry_by_number": (lambda w: ["owner", 1], same_for_all(MOVED, NOT_ALLOWED)),
+    # Share images of what everyone may see (hidden, private and suspended: test_share_cards.py).
+    "journal:share_entry": (entry_image, PUBLIC_PAGE),
+    "journal:share_person": (journey_image, PUBLIC_PAGE),
     "journal:encourage": (NO_ARGS, PUBLIC_PAGE),
     "journal:topics": (NO_ARGS, PUBLIC_PAGE),
     "journal:topic": (TOPIC, PUBLIC_PAGE),

@@ -16,7 +16,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal import services
+from journal import services, sharecards
+from journal.models import Entry, User, attach_topics
 from journal.urls import urlpatterns
 from tests.conftest import days_ago, write_entry
 
@@ -31,6 +32,8 @@ QUERY = {
     "journal:journey": ["before"],
     "journal:entry_detail": [],
     "journal:entry_by_number": [],
+    "journal:share_entry": [],
+    "journal:share_person": [],
     "journal:follow": ["next"],
     "journal:following": ["before"],
     "journal:encourage": ["before"],
@@ -114,6 +117,10 @@ def world(alice, bob, moderator):
     comment = services.comment_create(author=bob, entry=entry, body="Well done")
     services.follow_toggle(follower=bob, followed=alice)
     services.report_create(reporter=alice, target=comment, reason="spam", note="")
+    # What the share images show now, as their pages name them.
+    shown = Entry.objects.for_cards().get(pk=entry.pk)
+    attach_topics([shown])
+    images = [sharecards.entry_card(shown), sharecards.person_card(User.objects.get(pk=alice.pk))]
     return {
         "visitor": None,
         "alice": alice,
@@ -127,6 +134,7 @@ def world(alice, bob, moderator):
             "pk": [str(entry.pk).encode(), str(comment.pk).encode()],
             "kind": [b"entry", b"comment", b"person"],
             "key": [b"alice", b"bob", str(entry.pk).encode(), str(comment.pk).encode()],
+            "digest": [image.digest.encode() for image in images],
         },
     }
 

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from journal import charts
+from journal import charts, sharecards
 from journal.caching.cards import prepare_cards
 from journal.caching.pages import shared_page
 from journal.forms import CommentForm
@@ -92,6 +92,7 @@ def journey(request, username):
             ),
             "topic_hours": charts.topic_hours(shown),
             "key_lessons": key_lessons,
+            "share": sharecards.journey_tags(request, person),
         },
     )
 
@@ -158,6 +159,7 @@ def entry_page(request, entry, comment_form=None, status=200):
             "comments": comments,
             "comment_form": comment_form or CommentForm(),
             "under_review": under_review,
+            "share": sharecards.entry_tags(request, entry),
         },
         status=status,
     )

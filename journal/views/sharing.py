@@ -1,0 +1,42 @@
+"""Share images: the PNG an entry's or a journey's Open Graph tags name (journal/sharecards.py)."""
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_safe
+
+from journal import ratelimit, sharecards
+from journal.models import Entry, User, attach_topics
+
+# The address names what the image shows, so what it serves never changes.
+FOREVER = "public, max-age=31536000, immutable"
+
+
+@require_safe
+def entry_image(request, pk, digest):
+    entry = get_object_or_404(Entry.objects.public().for_cards(), pk=pk)
+    attach_topics([entry])
+    return _image(request, sharecards.entry_card(entry), digest)
+
+
+@require_safe
+def person_image(request, username, digest):
+    person = get_object_or_404(User.objects.public(), username=username)
+    return _image(request, sharecards.person_card(person), digest)
+
+
+def _image(request, card, digest):
+    """The stored PNG of ``card``, drawn first when it is missing (at most one a request,
+    within the client's rate limit); an address naming what the image showed before
+    leads to what it shows now."""
+    if card is None:
+        raise Http404("Only what everyone may see has a share image.")
+    if digest != card.digest:
+        return redirect(card.path)
+    if not default_storage.exists(card.storage_name):
+        if not ratelimit.hit("share_image", request):
+            return ratelimit.too_many_requests(request)
+        sharecards.store(card)
+    response = FileResponse(default_storage.open(card.storage_name), content_type="image/png")
+    response["Cache-Control"] = FOREVER
+    return response

@@ -1,0 +1,221 @@
+"""Share cards: the Open Graph tags of entries and journeys, and the images they name."""
+
+import html
+import io
+import re
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from PIL import Image
+
+from journal import services, sharecards
+from journal.models import Entry
+from tests.conftest import write_entry
+
+TAG = re.compile(r'<meta (?:property|name)="([\w:]+)" content="([^"]*)">')
+
+
+def share_tags(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return {name: html.unescape(value) for name, value in TAG.findall(response.content.decode())}
+
+
+@pytest.fixture
+def lesson(alice):
+    return write_entry(
+        alice,
+        title="Convolutions, finally clicked",
+        minutes=75,
+        topics=["Computer Vision", "maths"],
+        key_lesson="Padding is a choice about the edges, not a detail.",
+    )
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """Every drawing made, by the card it showed."""
+    cards = []
+    draw = sharecards.draw
+
+    def spy(card):
+        cards.append(card)
+        return draw(card)
+
+    monkeypatch.setattr(sharecards, "draw", spy)
+    return cards
+
+
+def image_path(tags):
+    url = tags["og:image"]
+    assert url.startswith("http://testserver/share/")
+    return url.removeprefix("http://testserver")
+
+
+def assert_share_image(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert "immutable" in response["Cache-Control"]
+    with Image.open(io.BytesIO(b"".join(response.streaming_content))) as image:
+        assert image.format == "PNG"
+        assert image.size == (1200, 630)
+
+
+def test_a_public_entry_carries_its_card(client, lesson):
+    tags = share_tags(client, lesson.get_absolute_url())
+    assert tags["og:type"] == "article"
+    assert tags["og:title"] == "Day 1: Convolutions, finally clicked · Alice Martin"
+    assert tags["og:description"] == "Padding is a choice about the edges, not a detail."
+    assert tags["og:url"] == f"http://testserver{lesson.get_absolute_url()}"
+    assert tags["og:image"].startswith(f"http://testserver/share/entries/{lesson.pk}/")
+    assert (tags["og:image:width"], tags["og:image:height"]) == ("1200", "630")
+    assert tags["twitter:card"] == "summary_large_image"
+    for shown in ("Alice Martin (@alice)", "Day 1", "1 h 15 min of learning", "#maths"):
+        assert shown in tags["og:image:alt"]
+
+
+def test_a_public_journey_carries_its_card(client, alice, lesson):
+    alice.learning_focus = "Computer vision"
+    alice.save()
+    tags = share_tags(client, reverse("journal:journey", args=["alice"]))
+    assert tags["og:type"] == "profile"
+    assert tags["og:title"] == "Alice Martin's journey"
+    assert tags["og:description"] == (
+        "Currently learning Computer vision. 1 day in a row, 1.2 hours learned on Momentum."
+    )
+    assert tags["og:url"] == "http://testserver/@alice/"
+    assert tags["og:image"].startswith("http://testserver/share/people/alice/")
+    assert tags["twitter:card"] == "summary_large_image"
+
+
+def test_the_tags_are_the_same_for_every_reader(client, alice, bob, lesson):
+    # Pages are cached per audience: the author's own copy, a reader's and a visitor's
+    # must name the same image.
+    for url in (lesson.get_absolute_url(), reverse("journal:journey", args=["alice"])):
+        seen = []
+        for reader in (None, bob, alice):
+            client.logout()
+            if reader:
+                client.force_login(reader)
+            seen.append(share_tags(client, url))
+        assert seen[0] == seen[1] == seen[2]
+        assert "og:image" in seen[0]
+
+
+def test_private_and_hidden_entries_have_no_card(client, alice, moderator, lesson, drawn):
+    image = image_path(share_tags(client, lesson.get_absolute_url()))
+    client.force_login(alice)
+    for change in ("private", "hidden"):
+        if change == "private":
+            lesson.visibility = Entry.Visibility.PRIVATE
+            services.entry_save(entry=lesson, topic_names=["maths"])
+        else:
+            lesson.visibility = Entry.Visibility.PUBLIC
+            services.entry_save(entry=lesson, topic_names=["maths"])
+            services.entry_set_hidden(moderator=moderator, entry=lesson, hidden=True)
+        # Its author still reads it, without anything to share it by.
+        tags = share_tags(client, lesson.get_absolute_url())
+        assert not any(name.startswith(("og:", "twitter:")) for name in tags), change
+        assert client.get(image).status_code == 404
+    assert drawn == []
+
+
+def test_a_suspended_persons_journey_and_entries_have_no_card(
+    client, alice, moderator, lesson, drawn
+):
+    journey = reverse("journal:journey", args=["alice"])
+    images = [image_path(share_tags(client, url)) for url in (journey, lesson.get_absolute_url())]
+    services.user_set_suspended(moderator=moderator, user=alice, suspended=True)
+    for reader in (alice, moderator):
+        client.force_login(reader)
+        for url in (journey, lesson.get_absolute_url()):
+            tags = share_tags(client, url)
+            assert not any(name.startswith(("og:", "twitter:")) for name in tags)
+        for image in images:
+            assert client.get(image).status_code == 404
+    assert drawn == []
+
+
+def test_other_pages_have_no_card(client, lesson):
+    assert "og:image" not in share_tags(client, reverse("journal:feed"))
+
+
+def test_the_entry_image_is_drawn_once(client, lesson, drawn):
+    image = image_path(share_tags(client, lesson.get_absolute_url()))
+    assert_share_image(client.get(image))
+    assert_share_image(client.get(image))
+    assert len(drawn) == 1
+    assert drawn[0].title == "Convolutions, finally clicked"
+    assert drawn[0].topics == ("#computer-vision", "#maths")
+    assert default_storage.exists(drawn[0].storage_name)
+
+
+def test_the_journey_image_is_drawn_once(client, alice, lesson, drawn):
+    image = image_path(share_tags(client, reverse("journal:journey", args=["alice"])))
+    assert_share_image(client.get(image))
+    assert_share_image(client.get(image))
+    assert [card.figures for card in drawn] == [
+        (("1", "day in a row"), ("1.2", "hours learned"), ("1", "entry"))
+    ]
+
+
+def test_an_edit_draws_a_new_image_under_a_new_name(client, alice, lesson, drawn):
+    url = lesson.get_absolute_url()
+    first = image_path(share_tags(client, url))
+    assert_share_image(client.get(first))
+    journey = reverse("journal:journey", args=["alice"])
+    first_journey = image_path(share_tags(client, journey))
+    assert_share_image(client.get(first_journey))
+    lesson.title = "Strides, too"
+    lesson.minutes = 90
+    services.entry_save(entry=lesson, topic_names=["maths"])
+    second = image_path(share_tags(client, url))
+    assert second != first
+    assert_share_image(client.get(second))
+    second_journey = image_path(share_tags(client, journey))
+    assert second_journey != first_journey
+    assert_share_image(client.get(second_journey))
+    assert [card.title for card in drawn if card.kind == "entry"] == [
+        "Convolutions, finally clicked",
+        "Strides, too",
+    ]
+    assert drawn[2].details[0] == "1 h 30 min of learning"
+    assert drawn[-1].figures[1] == ("1.5", "hours learned")
+    # The old address leads to what the image shows now, without drawing it again.
+    response = client.get(first)
+    assert response.status_code == 302
+    assert response["Location"] == second
+    assert len(drawn) == 4
+
+
+def test_drawing_is_rate_limited(client, alice, bob, settings, drawn):
+    settings.MOMENTUM_RATE_LIMITS = {**settings.MOMENTUM_RATE_LIMITS, "share_image": (2, 600)}
+    entries = [write_entry(person) for person in (alice, bob)]
+    images = [image_path(share_tags(client, entry.get_absolute_url())) for entry in entries]
+    images.append(image_path(share_tags(client, reverse("journal:journey", args=["bob"]))))
+    assert_share_image(client.get(images[0]))
+    assert_share_image(client.get(images[1]))
+    assert client.get(images[2]).status_code == 429
+    # What was drawn is still served.
+    assert_share_image(client.get(images[0]))
+    assert len(drawn) == 2
+
+
+def test_long_text_fits_the_image(alice):
+    entry = write_entry(
+        alice,
+        title="W" * 200,
+        topics=[f"topic {n}" for n in range(12)],
+    )
+    entry.topic_list = list(entry.topics.all())
+    alice.display_name = "Ŵ" * 80
+    card = sharecards.entry_card(entry)
+    with Image.open(io.BytesIO(sharecards.draw(card))) as image:
+        assert image.size == (1200, 630)
+    canvas = sharecards._Canvas()
+    lines = canvas.wrap("word " * 100, 66, 1040, 3, bold=True)
+    assert len(lines) == 3
+    assert lines[-1].endswith("…")
+    assert all(canvas.length(line, 66, bold=True) <= 1040 for line in lines)
+    assert canvas.wrap("A short title", 66, 1040, 3) == ["A short title"]
