@@ -9,6 +9,7 @@ from journal.models import (
     Entry,
     Topic,
 )
+from journal.services.challenges import participations_follow_entry
 from journal.services.figures import (
     copy_stats,
     lock_author,
@@ -70,6 +71,7 @@ def entry_save(*, entry: Entry, topic_names: Iterable[str]) -> Entry:
             else:
                 user_refresh_stats(user=author)
                 entry.refresh_from_db(fields=["number"])
+            participations_follow_entry(author=author, day=entry.day, minutes=entry.minutes)
     except IntegrityError as error:
         # Caught outside the transaction, which is gone with the failed insert: no
         # savepoint is paid on every write for the rare second tab.
@@ -88,4 +90,5 @@ def entry_delete(*, entry: Entry) -> None:
         entry.delete()
         public_topic_counts_moved(shown_before, public_topic_counts(this_entry))
         user_refresh_stats(user=author)
+        participations_follow_entry(author=author, day=entry.day, minutes=None)
     copy_stats(author, entry.author)
