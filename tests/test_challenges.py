@@ -1,4 +1,6 @@
-"""Challenges: the models' rules, and the services that start, join and count them."""
+"""Challenges: the models' rules, the services that start, join and count them, and the
+pages (list, new, detail with its board, join and leave, invite links, the creator's
+controls)."""
 
 import datetime as dt
 import importlib
@@ -7,6 +9,9 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from journal import services, streaks
 from journal.models import (
@@ -18,7 +23,7 @@ from journal.models import (
     User,
 )
 from journal.porting.posts import Draft
-from tests.conftest import days_ago, write_entry
+from tests.conftest import days_ago, make_user, write_entry
 
 
 def start(creator, **fields):
@@ -280,6 +285,283 @@ def test_days_outside_a_dated_challenge_do_not_count(alice):
     challenge = start(alice, starts_on=tomorrow, length_days=30)
     write_entry(alice)
     assert participation(alice, challenge).days_counted == 0
+
+
+# Pages
+
+
+def test_the_list_shows_public_challenges_by_status_most_participants_first(client, alice, bob):
+    today = timezone.localdate()
+    small = start(alice, title="Small")
+    big = start(bob, title="Big")
+    services.challenge_join(person=alice, challenge=big)
+    start(alice, title="Secret", visibility=Challenge.Visibility.INVITE)
+    soon = start(alice, title="Later", starts_on=today + dt.timedelta(days=5), length_days=10)
+    done = start(alice, title="Done")
+    services.challenge_close(challenge=done, by=alice)
+
+    html = client.get(reverse("journal:challenges")).content.decode()
+    assert html.index("Big") < html.index("Small")
+    assert "Secret" not in html
+    assert soon.title not in html
+    assert "Done" not in html
+    assert small.get_absolute_url() in html
+    assert "Later" in client.get(reverse("journal:challenges") + "?status=soon").content.decode()
+    finished = client.get(reverse("journal:challenges") + "?status=finished")
+    assert "Done" in finished.content.decode()
+    assert client.get(reverse("journal:challenges") + "?status=x").status_code == 404
+
+
+def test_a_challenge_page_shows_its_day_board_and_entries(client, alice, bob):
+    today = alice.local_today()
+    challenge = start(
+        alice,
+        title="Hundred days",
+        description="Read **daily**.",
+        starts_on=today,
+        length_days=100,
+        daily_minimum=30,
+    )
+    services.challenge_join(person=bob, challenge=challenge)
+    write_entry(alice, minutes=45, title="Alice reads")
+    write_entry(bob, minutes=10, title="Bob skims")
+    html = client.get(challenge.get_absolute_url()).content.decode()
+    assert "Day 1 of 100" in html
+    assert "<strong>daily</strong>" in html
+    assert "2 participants" in html
+    board = html[html.index('id="board-heading"') :]
+    assert board.index("Alice Martin") < board.index("Bob Stone")
+    assert "Alice reads" in html
+    assert "Bob skims" in html
+
+
+def test_a_participant_may_stay_off_the_board(client, alice, bob):
+    challenge = start(alice)
+    services.challenge_join(person=bob, challenge=challenge, on_board=False)
+    html = client.get(challenge.get_absolute_url()).content.decode()
+    board = html[html.index('id="board-heading"') : html.index('id="latest-heading"')]
+    assert "Alice Martin" in board
+    assert "Bob Stone" not in board
+
+
+def test_the_board_goes_page_by_page(client, alice, settings):
+    challenge = start(alice)
+    people = [make_user(f"p{n}") for n in range(30)]
+    for n, person in enumerate(people):
+        services.challenge_join(person=person, challenge=challenge)
+        Participation.objects.filter(person=person, challenge=challenge).update(days_counted=n)
+    first = client.get(challenge.get_absolute_url())
+    cursor = first.context["board"].next_cursor
+    second = client.get(challenge.get_absolute_url() + f"?after={cursor}")
+    shown = [row.person.username for row in [*first.context["board"], *second.context["board"]]]
+    assert len(shown) == 31
+    assert len(set(shown)) == 31
+    assert client.get(challenge.get_absolute_url() + "?after=x").status_code == 400
+
+
+def test_join_and_leave_are_form_posts(client, alice, bob):
+    challenge = start(alice)
+    client.force_login(bob)
+    response = client.post(reverse("journal:challenge_join", args=[challenge.slug]))
+    assert response.status_code == 302
+    assert participation(bob, challenge).on_board is False
+    client.post(reverse("journal:challenge_leave", args=[challenge.slug]))
+    assert not Participation.objects.filter(person=bob, challenge=challenge).exists()
+    client.post(reverse("journal:challenge_join", args=[challenge.slug]), {"on_board": "on"})
+    assert participation(bob, challenge).on_board is True
+
+
+def test_the_page_offers_a_reader_join_or_leave(client, alice, bob):
+    challenge = start(alice)
+    client.force_login(bob)
+    assert "Join the challenge" in client.get(challenge.get_absolute_url()).content.decode()
+    services.challenge_join(person=bob, challenge=challenge)
+    html = client.get(challenge.get_absolute_url()).content.decode()
+    assert "You are in this challenge." in html
+    assert "Join the challenge" not in html
+
+
+def test_a_visitor_who_clicks_join_logs_in_and_comes_back_to_join(client, alice, bob):
+    challenge = start(alice)
+    join = reverse("journal:challenge_join", args=[challenge.slug])
+    html = client.get(challenge.get_absolute_url()).content.decode()
+    assert f"{reverse('account_login')}?next={join}" in html
+    assert f"{reverse('account_signup')}?next={join}" in html
+    response = client.post(
+        reverse("account_login") + f"?next={join}",
+        {"login": "bob", "password": "correct horse battery"},
+    )
+    assert response["Location"] == join
+    confirm = client.get(join)
+    assert confirm.status_code == 200
+    assert "Join “Thirty days of Rust”" in confirm.content.decode()
+    client.post(join, {"on_board": "on"})
+    assert participation(bob, challenge).on_board
+
+
+def test_an_invite_only_challenge_is_found_only_through_its_link(client, alice, bob):
+    challenge = start(alice, title="Study group", visibility=Challenge.Visibility.INVITE)
+    page = challenge.get_absolute_url()
+    invite = reverse("journal:challenge_invite", args=[challenge.invite_token])
+    assert client.get(page).status_code == 404
+    assert "Study group" not in client.get(reverse("journal:challenges")).content.decode()
+    client.force_login(bob)
+    assert client.get(page).status_code == 404
+    assert client.get(page + "?invite=wrong").status_code == 404
+    response = client.get(invite)
+    assert response["Location"] == f"{page}?invite={challenge.invite_token}"
+    shown = client.get(response["Location"])
+    assert shown.status_code == 200
+    assert "private" in shown["Cache-Control"]
+    client.post(
+        reverse("journal:challenge_join", args=[challenge.slug]),
+        {"invite": challenge.invite_token, "on_board": "on"},
+    )
+    # A member opens it without the link.
+    assert client.get(page).status_code == 200
+    services.challenge_renew_invite(challenge=challenge, by=alice)
+    client.logout()
+    assert client.get(invite).status_code == 404
+    assert client.get(page + f"?invite={challenge.invite_token}").status_code == 200
+
+
+def test_an_invite_only_page_is_never_shared_through_the_cache(alice, bob, settings):
+    settings.MOMENTUM_PAGE_CACHE = True
+    challenge = start(alice, title="Study group", visibility=Challenge.Visibility.INVITE)
+    member, other = Client(), Client()
+    member.force_login(alice)
+    other.force_login(bob)
+    assert member.get(challenge.get_absolute_url()).status_code == 200
+    assert other.get(challenge.get_absolute_url()).status_code == 404
+
+
+def test_only_the_creator_sees_the_invite_link_and_controls(client, alice, bob):
+    challenge = start(alice, visibility=Challenge.Visibility.INVITE)
+    services.challenge_join(person=bob, challenge=challenge)
+    client.force_login(bob)
+    html = client.get(challenge.get_absolute_url()).content.decode()
+    assert challenge.invite_token not in html
+    assert "Close the challenge" not in html
+    client.force_login(alice)
+    html = client.get(challenge.get_absolute_url()).content.decode()
+    assert challenge.invite_token in html
+    assert "Close the challenge" in html
+
+
+def test_starting_a_challenge_from_the_form(client, alice):
+    client.force_login(alice)
+    assert client.get(reverse("journal:challenge_new")).status_code == 200
+    response = client.post(
+        reverse("journal:challenge_new"),
+        {
+            "title": "Math every day",
+            "description": "Proofs.",
+            "daily_minimum": "45",
+            "length_days": "30",
+            "starts_on": alice.local_today().isoformat(),
+            "topic_names": "math, proofs",
+            "visibility": "public",
+        },
+    )
+    challenge = Challenge.objects.get(title="Math every day")
+    assert response["Location"] == challenge.get_absolute_url()
+    assert (challenge.daily_minimum, challenge.length_days) == (45, 30)
+    assert challenge.creator == alice
+
+
+def test_a_start_in_the_past_is_refused_with_a_message(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("journal:challenge_new"),
+        {
+            "title": "Late",
+            "daily_minimum": "60",
+            "starts_on": days_ago(alice, 1).isoformat(),
+            "visibility": "public",
+        },
+    )
+    assert response.status_code == 400
+    assert "starts today or later" in response.content.decode()
+    assert not Challenge.objects.filter(title="Late").exists()
+
+
+def test_the_creator_edits_before_the_start_and_is_told_after(client, alice):
+    tomorrow = alice.local_today() + dt.timedelta(days=1)
+    challenge = start(alice, starts_on=tomorrow, length_days=10)
+    client.force_login(alice)
+    edit = reverse("journal:challenge_edit", args=[challenge.slug])
+    response = client.post(
+        edit, {"description": "New words", "length_days": "20", "starts_on": tomorrow}
+    )
+    assert response.status_code == 302
+    challenge.refresh_from_db()
+    assert challenge.length_days == 20
+    assert "New words" in challenge.description_html
+    Challenge.objects.filter(pk=challenge.pk).update(starts_on=alice.local_today())
+    response = client.get(edit, follow=True)
+    assert "can no longer be edited" in response.content.decode()
+
+
+def test_closing_from_the_page(client, alice):
+    challenge = start(alice)
+    client.force_login(alice)
+    client.post(reverse("journal:challenge_close", args=[challenge.slug]))
+    html = client.get(challenge.get_absolute_url()).content.decode()
+    assert "Closed on" in html
+    assert "Join the challenge" not in html
+    assert "Leave" not in html
+
+
+def test_my_challenges_lists_invite_only_ones(client, alice):
+    start(alice, title="Study group", visibility=Challenge.Visibility.INVITE)
+    client.force_login(alice)
+    html = client.get(reverse("journal:challenges_mine")).content.decode()
+    assert "Study group" in html
+    assert "One hour a day" in html
+
+
+# Constant queries
+
+
+def test_the_list_costs_the_same_whatever_the_number_of_challenges(
+    client, alice, django_assert_num_queries
+):
+    for n in range(3):
+        start(alice, title=f"Challenge {n}")
+    url = reverse("journal:challenges")
+    client.get(url)
+    with django_assert_num_queries(LIST_QUERIES):
+        client.get(url)
+    for n in range(30):
+        start(alice, title=f"More {n}")
+    client.get(url)
+    with django_assert_num_queries(LIST_QUERIES):
+        client.get(url)
+
+
+def test_the_page_costs_the_same_whatever_the_number_of_participants(
+    client, alice, django_assert_num_queries
+):
+    challenge = start(alice)
+    write_entry(alice)
+    url = challenge.get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(PAGE_QUERIES):
+        client.get(url)
+    for n in range(40):
+        person = make_user(f"p{n}")
+        services.challenge_join(person=person, challenge=challenge)
+        write_entry(person)
+    # The new cards are rendered once, then come from the card cache.
+    client.get(url)
+    with django_assert_num_queries(PAGE_QUERIES):
+        client.get(url)
+
+
+# A visitor's request: the list (count and page); the page (challenge with its creator,
+# topics, a page of the board with its people, latest entries, whose cards are cached).
+LIST_QUERIES = 2
+PAGE_QUERIES = 4
 
 
 def test_everyone_made_later_joins_the_site_challenge(db):

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journal import services
+from journal.models import Challenge
 from journal.urls import urlpatterns
 from tests.conftest import days_ago, write_entry
 
@@ -44,6 +45,16 @@ QUERY = {
     "journal:topic": ["before"],
     "journal:search": ["q", "page"],
     "journal:people": ["sort", "page"],
+    "journal:challenges": ["status", "page"],
+    "journal:challenges_mine": [],
+    "journal:challenge_new": [],
+    "journal:challenge_invite": [],
+    "journal:challenge_detail": ["after", "invite"],
+    "journal:challenge_join": ["invite"],
+    "journal:challenge_leave": ["invite"],
+    "journal:challenge_edit": [],
+    "journal:challenge_close": [],
+    "journal:challenge_renew_invite": [],
     "journal:write": ["day"],
     "journal:entry_edit": [],
     "journal:entry_delete": [],
@@ -112,6 +123,13 @@ def world(alice, bob, moderator):
     comment = services.comment_create(author=bob, entry=entry, body="Well done")
     services.follow_toggle(follower=bob, followed=alice)
     services.report_create(reporter=alice, target=comment, reason="spam", note="")
+    challenge = services.challenge_create(
+        challenge=Challenge(
+            creator=alice, title="Study group", visibility=Challenge.Visibility.INVITE
+        ),
+        topic_names=["python"],
+    )
+    services.challenge_join(person=bob, challenge=challenge)
     return {
         "visitor": None,
         "alice": alice,
@@ -120,7 +138,8 @@ def world(alice, bob, moderator):
         "known": {
             "username": [b"alice", b"bob"],
             "number": [b"1", b"2"],
-            "slug": [b"python"],
+            "slug": [b"python", challenge.slug.encode(), b"one-hour-a-day"],
+            "token": [challenge.invite_token.encode()],
             "pk": [str(entry.pk).encode(), str(comment.pk).encode()],
             "kind": [b"entry", b"comment", b"person"],
             "key": [b"alice", b"bob", str(entry.pk).encode(), str(comment.pk).encode()],
