@@ -435,6 +435,25 @@ def test_an_invite_only_page_is_never_shared_through_the_cache(alice, bob, setti
     assert other.get(challenge.get_absolute_url()).status_code == 404
 
 
+def test_a_public_page_is_shared_through_the_cache_but_never_the_creators(
+    alice, bob, settings, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    settings.MOMENTUM_PAGE_CACHE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        challenge = start(alice, title="Open to all")
+    creator, reader, visitor = Client(), Client(), Client()
+    creator.force_login(alice)
+    reader.force_login(bob)
+    assert "Close the challenge" in creator.get(challenge.get_absolute_url()).content.decode()
+    html = reader.get(challenge.get_absolute_url()).content.decode()
+    assert "Close the challenge" not in html
+    assert "Join the challenge" in html
+    assert "Open to all" in visitor.get(challenge.get_absolute_url()).content.decode()
+    with django_assert_num_queries(0):
+        again = visitor.get(challenge.get_absolute_url())
+    assert "Open to all" in again.content.decode()
+
+
 def test_only_the_creator_sees_the_invite_link_and_controls(client, alice, bob):
     challenge = start(alice, visibility=Challenge.Visibility.INVITE)
     services.challenge_join(person=bob, challenge=challenge)

@@ -111,7 +111,8 @@ def challenge_detail(request, slug):
     invite-only."""
     if "invite" in request.GET:
         return _invited_page(request, slug)
-    return _shared_challenge_page(request, slug)
+    # By name: shared_page hands the view's keyword arguments to personal_to.
+    return _shared_challenge_page(request, slug=slug)
 
 
 def _invited_page(request, slug):
