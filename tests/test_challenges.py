@@ -4,14 +4,18 @@ controls)."""
 
 import datetime as dt
 import importlib
+import re
+from urllib.parse import quote
 
 import pytest
 from django.apps import apps
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from journal import services, streaks
 from journal.models import (
@@ -397,6 +401,31 @@ def test_a_visitor_who_clicks_join_logs_in_and_comes_back_to_join(client, alice,
     assert "Join “Thirty days of Rust”" in confirm.content.decode()
     client.post(join, {"on_board": "on"})
     assert participation(bob, challenge).on_board
+
+
+def test_a_visitor_who_signs_up_to_join_comes_back_to_join_once_confirmed(client, alice):
+    challenge = start(alice, visibility=Challenge.Visibility.INVITE)
+    join = reverse("journal:challenge_join", args=[challenge.slug])
+    back = f"{join}?invite={challenge.invite_token}"
+    page = client.get(f"{challenge.get_absolute_url()}?invite={challenge.invite_token}")
+    assert f"{reverse('account_signup')}?next={quote(back, safe='/')}" in page.content.decode()
+    form = client.get(reverse("account_signup"), {"next": back}).content.decode()
+    assert f'name="next" value="{escape(back)}"' in form
+    client.post(
+        reverse("account_signup"),
+        {
+            "username": "dana",
+            "email": "dana@example.com",
+            "password1": "correct horse battery",
+            "password2": "correct horse battery",
+            "time_zone": "Asia/Tokyo",
+            "next": back,
+        },
+    )
+    link = re.search(r"http://testserver(/accounts/confirm-email/[^/\s]+/)", mail.outbox[0].body)
+    assert client.post(link.group(1))["Location"] == back
+    client.post(back, {"on_board": "on"})
+    assert Participation.objects.filter(person__username="dana", challenge=challenge).exists()
 
 
 def test_an_invite_only_challenge_is_found_only_through_its_link(client, alice, bob):
