@@ -56,6 +56,7 @@ urlpatterns = [
     path("challenges/<slug:slug>/", challenges.challenge_detail, name="challenge_detail"),
     path("challenges/<slug:slug>/join/", challenges.challenge_join, name="challenge_join"),
     path("challenges/<slug:slug>/leave/", challenges.challenge_leave, name="challenge_leave"),
+    path("challenges/<slug:slug>/board/", challenges.challenge_board, name="challenge_board"),
     path("challenges/<slug:slug>/edit/", challenges.challenge_edit, name="challenge_edit"),
     path("challenges/<slug:slug>/close/", challenges.challenge_close, name="challenge_close"),
     path(

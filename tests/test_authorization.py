@@ -88,6 +88,11 @@ POLICY = {
         participants(OK, REDIRECT, owner=(REDIRECT, REDIRECT)),
     ),
     "journal:challenge_leave": (CHALLENGE, participants(REDIRECT, REDIRECT)),
+    # Only one's own place on a board: others are in no such participation.
+    "journal:challenge_board": (
+        CHALLENGE,
+        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
+    ),
     "journal:challenge_edit": (
         CHALLENGE,
         participants(NOT_FOUND, NOT_FOUND, owner=(OK, REDIRECT)),

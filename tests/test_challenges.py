@@ -348,6 +348,23 @@ def test_a_participant_may_stay_off_the_board(client, alice, bob):
     assert "Bob Stone" not in board
 
 
+def test_a_participant_leaves_the_board_and_comes_back_from_their_challenges(client, alice, bob):
+    challenge = start(alice)
+    services.challenge_join(person=bob, challenge=challenge)
+    client.force_login(bob)
+    board = reverse("journal:challenge_board", args=[challenge.slug])
+    mine = client.get(reverse("journal:challenges_mine")).content.decode()
+    assert f'action="{board}"' in mine
+    assert client.post(board)["Location"] == reverse("journal:challenges_mine")
+    assert participation(bob, challenge).on_board is False
+    html = client.get(challenge.get_absolute_url()).content.decode()
+    assert "Bob Stone" not in html[html.index('id="board-heading"') :]
+    client.post(board, {"on_board": "on"})
+    assert participation(bob, challenge).on_board is True
+    client.force_login(alice)
+    assert client.post(reverse("journal:challenge_board", args=["nope"])).status_code == 404
+
+
 def test_the_board_goes_page_by_page(client, alice, settings):
     challenge = start(alice)
     people = [make_user(f"p{n}") for n in range(30)]

@@ -52,6 +52,7 @@ QUERY = {
     "journal:challenge_detail": ["after", "invite"],
     "journal:challenge_join": ["invite"],
     "journal:challenge_leave": ["invite"],
+    "journal:challenge_board": [],
     "journal:challenge_edit": [],
     "journal:challenge_close": [],
     "journal:challenge_renew_invite": [],

@@ -156,6 +156,13 @@ def challenge_leave(*, person: User, challenge: Challenge) -> None:
             caching.changed(public=challenge.is_public, own=_joined(person))
 
 
+def participation_set_on_board(*, participation: Participation, on_board: bool) -> None:
+    """Show ``participation``'s person on its challenge's board, or leave them off it."""
+    participation.on_board = on_board
+    Participation.objects.filter(pk=participation.pk).update(on_board=on_board)
+    caching.changed(public=participation.challenge.is_public)
+
+
 def participations_leave_all(*, person: User) -> None:
     """Take ``person`` out of every challenge, before their account is deleted."""
     Challenge.objects.filter(

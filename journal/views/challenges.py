@@ -271,6 +271,27 @@ def challenge_leave(request, slug):
     return redirect(challenge)
 
 
+@participant_required
+@require_POST
+def challenge_board(request, slug):
+    """Show me on a challenge's board, or leave me off it (from /challenges/mine/)."""
+    participation = get_object_or_404(
+        Participation.objects.select_related("challenge__creator"),
+        person=request.user,
+        challenge__slug=slug,
+    )
+    on_board = request.POST.get("on_board") == "on"
+    services.participation_set_on_board(participation=participation, on_board=on_board)
+    title = participation.challenge.title
+    messages.success(
+        request,
+        f"You are on the board of “{title}”."
+        if on_board
+        else f"You are off the board of “{title}”; your days still count.",
+    )
+    return redirect("journal:challenges_mine")
+
+
 def _own_challenge(request, slug):
     # Only its creator's: a 404 for anyone else, as for any entry not one's own.
     return get_object_or_404(Challenge, slug=slug, creator=request.user)
