@@ -7,12 +7,14 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from journal import services
 from journal.models import (
+    Challenge,
     Cheer,
     Comment,
     Entry,
     Follow,
     ModerationAction,
     Notification,
+    Participation,
     Report,
     Topic,
     User,
@@ -225,3 +227,28 @@ class ModerationActionAdmin(ReadOnlyAdmin):
     list_filter = ("action", "created_at")
     search_fields = ("target_label", "reason", "moderator__username")
     list_select_related = ("moderator",)
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(ReadOnlyAdmin):
+    """Challenges are their creators' to change (journal/views/challenges.py)."""
+
+    list_display = (
+        "title", "slug", "creator", "visibility", "participant_count", "starts_on",
+        "length_days", "closed_at", "moderation_state",
+    )  # fmt: skip
+    list_filter = ("visibility", "moderation_state")
+    search_fields = ("title", "slug", "creator__username")
+    list_select_related = ("creator",)
+
+
+@admin.register(Participation)
+class ParticipationAdmin(ReadOnlyAdmin):
+    """Each person's figures in a challenge, kept by every entry write."""
+
+    list_display = (
+        "person", "challenge", "joined_at", "on_board", "days_counted", "run_length",
+        "longest_streak", "finished_on",
+    )  # fmt: skip
+    search_fields = ("person__username", "challenge__title")
+    list_select_related = ("person", "challenge")

@@ -6,6 +6,12 @@ class JournalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from journal import caching
+        from django.db.models.signals import post_save
+
+        from journal import caching, services
+        from journal.models import User
 
         caching.connect_signals()
+        post_save.connect(
+            services.user_join_site_challenge, sender=User, dispatch_uid="site-challenge"
+        )

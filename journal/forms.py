@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from markdownx.widgets import MarkdownxWidget
 
 from journal.markdown import MAX_ENTRY_TEXT
-from journal.models import Comment, Entry, Report, User, available_time_zones
+from journal.models import Challenge, Comment, Entry, Report, User, available_time_zones
 from journal.porting import images
 from journal.porting.limits import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
 
@@ -175,9 +175,12 @@ class EntryForm(forms.ModelForm):
             self._update_errors(error)
 
     def topic_list(self):
-        return [
-            name for name in self.cleaned_data.get("topic_names", "").split(",") if name.strip()
-        ]
+        return split_topics(self.cleaned_data.get("topic_names", ""))
+
+
+def split_topics(text):
+    """The topic names typed in one field, separated by commas."""
+    return [name for name in text.split(",") if name.strip()]
 
 
 def _too_long(limit):
@@ -321,3 +324,79 @@ class ImportForm(forms.Form):
                 params={"limit": MAX_UPLOAD_BYTES // 2**20},
             )
         return uploads
+
+
+class ChallengeForm(forms.ModelForm):
+    """A new challenge (journal:challenge_new); ``ChallengeEditForm`` changes it before it
+    starts."""
+
+    topic_names = forms.CharField(
+        label="Topics",
+        required=False,
+        max_length=300,
+        help_text="Separated by commas, e.g. python, computer vision.",
+    )
+
+    class Meta:
+        model = Challenge
+        fields = (
+            "title",
+            "description",
+            "daily_minimum",
+            "length_days",
+            "starts_on",
+            "visibility",
+        )
+        labels: ClassVar = {
+            "daily_minimum": "Daily minimum (minutes)",
+            "length_days": "Length in days",
+            "starts_on": "Start date",
+        }
+        help_texts: ClassVar = {
+            "description": "What it is about and how to take part. Markdown works.",
+            "daily_minimum": "A day counts when its entry reaches this many minutes.",
+            "length_days": "e.g. 30 or 100. Leave empty for an open-ended challenge.",
+            "starts_on": "Today or later; everyone's Day 1 is this date. Leave empty for a "
+            "rolling challenge, where each person's Day 1 is their first counted day.",
+        }
+        widgets: ClassVar = {
+            "description": MarkdownxWidget(attrs={"rows": 8, "maxlength": MAX_ENTRY_TEXT}),
+            "daily_minimum": forms.NumberInput(attrs={"min": 1, "max": 1440, "step": 1}),
+            "length_days": forms.NumberInput(attrs={"min": 1, "max": 3650, "step": 1}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "visibility": forms.RadioSelect(),
+        }
+        error_messages: ClassVar = {
+            "description": {"max_length": _too_long(MAX_ENTRY_TEXT)},
+        }
+
+    def __init__(self, *args, creator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.creator = creator
+        if self.instance.pk is None:
+            self.instance.creator = creator
+
+    def clean_starts_on(self):
+        starts_on = self.cleaned_data["starts_on"]
+        today = self.creator.local_today()
+        if starts_on is not None and starts_on < today:
+            raise forms.ValidationError(
+                "A challenge starts today or later: pick a date from %(today)s on, or leave "
+                "it empty for a rolling challenge.",
+                params={"today": _day_name(today)},
+            )
+        return starts_on
+
+    def topic_list(self):
+        return split_topics(self.cleaned_data.get("topic_names", ""))
+
+
+class ChallengeEditForm(ChallengeForm):
+    """What the creator may change before the start: the description and the dates."""
+
+    class Meta(ChallengeForm.Meta):
+        fields = ("description", "length_days", "starts_on")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["topic_names"]

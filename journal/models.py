@@ -1,4 +1,6 @@
+import dataclasses
 import datetime as dt
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -7,15 +9,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 
 from journal import charts, streaks
 from journal.caching import memos
-from journal.markdown import plain_excerpt, render_markdown
+from journal.markdown import MAX_ENTRY_TEXT, plain_excerpt, render_markdown
 
 MINUTES_IN_A_DAY = 24 * 60
+MAX_CHALLENGE_DAYS = 3650
 
 
 def validate_time_zone(value):
@@ -768,3 +772,309 @@ class ModerationAction(models.Model):
 
     def __str__(self):
         return f"{self.moderator} {self.get_action_display()} {self.target_label}"
+
+
+# The site's own challenge, which everyone is in from sign-up on (migration 0008 made it).
+SITE_CHALLENGE_SLUG = "one-hour-a-day"
+# Addresses below /challenges/ that a challenge's slug must not take.
+RESERVED_CHALLENGE_SLUGS = frozenset({"new", "join", "mine"})
+
+
+class ChallengeQuerySet(models.QuerySet):
+    """The one visibility rule for challenges: every list, page and form picks them here."""
+
+    @staticmethod
+    def _public():
+        # A suspended person leaves every public place, the challenges they started too.
+        return Q(
+            visibility=Challenge.Visibility.PUBLIC,
+            moderation_state=Challenge.ModerationState.VISIBLE,
+        ) & ~Q(creator__is_suspended=True)
+
+    def public(self):
+        """Challenges anyone may find: public, not hidden by a moderator, and not started by
+        a suspended person."""
+        return self.filter(self._public())
+
+    def visible_to(self, user, *, invite=None):
+        """Public challenges, and invite-only ones to their creator and participants, or to
+        anyone holding the current ``invite`` token. Hidden ones only to their creator."""
+        shown = self._public()
+        if invite:
+            shown |= Q(invite_token=invite, moderation_state=Challenge.ModerationState.VISIBLE)
+        if user.is_authenticated:
+            shown |= Q(creator=user) | Q(
+                moderation_state=Challenge.ModerationState.VISIBLE,
+                pk__in=Participation.objects.filter(person=user).values("challenge"),
+            )
+        return self.filter(shown)
+
+    def running(self, today):
+        """Started on or before ``today`` (rolling ones always have), not closed nor over."""
+        return self.filter(
+            Q(starts_on__isnull=True) | Q(starts_on__lte=today),
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+            closed_at__isnull=True,
+        )
+
+    def starting_after(self, today):
+        return self.filter(starts_on__gt=today, closed_at__isnull=True)
+
+    def finished(self, today):
+        return self.filter(Q(closed_at__isnull=False) | Q(ends_on__lt=today))
+
+    def most_joined_first(self):
+        return self.order_by("-participant_count", "-id")
+
+    def site(self):
+        """The site's own challenge, "One hour a day", made again if it is missing (a test
+        database flushed after the migration that made it)."""
+        challenge, _ = self.get_or_create(
+            slug=SITE_CHALLENGE_SLUG,
+            defaults={
+                "title": "One hour a day",
+                "description": "At least one hour of learning a day, and one honest "
+                "reflection written down. Everyone on Momentum is in it.",
+            },
+        )
+        return challenge
+
+
+def new_invite_token():
+    """A fresh, unguessable invite token for an invite-only challenge's link."""
+    return secrets.token_urlsafe(16)
+
+
+class Challenge(models.Model):
+    """A challenge people join: a daily minimum, a length or none (open-ended), a start date
+    or none (rolling: each participant's Day 1 is their first counted day). The rules of
+    its days are journal/streaks.py's; ``Participation`` keeps each person's figures."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public: listed, anyone can find and join it"
+        INVITE = "invite", "Invite-only: only people with the invite link find it"
+
+    ModerationState = Entry.ModerationState
+
+    slug = models.SlugField(max_length=60, unique=True)
+    # None for the site's own challenge, and once its creator deleted their account: the
+    # challenge stays for the people in it.
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="challenges_created",
+    )
+    title = models.CharField(max_length=120)
+    description = models.TextField(max_length=MAX_ENTRY_TEXT, blank=True)
+    description_html = models.TextField(editable=False, blank=True)
+    daily_minimum = models.PositiveSmallIntegerField(
+        "daily minimum (minutes)",
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(MINUTES_IN_A_DAY)],
+    )
+    length_days = models.PositiveSmallIntegerField(
+        "length (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CHALLENGE_DAYS)],
+        help_text="Empty: open-ended.",
+    )
+    starts_on = models.DateField(null=True, blank=True, help_text="Empty: rolling.")
+    # starts_on + length_days - 1, stored so that lists can tell running from finished.
+    ends_on = models.DateField(null=True, blank=True, editable=False)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="challenges")
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    invite_token = models.CharField(max_length=32, default=new_invite_token, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    moderation_state = models.CharField(
+        max_length=10, choices=ModerationState.choices, default=ModerationState.VISIBLE
+    )
+    moderation_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Kept by journal/services/challenges.py on join and leave.
+    participant_count = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = ChallengeQuerySet.as_manager()
+
+    class Meta:
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(daily_minimum__gte=1) & Q(daily_minimum__lte=MINUTES_IN_A_DAY),
+                name="challenge_minimum_within_a_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(length_days__isnull=True) | Q(length_days__gte=1),
+                name="challenge_length_positive",
+            ),
+        )
+        indexes = (
+            # /challenges/: public challenges, most participants first.
+            models.Index(
+                fields=["-participant_count", "-id"],
+                condition=Q(visibility="public", moderation_state="visible"),
+                name="challenge_public_popular_idx",
+            ),
+            # /challenges/join/<token>/: a challenge by its invite token.
+            models.Index(fields=["invite_token"], name="challenge_invite_idx"),
+        )
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.render()
+        self.ends_on = self.last_day()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("journal:challenge_detail", kwargs={"slug": self.slug})
+
+    def render(self):
+        """Work out the stored HTML of the description (see Entry.render)."""
+        self.description_html = render_markdown(self.description)
+
+    def last_day(self):
+        """A dated challenge's last day, or None (open-ended or rolling)."""
+        if self.starts_on is None or self.length_days is None:
+            return None
+        return self.starts_on + dt.timedelta(days=self.length_days - 1)
+
+    @property
+    def is_site_challenge(self):
+        return self.slug == SITE_CHALLENGE_SLUG
+
+    @property
+    def is_public(self):
+        """Whether everyone may find it (ChallengeQuerySet.public, for this row)."""
+        return (
+            self.visibility == self.Visibility.PUBLIC
+            and self.moderation_state == self.ModerationState.VISIBLE
+            and (self.creator is None or not self.creator.is_suspended)
+        )
+
+    def local_today(self):
+        """Today on the challenge's own calendar, its creator's (UTC for the site's own): the
+        start date is a day of the calendar its creator picked it in."""
+        if self.creator is None:
+            return timezone.now().astimezone(dt.UTC).date()
+        return self.creator.local_today()
+
+    def has_started(self, today):
+        return self.starts_on is None or self.starts_on <= today
+
+    def is_finished(self, today):
+        return self.closed_at is not None or (self.ends_on is not None and self.ends_on < today)
+
+    def is_editable(self, today):
+        """Whether its creator may still change the description and dates: a dated challenge
+        before its first day, a rolling one until someone else joins it (from then on people
+        are in it on its terms). Never once closed."""
+        if self.closed_at is not None:
+            return False
+        if self.starts_on is None:
+            return self.participant_count <= 1
+        return today < self.starts_on
+
+    def day_on(self, today):
+        """``streaks.ChallengeDay`` for a dated challenge on ``today`` (None before its start,
+        and for a rolling one, whose days are each participant's own)."""
+        if (
+            self.starts_on is None
+            or (number := streaks.dated_day_number(self.starts_on, today)) is None
+        ):
+            return None
+        return streaks.ChallengeDay(number, self.length_days)
+
+    def counting_days(self, participation):
+        """The first and last local days (None: no bound) whose entries count for
+        ``participation``: from the day they joined (every day in the site's own challenge)
+        and the start, to the last day (a rolling one's from the participant's Day 1) and
+        the day it closed."""
+        first, last = participation.counts_from, self.ends_on
+        if self.starts_on is None and self.length_days and participation.first_counted:
+            last = participation.first_counted + dt.timedelta(days=self.length_days - 1)
+        if self.starts_on is not None:
+            first = max(first, self.starts_on) if first else self.starts_on
+        if self.closed_at is not None:
+            closed = self.closed_at.astimezone(participation.person.zone).date()
+            last = min(last, closed) if last else closed
+        return first, last
+
+
+class Participation(models.Model):
+    """A person in a challenge, with their figures in it (journal/streaks.py's Progress),
+    kept by journal/services/challenges.py on every entry write."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="participations"
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+    # The first local day whose entry counts: the day they joined; None in the site's own
+    # challenge, where every entry counts (imported older days too).
+    counts_from = models.DateField(null=True, blank=True)
+    # Whether the person appears on the challenge's board.
+    on_board = models.BooleanField(default=True)
+
+    # streaks.Progress, field by field (PROGRESS_FIELDS), as of the latest counted day.
+    days_counted = models.PositiveIntegerField(default=0, editable=False)
+    longest_streak = models.PositiveIntegerField(default=0, editable=False)
+    run_length = models.PositiveIntegerField(default=0, editable=False)
+    run_start = models.DateField(null=True, blank=True, editable=False)
+    run_end = models.DateField(null=True, blank=True, editable=False)
+    saved_days = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Day 1 of a rolling challenge.
+    first_counted = models.DateField(null=True, blank=True, editable=False)
+    # The day a challenge with a length was finished (streaks.finish_date), when known
+    # at a write.
+    finished_on = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["person", "challenge"], name="one_participation_per_person"
+            ),
+        )
+        indexes = (
+            # A challenge's board: those on it, most days counted first.
+            models.Index(
+                fields=["challenge", "-days_counted", "-id"],
+                condition=Q(on_board=True),
+                name="participation_board_idx",
+            ),
+            # (A person's participations, on every entry write, go through
+            # one_participation_per_person, which starts with the person.)
+        )
+
+    def __str__(self):
+        return f"{self.person} in {self.challenge}"
+
+    def progress(self):
+        """The stored figures as ``streaks.Progress``, whose fields they are named after."""
+        return streaks.Progress(**{name: getattr(self, name) for name in PROGRESS_FIELDS})
+
+    def streak(self, today):
+        """``streaks.Streak`` on the person's ``today``."""
+        return streaks.streak_on(
+            self.progress(), today=today, rest_days=NO_REST_DAYS, last_day=self.challenge.ends_on
+        )
+
+    def day_on(self, today):
+        """The person's ``streaks.ChallengeDay`` on ``today``, or None before their Day 1."""
+        challenge = self.challenge
+        if challenge.starts_on is not None:
+            return challenge.day_on(today)
+        number = streaks.rolling_day_number(self.first_counted, today)
+        return None if number is None else streaks.ChallengeDay(number, challenge.length_days)
+
+
+PROGRESS_FIELDS = tuple(field.name for field in dataclasses.fields(streaks.Progress))
+
+# Nobody declares rest days yet: every challenge figure is worked out without them.
+NO_REST_DAYS: frozenset[dt.date] = frozenset()

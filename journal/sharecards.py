@@ -24,13 +24,13 @@ import io
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpRequest
 from django.urls import reverse
 from PIL import Image, ImageDraw, ImageFont
 
 from journal.models import Entry, User
+from journal.porting.images import store_image
 
 WIDTH, HEIGHT = 1200, 630
 # Changing how images look must change their names too, or the old ones would be served.
@@ -201,7 +201,7 @@ def journey_tags(request: HttpRequest, person: User) -> ShareTags | None:
 
 def store(card: ShareCard) -> None:
     """Draw ``card`` and keep it under its ``storage_name``."""
-    saved = default_storage.save(card.storage_name, ContentFile(draw(card)))
+    saved = store_image(card.storage_name, draw(card))
     if saved != card.storage_name:
         # Another request drew the same image meanwhile, and storage kept both.
         default_storage.delete(saved)

@@ -8,6 +8,7 @@ from journal import feeds
 from journal.caching.pages import shared_page
 from journal.views import (
     accounts,
+    challenges,
     discover,
     entries,
     health,
@@ -77,6 +78,21 @@ urlpatterns = [
     path("comments/<int:pk>/delete/", social.comment_delete, name="comment_delete"),
     path("notifications/", social.notifications, name="notifications"),
     path("notifications/read/", social.notifications_mark_read, name="notifications_mark_read"),
+    path("challenges/", challenges.challenge_list, name="challenges"),
+    path("challenges/new/", challenges.challenge_new, name="challenge_new"),
+    path("challenges/mine/", challenges.challenges_mine, name="challenges_mine"),
+    path("challenges/join/<slug:token>/", challenges.challenge_invite, name="challenge_invite"),
+    path("challenges/<slug:slug>/", challenges.challenge_detail, name="challenge_detail"),
+    path("challenges/<slug:slug>/join/", challenges.challenge_join, name="challenge_join"),
+    path("challenges/<slug:slug>/leave/", challenges.challenge_leave, name="challenge_leave"),
+    path("challenges/<slug:slug>/board/", challenges.challenge_board, name="challenge_board"),
+    path("challenges/<slug:slug>/edit/", challenges.challenge_edit, name="challenge_edit"),
+    path("challenges/<slug:slug>/close/", challenges.challenge_close, name="challenge_close"),
+    path(
+        "challenges/<slug:slug>/invite/",
+        challenges.challenge_renew_invite,
+        name="challenge_renew_invite",
+    ),
     path("topics/", discover.topic_index, name="topics"),
     path(
         "topics/<slug:slug>/atom/",

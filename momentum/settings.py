@@ -260,6 +260,7 @@ MOMENTUM_RATE_LIMITS = {
     "comment": (30, 600),
     "cheer": (120, 600),
     "follow": (60, 600),
+    "challenge": (30, 3600),
     "report": (10, 3600),
     "upload": (30, 3600),
     "preview": (600, 600),

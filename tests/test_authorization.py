@@ -4,12 +4,14 @@ The table below is the access policy. A URL that is not in it fails the test, so
 page cannot ship without someone deciding who may use it.
 """
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from journal import services, sharecards
-from journal.models import Entry, User, attach_topics
+from journal.models import Challenge, Entry, User, attach_topics
 from tests.conftest import make_user, write_entry
 
 VISITORS = ["anonymous", "other", "owner", "suspended", "suspended_staff", "staff"]
@@ -61,6 +63,7 @@ def journey_image(world):
     return ["owner", sharecards.person_card(User.objects.get(username="owner")).digest]
 
 
+CHALLENGE = lambda w: [w["challenge"].slug]  # noqa: E731
 # Pages about accounts that allauth serves to anyone (the link in an email, the sign-up).
 ACCOUNT_PAGE = same_for_all(OK, NOT_ALLOWED)
 SIGNED_OUT_ONLY = members(REDIRECT, REDIRECT, anonymous=(OK, OK))
@@ -88,6 +91,39 @@ POLICY = {
     "journal:topic_atom": (TOPIC, PUBLIC_PAGE),
     "journal:search": (NO_ARGS, PUBLIC_PAGE),
     "journal:people": (NO_ARGS, PUBLIC_PAGE),
+    "journal:challenges": (NO_ARGS, PUBLIC_PAGE),
+    "journal:challenge_detail": (CHALLENGE, PUBLIC_PAGE),
+    # An invite link leads to its challenge's page, for whoever holds it.
+    "journal:challenge_invite": (
+        lambda w: [w["invite_only"].invite_token],
+        same_for_all(REDIRECT, NOT_ALLOWED),
+    ),
+    # Challenges: joining asks to confirm (the owner, already in, goes back to the page);
+    # only the creator edits, closes or renews the invite, before the start for an edit.
+    "journal:challenges_mine": (NO_ARGS, members(OK, NOT_ALLOWED)),
+    "journal:challenge_new": (NO_ARGS, participants(OK, BAD)),
+    "journal:challenge_join": (
+        CHALLENGE,
+        participants(OK, REDIRECT, owner=(REDIRECT, REDIRECT)),
+    ),
+    "journal:challenge_leave": (CHALLENGE, participants(REDIRECT, REDIRECT)),
+    # Only one's own place on a board: others are in no such participation.
+    "journal:challenge_board": (
+        CHALLENGE,
+        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
+    ),
+    "journal:challenge_edit": (
+        CHALLENGE,
+        participants(NOT_FOUND, NOT_FOUND, owner=(OK, REDIRECT)),
+    ),
+    "journal:challenge_close": (
+        CHALLENGE,
+        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
+    ),
+    "journal:challenge_renew_invite": (
+        CHALLENGE,
+        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
+    ),
     # Pages of one's own, which a suspended person still reads.
     "journal:following": (NO_ARGS, members(OK, NOT_ALLOWED)),
     "journal:notifications": (NO_ARGS, members(OK, NOT_ALLOWED)),
@@ -178,6 +214,17 @@ def world(db):
     services.user_set_suspended(moderator=staff, user=suspended, suspended=True)
     services.user_set_suspended(moderator=staff, user=suspended_staff, suspended=True)
     report = services.report_create(reporter=other, target=mine, reason="spam")
+    tomorrow = owner.local_today() + dt.timedelta(days=1)
+    challenge = services.challenge_create(
+        challenge=Challenge(creator=owner, title="Owner's challenge", starts_on=tomorrow),
+        topic_names=[],
+    )
+    invite_only = services.challenge_create(
+        challenge=Challenge(
+            creator=owner, title="Owner's study group", visibility=Challenge.Visibility.INVITE
+        ),
+        topic_names=[],
+    )
     return {
         "anonymous": None,
         "other": other,
@@ -189,6 +236,8 @@ def world(db):
         "other_entry": theirs,
         "comment": comment,
         "report": report,
+        "challenge": challenge,
+        "invite_only": invite_only,
     }
 
 
@@ -214,6 +263,14 @@ class Rollback(Exception):
     """Undoes one request's writes, so that every visitor meets the same world."""
 
 
+def seen_by_everyone(client, world, url):
+    """What each visitor meets at ``url``: the (GET, POST) outcomes."""
+    return {
+        visitor: tuple(observe(client, world, url, visitor, method) for method in ("GET", "POST"))
+        for visitor in VISITORS
+    }
+
+
 def observe(client, world, url, visitor, method):
     client.logout()
     try:
@@ -230,11 +287,7 @@ def observe(client, world, url, visitor, method):
 def test_access_policy(client, world, name):
     build, expected = POLICY[name]
     url = reverse(name, args=build(world))
-    seen = {
-        visitor: tuple(observe(client, world, url, visitor, method) for method in ("GET", "POST"))
-        for visitor in VISITORS
-    }
-    assert seen == expected
+    assert seen_by_everyone(client, world, url) == expected
 
 
 @pytest.mark.parametrize(
@@ -248,19 +301,37 @@ def test_a_hidden_entry_opens_for_its_author_and_staff_only(client, world, addre
     # Moderation: the page of what a moderator hid, which staff open to judge and restore.
     entry = world["entry"]
     services.entry_set_hidden(moderator=world["staff"], entry=entry, hidden=True, reason="Spam")
-    seen = {
-        visitor: tuple(
-            observe(client, world, address(entry), visitor, method) for method in ("GET", "POST")
-        )
-        for visitor in VISITORS
-    }
-    assert seen == members(
+    assert seen_by_everyone(client, world, address(entry)) == members(
         NOT_FOUND,
         NOT_ALLOWED,
         anonymous=(NOT_FOUND, NOT_ALLOWED),
         owner=(opens, NOT_ALLOWED),
         staff=(opens, NOT_ALLOWED),
     )
+
+
+def test_an_invite_only_challenge_opens_to_its_members_and_invite_holders_only(client, world):
+    challenge = world["invite_only"]
+    page = challenge.get_absolute_url()
+    invited = f"{page}?invite={challenge.invite_token}"
+
+    assert seen_by_everyone(client, world, page) == members(
+        NOT_FOUND,
+        NOT_ALLOWED,
+        anonymous=(NOT_FOUND, NOT_ALLOWED),
+        owner=(OK, NOT_ALLOWED),
+    )
+    assert seen_by_everyone(client, world, invited) == PUBLIC_PAGE
+    assert seen_by_everyone(client, world, f"{page}?invite=not-the-token") == seen_by_everyone(
+        client, world, page
+    )
+    join = reverse("journal:challenge_join", args=[challenge.slug])
+    assert seen_by_everyone(client, world, join) == participants(
+        NOT_FOUND, NOT_FOUND, owner=(REDIRECT, REDIRECT)
+    )
+    assert seen_by_everyone(
+        client, world, f"{join}?invite={challenge.invite_token}"
+    ) == participants(OK, REDIRECT, owner=(REDIRECT, REDIRECT))
 
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "OPTIONS"])

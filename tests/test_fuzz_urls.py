@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journal import services, sharecards
-from journal.models import Entry, User, attach_topics
+from journal.models import Challenge, Entry, User, attach_topics
 from journal.urls import urlpatterns
 from tests.conftest import days_ago, write_entry
 
@@ -48,6 +48,17 @@ QUERY = {
     "journal:topic": ["before"],
     "journal:search": ["q", "page"],
     "journal:people": ["sort", "page"],
+    "journal:challenges": ["status", "page"],
+    "journal:challenges_mine": [],
+    "journal:challenge_new": [],
+    "journal:challenge_invite": [],
+    "journal:challenge_detail": ["after", "invite"],
+    "journal:challenge_join": ["invite"],
+    "journal:challenge_leave": ["invite"],
+    "journal:challenge_board": [],
+    "journal:challenge_edit": [],
+    "journal:challenge_close": [],
+    "journal:challenge_renew_invite": [],
     "journal:write": ["day"],
     "journal:entry_edit": [],
     "journal:entry_delete": [],
@@ -121,6 +132,13 @@ def world(alice, bob, moderator):
     shown = Entry.objects.for_cards().get(pk=entry.pk)
     attach_topics([shown])
     images = [sharecards.entry_card(shown), sharecards.person_card(User.objects.get(pk=alice.pk))]
+    challenge = services.challenge_create(
+        challenge=Challenge(
+            creator=alice, title="Study group", visibility=Challenge.Visibility.INVITE
+        ),
+        topic_names=["python"],
+    )
+    services.challenge_join(person=bob, challenge=challenge)
     return {
         "visitor": None,
         "alice": alice,
@@ -130,7 +148,8 @@ def world(alice, bob, moderator):
             "username": [b"alice", b"bob"],
             "day": [earlier.day.isoformat().encode(), entry.day.isoformat().encode()],
             "number": [b"1", b"2"],
-            "slug": [b"python"],
+            "slug": [b"python", challenge.slug.encode(), b"one-hour-a-day"],
+            "token": [challenge.invite_token.encode()],
             "pk": [str(entry.pk).encode(), str(comment.pk).encode()],
             "kind": [b"entry", b"comment", b"person"],
             "key": [b"alice", b"bob", str(entry.pk).encode(), str(comment.pk).encode()],

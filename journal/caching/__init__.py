@@ -13,10 +13,11 @@ What is cached, for whom, under which key, for how long:
   Key: ``pagecache:<release>:<audience>:<sha256 of path and the declared query
   parameters>``; the value is a ``CachedPage``. Kept 60 s at most.
 - **A reader's own parts** (``reader.py``): the navigation, the state of their day on
-  their home, whether they cheered each card, whether they follow the person. Templates write them with the ``{% reader_part %}``
+  their home, whether they cheered each card, whether they follow the person, whether they are in a challenge. Templates write them with the ``{% reader_part %}``
   tag (``journal/templatetags/caching.py``) and ``ReaderPartsMiddleware`` fills them on
   every signed-in response. The figures behind them are cached per person:
-  ``own:<figure>:<person id>``, 60 s for the unread count, 600 s for cheers and follows.
+  ``own:<figure>:<person id>``, 60 s for the unread count, 600 s for cheers, follows and
+  challenges joined.
 - **Entry cards** (``cards.py``): the part of a card every reader sees alike, keyed on
   everything it shows (``card:<sha256>``), 600 s. An edit makes a new key, so a card is
   never stale; nothing needs to forget it.

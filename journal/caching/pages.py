@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -232,10 +233,12 @@ _MASKED = "MOMENTUM_MASKED_CSRF_TOKEN"
 
 def _personal(request: HttpRequest, response: HttpResponseBase, audience: str) -> bool:
     """Whether rendering gave this person something of their own: a session change, a
-    cookie, or for a visitor a CSRF token (a reader's is swapped for each reader)."""
+    cookie, for a visitor a CSRF token (a reader's is swapped for each reader), or a page
+    the view marked ``Cache-Control: private`` (an invite-only challenge's)."""
     session = getattr(request, "session", None)
     return bool(
         (audience == VISITOR and request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+        or "private" in re.split(r"\s*,\s*", response.get("Cache-Control", ""))
         or (session is not None and session.modified)
         or response.cookies
         or getattr(response, "streaming", False)

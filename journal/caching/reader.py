@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from journal.caching.pages import CSRF_VALUE, csrf_token
 from journal.middleware import DATABASE_UNAVAILABLE, database_unavailable
-from journal.models import Cheer, Follow, Notification, User
+from journal.models import Cheer, Follow, Notification, Participation, User
 
 # Parts are found with bytes.find rather than regular expressions: a journey is about
 # 100 kB, and each regular expression pass over it cost about 0.2 ms on every request.
@@ -45,6 +45,7 @@ FIGURES: dict[bytes, str | None] = {
     b"cheer": "cheered",
     b"follow": "following",
     b"today": None,
+    b"challenge": "joined",
 }
 
 
@@ -57,7 +58,8 @@ def fill(request: HttpRequest, html: bytes) -> bytes:
     """``html`` (bytes) with every part filled for ``request.user``, who is signed in.
 
     A part is ``<!--reader:KIND ARGS-->BODY<!--/reader-->``; a follow part's body holds the
-    follow form, ``<!--reader:otherwise-->`` and the unfollow form.
+    follow form, ``<!--reader:otherwise-->`` and the unfollow form, and a challenge part
+    the join form, then the leave form.
     """
     if MARK not in html:
         return html
@@ -85,6 +87,9 @@ def fill(request: HttpRequest, html: bytes) -> bytes:
             parts.append(_follow(forms, int(argument), viewer, figures["following"]))
         elif kind == b"today":
             parts.append(_today(viewer))
+        elif kind == b"challenge":
+            forms = body.split(OTHERWISE)
+            parts.append(_challenge(forms, int(argument), viewer, figures["joined"]))
         else:
             parts.append(_nav(NAV_TEMPLATES[kind], request, figures["unread"]))
         position = stop
@@ -196,6 +201,15 @@ def _follow(forms: list[bytes], person_id: int, viewer: User, following: frozens
     return follow_form
 
 
+def _challenge(
+    forms: list[bytes], challenge_id: int, viewer: User, joined: frozenset[int]
+) -> bytes:
+    join_form, leave_form = forms
+    if viewer.is_suspended:
+        return b""
+    return leave_form if challenge_id in joined else join_form
+
+
 def _unread(user: User) -> int:
     return Notification.objects.inbox(user).unread().count()
 
@@ -208,6 +222,12 @@ def _following(user: User) -> frozenset[int]:
     return frozenset(Follow.objects.filter(follower=user).values_list("followed_id", flat=True))
 
 
+def _joined(user: User) -> frozenset[int]:
+    return frozenset(
+        Participation.objects.filter(person=user).values_list("challenge_id", flat=True)
+    )
+
+
 # What a reader's parts show that is theirs alone: how it is worked out, and for how many
 # seconds the cache may keep it. Each is forgotten as soon as the person's own rows change
 # (journal.caching.changed); the time bounds what changes elsewhere, as when a moderator's
@@ -216,6 +236,7 @@ OWN: dict[str, tuple[Callable[[User], Any], int]] = {
     "unread": (_unread, 60),
     "cheered": (_cheered, 600),
     "following": (_following, 600),
+    "joined": (_joined, 600),
 }
 
 

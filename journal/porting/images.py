@@ -88,7 +88,8 @@ def encode_image(image: IO[bytes], image_format: str) -> tuple[str, bytes]:
 
 def store_image(name: str, data: bytes) -> str:
     """Write an encoded image (see ``encode_image``) to storage under ``name``; returns
-    the name it is stored under. Every upload is stored through here."""
+    the name it is stored under. Every upload is stored through here, and every image
+    Momentum draws (journal/sharecards.py)."""
     return default_storage.save(name, ContentFile(data))
 
 

@@ -7,6 +7,8 @@
 - ``moderation``: reports, hiding and restoring, suspending; every step logged.
 - ``accounts``: a person's profile, goal and account deletion.
 - ``porting``: writing an import in one go.
+- ``challenges``: starting, editing, closing, joining and leaving challenges, and each
+  participant's figures, which follow every entry write.
 - ``figures``: the stored figures every one of them keeps.
 
 Views and commands call them as ``services.entry_save(...)``.
@@ -17,6 +19,20 @@ from journal.services.accounts import (
     user_update_goal,
     user_update_profile,
     user_welcomed,
+)
+from journal.services.challenges import (
+    ChallengeLocked,
+    challenge_close,
+    challenge_create,
+    challenge_join,
+    challenge_leave,
+    challenge_renew_invite,
+    challenge_update,
+    participation_set_on_board,
+    participations_follow_entry,
+    participations_leave_all,
+    participations_recount,
+    user_join_site_challenge,
 )
 from journal.services.entries import DayTaken, entry_delete, entry_save
 from journal.services.figures import (
@@ -45,8 +61,15 @@ from journal.services.social import (
 
 __all__ = [
     "AlreadyReported",
+    "ChallengeLocked",
     "DayTaken",
     "ImportResult",
+    "challenge_close",
+    "challenge_create",
+    "challenge_join",
+    "challenge_leave",
+    "challenge_renew_invite",
+    "challenge_update",
     "cheer_toggle",
     "comment_create",
     "comment_delete",
@@ -59,10 +82,15 @@ __all__ = [
     "follow_toggle",
     "journal_import",
     "notifications_mark_read",
+    "participation_set_on_board",
+    "participations_follow_entry",
+    "participations_leave_all",
+    "participations_recount",
     "report_create",
     "report_dismiss",
     "topics_recount",
     "user_delete",
+    "user_join_site_challenge",
     "user_refresh_stats",
     "user_set_suspended",
     "user_update_goal",

@@ -7,6 +7,7 @@ from journal.models import (
     Entry,
     User,
 )
+from journal.services.challenges import participations_leave_all
 from journal.services.figures import (
     copy_stats,
     entries_refresh_counts,
@@ -66,6 +67,7 @@ def user_delete(*, user: User) -> None:
         touched = set(entries_touched_by(user))
         their_entries = Entry.objects.filter(author=user)
         shown_before = public_topic_counts(their_entries)
+        participations_leave_all(person=user)
         user.delete()
         public_topic_counts_moved(shown_before, public_topic_counts(their_entries))
         entries_refresh_counts(entry_ids=touched)

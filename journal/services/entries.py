@@ -11,6 +11,7 @@ from journal.models import (
     Topic,
     User,
 )
+from journal.services.challenges import participations_follow_entry
 from journal.services.figures import (
     copy_stats,
     lock_author,
@@ -74,6 +75,7 @@ def entry_save(*, entry: Entry, topic_names: Iterable[str]) -> Entry:
             else:
                 user_refresh_stats(user=author)
                 entry.refresh_from_db(fields=["number"])
+            participations_follow_entry(author=author, day=entry.day, minutes=entry.minutes)
             entry.milestones = _announce_milestones(author, figures_before)
     except IntegrityError as error:
         # Caught outside the transaction, which is gone with the failed insert: no
@@ -112,4 +114,5 @@ def entry_delete(*, entry: Entry) -> None:
         entry.delete()
         public_topic_counts_moved(shown_before, public_topic_counts(this_entry))
         user_refresh_stats(user=author)
+        participations_follow_entry(author=author, day=entry.day, minutes=None)
     copy_stats(author, entry.author)

@@ -11,6 +11,7 @@ from journal.models import (
     User,
 )
 from journal.porting.posts import Draft
+from journal.services.challenges import participations_recount
 from journal.services.figures import (
     copy_stats,
     lock_author,
@@ -77,5 +78,6 @@ def journal_import(*, user: User, items: Iterable[Draft], replace: bool = False)
                 Entry.objects.filter(pk=entry.pk).update(updated_at=item.updated_at)
         public_topic_counts_moved(shown_before, public_topic_counts(their_entries))
         user_refresh_stats(user=author)
+        participations_recount(person=author)
     copy_stats(author, user)
     return result

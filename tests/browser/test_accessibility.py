@@ -18,7 +18,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from journal import services
-from journal.models import Entry
+from journal.models import Challenge, Entry
 from tests.browser.conftest import log_in, watched_page
 from tests.conftest import days_ago, make_user, write_entry
 
@@ -83,6 +83,14 @@ def community(transactional_db):
     services.entry_set_hidden(moderator=moderator, entry=spam, hidden=True, reason="Ads")
     rude = services.comment_create(author=bob, entry=own, body="Buy my course.")
     services.comment_set_hidden(moderator=moderator, comment=rude, hidden=True, reason="Ads")
+    challenge = services.challenge_create(
+        challenge=Challenge(
+            creator=alice, title="Thirty days of vision", starts_on=alice.local_today(),
+            length_days=30, description="One paper a **day**.",
+        ),
+        topic_names=["computer vision"],
+    )  # fmt: skip
+    services.challenge_join(person=bob, challenge=challenge)
     return {"entry": entry, "own": own, "hidden": spam}
 
 
@@ -93,6 +101,8 @@ def reading_pages(entry):
         reverse("journal:topic", kwargs={"slug": "computer-vision"}),
         reverse("journal:search") + "?q=transformer",
         reverse("journal:people"),
+        reverse("journal:challenges"),
+        reverse("journal:challenge_detail", kwargs={"slug": "thirty-days-of-vision"}),
         "/@alice/",
         entry.get_absolute_url(),
     ]
@@ -117,6 +127,8 @@ def signed_in_pages(entry, own, hidden):
         reverse("journal:encourage"),
         *reading_pages(entry),
         reverse("journal:write"),
+        reverse("journal:challenge_new"),
+        reverse("journal:challenges_mine"),
         reverse("journal:entry_edit", kwargs={"pk": own.pk}),
         reverse("journal:settings"),
         reverse("journal:import_upload"),

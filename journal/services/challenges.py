@@ -1,0 +1,289 @@
+"""Challenges: starting, editing and closing one, joining and leaving, and each
+participant's figures, which follow every entry write.
+
+The rules of counted days, streaks, freezes and the finish are journal/streaks.py's; this
+module only picks the days they apply to (``Challenge.counting_days``) and stores the
+result on ``Participation``. A write reads the author's own participations and entries,
+never every participant's.
+"""
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from journal import caching, streaks
+from journal.models import (
+    NO_REST_DAYS,
+    RESERVED_CHALLENGE_SLUGS,
+    Challenge,
+    Entry,
+    Participation,
+    Topic,
+    User,
+    new_invite_token,
+)
+
+
+class ChallengeLocked(Exception):
+    """The challenge can no longer be changed that way: it has started, or it is over."""
+
+
+def challenge_create(*, challenge: Challenge, topic_names: Iterable[str]) -> Challenge:
+    """Save a new ``challenge`` (its creator set) with its topics; its creator joins it."""
+    creator = challenge.creator
+    if creator is None:
+        raise ValueError("A challenge people start needs its creator.")
+    with transaction.atomic():
+        challenge.slug = _free_slug(challenge.title)
+        challenge.save()
+        challenge.topics.set(Topic.from_names(topic_names))
+        _join(person=creator, challenge=challenge, on_board=True)
+        caching.changed(
+            public=challenge.is_public, only_added=True, writer=creator, own=_joined(creator)
+        )
+    return challenge
+
+
+def _free_slug(title: str) -> str:
+    """An address for a new challenge: its title's slug, numbered when already taken."""
+    base = slugify(title)[:50].strip("-") or "challenge"
+    taken = set(
+        Challenge.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+    ) | set(RESERVED_CHALLENGE_SLUGS)
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+# What an edit changes: the description and dates, with what the model works out of them.
+EDITABLE_FIELDS = ("description", "description_html", "starts_on", "length_days", "ends_on")
+
+
+def challenge_update(*, challenge: Challenge, editor: User) -> Challenge:
+    """Save the description and dates its creator changed on ``challenge``.
+
+    Raises PermissionDenied for anyone but the creator, and ChallengeLocked once it can
+    no longer be edited (``Challenge.is_editable``, judged on the stored row).
+    """
+    with transaction.atomic():
+        stored = Challenge.objects.select_for_update().get(pk=challenge.pk)
+        if stored.creator_id is None or stored.creator_id != editor.pk:
+            raise PermissionDenied("Only its creator can edit a challenge.")
+        if not stored.is_editable(editor.local_today()):
+            raise ChallengeLocked("This challenge has started, so it can no longer be edited.")
+        challenge.save(update_fields=EDITABLE_FIELDS)
+        # New dates change which days count; before the start that is at most today's.
+        participations = list(Participation.objects.filter(challenge=challenge))
+        for participation in participations:
+            participation.challenge = challenge
+        _recount(participations, since=challenge.starts_on)
+        caching.changed(public=challenge.is_public)
+    return challenge
+
+
+def challenge_close(*, challenge: Challenge, by: User) -> None:
+    """Close ``challenge`` early: no day after today counts. Its creator only."""
+    if challenge.creator_id is None or challenge.creator_id != by.pk:
+        raise PermissionDenied("Only its creator can close a challenge.")
+    if challenge.closed_at is not None:
+        return
+    challenge.closed_at = timezone.now()
+    Challenge.objects.filter(pk=challenge.pk).update(closed_at=challenge.closed_at)
+    caching.changed(public=challenge.is_public)
+
+
+def challenge_renew_invite(*, challenge: Challenge, by: User) -> str:
+    """Give ``challenge`` a new invite token, so that the old link stops working. Its
+    creator only. No page is made stale: pages of invite-only challenges are never shared."""
+    if challenge.creator_id is None or challenge.creator_id != by.pk:
+        raise PermissionDenied("Only its creator can renew the invite link.")
+    challenge.invite_token = new_invite_token()
+    Challenge.objects.filter(pk=challenge.pk).update(invite_token=challenge.invite_token)
+    return challenge.invite_token
+
+
+def challenge_join(*, person: User, challenge: Challenge, on_board: bool = True) -> Participation:
+    """Put ``person`` in ``challenge`` (nothing changes if they are already in it). Their
+    entries count from today, their own day, on.
+
+    Raises ChallengeLocked when the challenge is over or closed.
+    """
+    if challenge.is_finished(person.local_today()):
+        raise ChallengeLocked("This challenge is over, so it takes no one new.")
+    with transaction.atomic():
+        participation = _join(person=person, challenge=challenge, on_board=on_board)
+        caching.changed(
+            public=challenge.is_public, only_added=True, writer=person, own=_joined(person)
+        )
+    return participation
+
+
+def _join(*, person: User, challenge: Challenge, on_board: bool) -> Participation:
+    participation, created = Participation.objects.get_or_create(
+        person=person,
+        challenge=challenge,
+        defaults={"counts_from": person.local_today(), "on_board": on_board},
+    )
+    if created:
+        Challenge.objects.filter(pk=challenge.pk).update(
+            participant_count=F("participant_count") + 1
+        )
+        challenge.participant_count += 1
+        # Today's entry, if written already, counts.
+        participation.challenge = challenge
+        _recount([participation], person=person, since=participation.counts_from)
+    return participation
+
+
+def challenge_leave(*, person: User, challenge: Challenge) -> None:
+    """Take ``person`` out of ``challenge``, with their figures in it."""
+    with transaction.atomic():
+        deleted, _ = Participation.objects.filter(person=person, challenge=challenge).delete()
+        if deleted:
+            Challenge.objects.filter(pk=challenge.pk).update(
+                participant_count=F("participant_count") - 1
+            )
+            challenge.participant_count -= 1
+            caching.changed(public=challenge.is_public, own=_joined(person))
+
+
+def participation_set_on_board(*, participation: Participation, on_board: bool) -> None:
+    """Show ``participation``'s person on its challenge's board, or leave them off it."""
+    participation.on_board = on_board
+    Participation.objects.filter(pk=participation.pk).update(on_board=on_board)
+    caching.changed(public=participation.challenge.is_public)
+
+
+def participations_leave_all(*, person: User) -> None:
+    """Take ``person`` out of every challenge, before their account is deleted."""
+    Challenge.objects.filter(
+        pk__in=Participation.objects.filter(person=person).values("challenge")
+    ).update(participant_count=F("participant_count") - 1)
+    Participation.objects.filter(person=person).delete()
+
+
+def _joined(person: User) -> list[tuple[str, int]]:
+    return [("joined", person.pk)]
+
+
+def user_join_site_challenge(
+    sender: type, instance: User, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    """Everyone who signs up (or is made any other way) is in the site's own challenge,
+    where every entry of theirs counts. A post_save receiver of User (journal/apps.py)."""
+    if created and not raw:
+        site = Challenge.objects.site()
+        Participation.objects.create(person=instance, challenge=site, counts_from=None)
+        Challenge.objects.filter(pk=site.pk).update(participant_count=F("participant_count") + 1)
+
+
+# Figures
+
+
+def participations_follow_entry(*, author: User, day: dt.date, minutes: int | None) -> None:
+    """Keep ``author``'s figures in each of their challenges after their entry on ``day``
+    was written with ``minutes``, or deleted (``minutes`` None).
+
+    The common write, a counted day after every counted one, appends to the stored
+    figures; a day after them that does not count changes nothing; anything else (an
+    earlier day, an edit, a deletion) counts the participation again from the author's
+    entries. Must run inside the write's transaction, with the author locked.
+    """
+    again = []
+    for participation in Participation.objects.filter(person=author).select_related("challenge"):
+        participation.person = author
+        challenge = participation.challenge
+        first, last = challenge.counting_days(participation)
+        if (first is not None and day < first) or (last is not None and day > last):
+            continue
+        if participation.run_end is not None and day <= participation.run_end:
+            again.append(participation)
+        elif minutes is not None and streaks.counts(minutes, challenge.daily_minimum):
+            progress = streaks.append_counted_day(
+                participation.progress(), day, rest_days=NO_REST_DAYS
+            )
+            _store(participation, progress, today=author.local_today())
+    if again:
+        _recount(again, person=author)
+
+
+def participations_recount(*, person: User) -> None:
+    """Count all of ``person``'s challenge figures again from their entries (after an
+    import, which may add any number of days)."""
+    _recount(Participation.objects.filter(person=person).select_related("challenge"), person=person)
+
+
+def _recount(
+    participations: Iterable[Participation],
+    *,
+    person: User | None = None,
+    since: dt.date | None = None,
+) -> None:
+    """Count ``participations`` again from their people's entries (those from ``since`` on
+    when given), in one query for the entries. ``person``: the one person they are all
+    about, already at hand."""
+    participations = list(participations)
+    if not participations:
+        return
+    entries = Entry.objects.filter(author__in={p.person_id for p in participations})
+    if since is not None:
+        entries = entries.filter(day__gte=since)
+    days: dict[int, list[tuple[dt.date, int]]] = {}
+    for author_id, day, minutes in entries.values_list("author_id", "day", "minutes"):
+        days.setdefault(author_id, []).append((day, minutes))
+    people = {person.pk: person} if person else {}
+    people |= User.objects.in_bulk({p.person_id for p in participations} - people.keys())
+    for participation in participations:
+        participation.person = people[participation.person_id]
+        progress = streaks.compute_progress(
+            _counted_days(participation, days.get(participation.person_id, [])),
+            rest_days=NO_REST_DAYS,
+        )
+        _store(participation, progress, today=participation.person.local_today())
+
+
+def _counted_days(
+    participation: Participation, days: Iterable[tuple[dt.date, int]]
+) -> list[dt.date]:
+    """The days of ``days`` ((day, minutes) pairs) that count for ``participation``."""
+    challenge = participation.challenge
+    # The rolling challenge's last day follows from the Day 1 worked out here.
+    participation.first_counted = None
+    first, last = challenge.counting_days(participation)
+    counted = sorted(
+        day
+        for day in streaks.counted_days(days, challenge.daily_minimum)
+        if (first is None or day >= first) and (last is None or day <= last)
+    )
+    if counted and challenge.starts_on is None and challenge.length_days:
+        end = counted[0] + dt.timedelta(days=challenge.length_days - 1)
+        counted = [day for day in counted if day <= end]
+    return counted
+
+
+def _store(participation: Participation, progress: streaks.Progress, *, today: dt.date) -> None:
+    """Store ``progress`` and what it finished on the participation's row and object."""
+    challenge = participation.challenge
+    finished_on = None
+    first_day = challenge.starts_on or progress.first_counted
+    if challenge.length_days and first_day is not None:
+        finished_on = streaks.finish_date(
+            progress,
+            first_day=first_day,
+            length=challenge.length_days,
+            rest_days=NO_REST_DAYS,
+            today=today,
+        )
+    figures = {**dataclasses.asdict(progress), "finished_on": finished_on}
+    for field, value in figures.items():
+        setattr(participation, field, value)
+    Participation.objects.filter(pk=participation.pk).update(**figures)
