@@ -9,6 +9,7 @@ from journal import services
 from journal.models import (
     Cheer,
     Comment,
+    Delivery,
     Entry,
     Follow,
     ModerationAction,
@@ -225,3 +226,13 @@ class ModerationActionAdmin(ReadOnlyAdmin):
     list_filter = ("action", "created_at")
     search_fields = ("target_label", "reason", "moderator__username")
     list_select_related = ("moderator",)
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    """What was sent to whom, for which day: written by the worker, never by hand."""
+
+    list_display = ("created_at", "kind", "person", "day")
+    list_filter = ("kind", "day")
+    search_fields = ("person__username",)
+    list_select_related = ("person",)

@@ -78,6 +78,25 @@ class ProfileForm(forms.ModelForm):
         }
 
 
+class ReminderForm(forms.ModelForm):
+    """The reminder section of the settings (journal:reminder_settings)."""
+
+    class Meta:
+        model = User
+        fields = ("remind_by_email", "reminder_time")
+        widgets: ClassVar = {
+            "reminder_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        }
+        help_texts: ClassVar = {
+            "remind_by_email": "Only on days you have not written yet.",
+            "reminder_time": "On your own clock, in the time zone of your profile.",
+        }
+
+    def clean_reminder_time(self):
+        # Reminders go out on the minute; seconds typed by hand would only confuse.
+        return self.cleaned_data["reminder_time"].replace(second=0, microsecond=0)
+
+
 class WelcomeForm(ProfileForm):
     """The first day's questions (journal:welcome): some of the profile's fields, checked as
     the settings check them, with the time zone picked from a list."""

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journal import services
+from journal.services.reminders import unsubscribe_token
 from journal.urls import urlpatterns
 from tests.conftest import days_ago, write_entry
 
@@ -50,6 +51,8 @@ QUERY = {
     "journal:markdown_preview": [],
     "journal:image_upload": [],
     "journal:settings": [],
+    "journal:reminder_settings": [],
+    "journal:unsubscribe": [],
     "journal:welcome": [],
     "journal:account_delete": [],
     "journal:export": [],
@@ -124,6 +127,7 @@ def world(alice, bob, moderator):
             "pk": [str(entry.pk).encode(), str(comment.pk).encode()],
             "kind": [b"entry", b"comment", b"person"],
             "key": [b"alice", b"bob", str(entry.pk).encode(), str(comment.pk).encode()],
+            "token": [unsubscribe_token(alice).encode()],
         },
     }
 

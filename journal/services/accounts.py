@@ -16,6 +16,7 @@ from journal.services.figures import (
     public_topic_counts_moved,
     user_refresh_stats,
 )
+from journal.services.reminders import reminder_reschedule
 
 
 def user_update_profile(
@@ -34,6 +35,9 @@ def user_update_profile(
             columns.append("welcomed_at")
         # Only the profile's own columns: the streak figures belong to the entry writes.
         user.save(update_fields=columns)
+        if "time_zone" in profile:
+            # The reminder's time is on the person's clock, which may have moved.
+            reminder_reschedule(user=user)
         if daily_goal_minutes != locked.daily_goal_minutes:
             user_update_goal(user=user, daily_goal_minutes=daily_goal_minutes)
 
