@@ -6,6 +6,6 @@ class JournalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from journal import caching
+        from journal import caching, checks  # noqa: F401 (checks registers itself)
 
         caching.connect_signals()

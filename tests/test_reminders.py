@@ -7,6 +7,7 @@ import zoneinfo
 
 import pytest
 from django.core import mail, signing
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -274,9 +275,11 @@ def test_a_reminder_is_sent_once_per_day(reminded, clock):
 
 def test_no_reminder_once_the_day_is_written_or_reminders_are_off(reminded, bob, clock):
     today = dt.date(2025, 6, 1)
+    suspended = make_user("suspended", remind_by_email=True, is_suspended=True)
     write_entry(reminded)
     assert not reminders.reminder_send(person_id=reminded.pk, day=today)
     assert not reminders.reminder_send(person_id=bob.pk, day=today)
+    assert not reminders.reminder_send(person_id=suspended.pk, day=today)
     assert mail.outbox == []
     assert not Delivery.objects.exists()
 
@@ -315,6 +318,32 @@ def test_two_workers_racing_send_one_reminder():
     assert Delivery.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_racing_and_a_worker_send_one_reminder():
+    person = make_user("raced", remind_by_email=True)
+    # Due now, today where the person lives.
+    User.objects.filter(pk=person.pk).update(next_reminder_at=dt.datetime.now(UTC))
+    start = threading.Barrier(2)
+
+    def scheduler():
+        try:
+            start.wait()
+            reminders.reminders_enqueue_due()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert 1 <= DBTaskResult.objects.count() <= 2
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    assert len(mail.outbox) == 1
+    assert Delivery.objects.get().person == person
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
 def database_url():
     database = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -328,9 +357,7 @@ def database_url():
 @pytest.mark.django_db(transaction=True)
 def test_a_reminder_goes_through_the_scheduler_and_a_real_worker_process():
     person = make_user("worked", remind_by_email=True)
-    User.objects.filter(pk=person.pk).update(
-        next_reminder_at=dt.datetime.now(UTC) - dt.timedelta(minutes=1)
-    )
+    User.objects.filter(pk=person.pk).update(next_reminder_at=dt.datetime.now(UTC))
     # Debug mode prints emails on the console, where the test reads them.
     environment = {"DJANGO_SECRET_KEY": "x", "DJANGO_DEBUG": "1", "DATABASE_URL": database_url()}
     scheduler = manage("schedule", **environment)

@@ -93,9 +93,11 @@ def reminders_enqueue_due(*, now: dt.datetime | None = None) -> int:
 
 def reminder_send(*, person_id: int, day: dt.date) -> bool:
     """Email ``day``'s reminder to the person unless it was sent already, their entry for
-    that day is written, reminders were turned off or the day is over. Returns whether it
+    that day is written, reminders were turned off, they are suspended or the day is over. Returns whether it
     was sent. Raises what the mail server raises, with nothing recorded, so a retry sends."""
-    person = User.objects.filter(pk=person_id, is_active=True, remind_by_email=True).first()
+    person = User.objects.filter(
+        pk=person_id, is_active=True, is_suspended=False, remind_by_email=True
+    ).first()
     if (
         person is None
         or person.local_today() != day
