@@ -294,25 +294,32 @@ def test_a_failed_email_records_nothing_so_that_a_retry_sends_it(reminded, clock
     assert not Delivery.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_workers_racing_send_one_reminder():
-    person = make_user("racer", remind_by_email=True)
-    day = person.local_today()
+def in_two_threads_at_once(action):
+    """What ``action()`` returns in each of two threads started together, each on its own
+    database connection."""
     start = threading.Barrier(2)
-    sent = []
+    results = []
 
-    def worker():
+    def run():
         try:
             start.wait()
-            sent.append(reminders.reminder_send(person_id=person.pk, day=day))
+            results.append(action())
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
+    threads = [threading.Thread(target=run) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_send_one_reminder():
+    person = make_user("racer", remind_by_email=True)
+    day = person.local_today()
+    sent = in_two_threads_at_once(lambda: reminders.reminder_send(person_id=person.pk, day=day))
     assert sorted(sent) == [False, True]
     assert len(mail.outbox) == 1
     assert Delivery.objects.count() == 1
@@ -323,21 +330,8 @@ def test_two_schedulers_racing_and_a_worker_send_one_reminder():
     person = make_user("raced", remind_by_email=True)
     # Due now, today where the person lives.
     User.objects.filter(pk=person.pk).update(next_reminder_at=dt.datetime.now(UTC))
-    start = threading.Barrier(2)
-
-    def scheduler():
-        try:
-            start.wait()
-            reminders.reminders_enqueue_due()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=scheduler) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert 1 <= DBTaskResult.objects.count() <= 2
+    counts = in_two_threads_at_once(reminders.reminders_enqueue_due)
+    assert 1 <= sum(counts) <= 2
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
     assert len(mail.outbox) == 1
     assert Delivery.objects.get().person == person
