@@ -91,8 +91,11 @@ class User(AbstractUser):
     last_entry_day = models.DateField(null=True, blank=True, editable=False)
 
     # Reminders (journal/reminders.py), off until the person turns them on in settings.
-    remind_by_email = models.BooleanField("Email me a reminder", default=False)
-    reminder_time = models.TimeField("Reminder time", default=dt.time(20, 0))
+    # Defaults in the database too, for rows written without the ORM (the bench's COPY).
+    remind_by_email = models.BooleanField("Email me a reminder", default=False, db_default=False)
+    reminder_time = models.TimeField(
+        "Reminder time", default=dt.time(20, 0), db_default=dt.time(20, 0)
+    )
     # When the next reminder is due (UTC), or None when reminders are off; kept by
     # journal.services.reminders whenever the settings change or a reminder is sent.
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
