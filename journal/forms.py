@@ -97,12 +97,21 @@ class ReminderForm(forms.ModelForm):
         return self.cleaned_data["reminder_time"].replace(second=0, microsecond=0)
 
 
-class WelcomeForm(ProfileForm):
-    """The first day's questions (journal:welcome): some of the profile's fields, checked as
-    the settings check them, with the time zone picked from a list."""
+class WelcomeForm(ProfileForm, ReminderForm):
+    """The first day's questions (journal:welcome): some of the profile's fields and the
+    offer of a reminder, checked as the settings check them, with the time zone picked
+    from a list."""
 
     class Meta(ProfileForm.Meta):
-        fields = ("display_name", "daily_goal_minutes", "time_zone", "learning_focus")
+        fields = (
+            "display_name",
+            "daily_goal_minutes",
+            "time_zone",
+            "learning_focus",
+            *ReminderForm.Meta.fields,
+        )
+        widgets: ClassVar = {**ProfileForm.Meta.widgets, **ReminderForm.Meta.widgets}
+        help_texts: ClassVar = {**ProfileForm.Meta.help_texts, **ReminderForm.Meta.help_texts}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
