@@ -2,6 +2,7 @@
 however many race, the email, unsubscribing without logging in, and the settings form."""
 
 import datetime as dt
+import smtplib
 import threading
 import zoneinfo
 
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from journal.models import Delivery, User
 from journal.reminders import next_reminder_at
 from journal.services import reminders
+from journal.tasks import RETRY_DELAYS, send_reminder
 from tests.conftest import days_ago, make_user, write_entry
 from tests.test_settings import manage
 
@@ -313,6 +315,25 @@ def in_two_threads_at_once(action):
     for thread in threads:
         thread.join()
     return results
+
+
+def test_a_mail_server_outage_queues_later_attempts_until_they_run_out(
+    reminded, clock, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    for attempt in range(len(RETRY_DELAYS)):
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            send_reminder.call(reminded.pk, "2025-06-01", attempt)
+        retry = DBTaskResult.objects.latest("run_after")
+        assert retry.args_kwargs["args"] == [reminded.pk, "2025-06-01", attempt + 1]
+        assert retry.run_after == clock.instant + RETRY_DELAYS[attempt]
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        send_reminder.call(reminded.pk, "2025-06-01", len(RETRY_DELAYS))
+    assert DBTaskResult.objects.count() == len(RETRY_DELAYS)
+    assert not Delivery.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
