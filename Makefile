@@ -16,10 +16,19 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(SECRET_KEY_FILE)
 	touch $@
 
+DEV := DJANGO_SECRET_KEY=$$(cat $(SECRET_KEY_FILE)) DJANGO_DEBUG=1 $(BIN)/python manage.py
+PORT ?= 8000
+
+# The web server in front, the task worker and the scheduler beside it. Ctrl-C reaches all
+# three; the trap also stops the two in the background when the server exits on its own.
+# The worker does not reload on code changes (its reloader's child would outlive a kill).
 run: $(VENV)/.installed
-	DJANGO_SECRET_KEY=$$(cat $(SECRET_KEY_FILE)) DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DJANGO_SECRET_KEY=$$(cat $(SECRET_KEY_FILE)) DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty
-	DJANGO_SECRET_KEY=$$(cat $(SECRET_KEY_FILE)) DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV) migrate --no-input
+	$(DEV) seed_demo --if-empty
+	$(DEV) db_worker --no-reload & worker=$$!; \
+	$(DEV) schedule --every 60 & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT INT TERM; \
+	$(DEV) runserver 127.0.0.1:$(PORT)
 
 # The whole suite, browser tests included, on every core (pytest-xdist); DATABASE_URL picks
 # the database (SQLite by default). PYTEST_WORKERS=0 runs it in one process.

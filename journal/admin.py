@@ -10,6 +10,7 @@ from journal.models import (
     Challenge,
     Cheer,
     Comment,
+    Delivery,
     Entry,
     Follow,
     ModerationAction,
@@ -252,3 +253,13 @@ class ParticipationAdmin(ReadOnlyAdmin):
     )  # fmt: skip
     search_fields = ("person__username", "challenge__title")
     list_select_related = ("person", "challenge")
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    """What was sent to whom, for which day: written by the worker, never by hand."""
+
+    list_display = ("created_at", "kind", "person", "day")
+    list_filter = ("kind", "day")
+    search_fields = ("person__username",)
+    list_select_related = ("person",)

@@ -8,7 +8,7 @@ class JournalConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from journal import caching, services
+        from journal import caching, checks, services  # noqa: F401 (checks registers itself)
         from journal.models import User
 
         caching.connect_signals()

@@ -78,12 +78,40 @@ class ProfileForm(forms.ModelForm):
         }
 
 
-class WelcomeForm(ProfileForm):
-    """The first day's questions (journal:welcome): some of the profile's fields, checked as
-    the settings check them, with the time zone picked from a list."""
+class ReminderForm(forms.ModelForm):
+    """The reminder section of the settings (journal:reminder_settings)."""
+
+    class Meta:
+        model = User
+        fields = ("remind_by_email", "reminder_time")
+        widgets: ClassVar = {
+            "reminder_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        }
+        help_texts: ClassVar = {
+            "remind_by_email": "Only on days you have not written yet.",
+            "reminder_time": "On your own clock, in the time zone of your profile.",
+        }
+
+    def clean_reminder_time(self):
+        # Reminders go out on the minute; seconds typed by hand would only confuse.
+        return self.cleaned_data["reminder_time"].replace(second=0, microsecond=0)
+
+
+class WelcomeForm(ProfileForm, ReminderForm):
+    """The first day's questions (journal:welcome): some of the profile's fields and the
+    offer of a reminder, checked as the settings check them, with the time zone picked
+    from a list."""
 
     class Meta(ProfileForm.Meta):
-        fields = ("display_name", "daily_goal_minutes", "time_zone", "learning_focus")
+        fields = (
+            "display_name",
+            "daily_goal_minutes",
+            "time_zone",
+            "learning_focus",
+            *ReminderForm.Meta.fields,
+        )
+        widgets: ClassVar = {**ProfileForm.Meta.widgets, **ReminderForm.Meta.widgets}
+        help_texts: ClassVar = {**ProfileForm.Meta.help_texts, **ReminderForm.Meta.help_texts}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -94,12 +94,31 @@ class User(AbstractUser):
     latest_run_end = models.DateField(null=True, blank=True, editable=False)
     last_entry_day = models.DateField(null=True, blank=True, editable=False)
 
+    # Reminders (journal/reminders.py), off until the person turns them on in settings.
+    # Defaults in the database too, for rows written without the ORM (the bench's COPY).
+    remind_by_email = models.BooleanField("Email me a reminder", default=False, db_default=False)
+    reminder_time = models.TimeField(
+        "Reminder time", default=dt.time(20, 0), db_default=dt.time(20, 0)
+    )
+    # When the next reminder is due (UTC), or None when reminders are off; kept by
+    # journal.services.reminders whenever the settings change or a reminder is sent.
+    next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         constraints = (
             models.CheckConstraint(
                 condition=Q(daily_goal_minutes__gte=1)
                 & Q(daily_goal_minutes__lte=MINUTES_IN_A_DAY),
                 name="daily_goal_within_a_day",
+            ),
+        )
+        indexes = (
+            # The scheduler's one query: the people whose reminder is due
+            # (next_reminder_at <= now); people without reminders are not in it.
+            models.Index(
+                fields=["next_reminder_at"],
+                condition=Q(next_reminder_at__isnull=False),
+                name="user_reminder_due_idx",
             ),
         )
 
@@ -1078,3 +1097,30 @@ PROGRESS_FIELDS = tuple(field.name for field in dataclasses.fields(streaks.Progr
 
 # Nobody declares rest days yet: every challenge figure is worked out without them.
 NO_REST_DAYS: frozenset[dt.date] = frozenset()
+
+
+class Delivery(models.Model):
+    """A message that went out, written before it is sent: the unique constraint is what
+    keeps two schedulers or workers racing from sending it twice."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "daily reminder"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    # The person's local day the message is about.
+    day = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["kind", "person", "day"], name="one_delivery_per_kind_person_day"
+            ),
+        )
+        verbose_name_plural = "deliveries"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.person} for {self.day}"

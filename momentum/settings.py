@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "markdownx",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +222,12 @@ if _email_host:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Momentum <noreply@localhost>")
+# Links in emails sent by the worker, which has no request to take the address from.
+MOMENTUM_SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background work (reminders) waits in the database, in the same DATABASE_URL as the rest,
+# until a worker (`manage.py db_worker`) runs it; see docs/architecture.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from journal import services
-from journal.models import Comment, Entry, ModerationAction, Report, User
+from journal.models import Comment, Delivery, Entry, ModerationAction, Report, User
+from journal.tasks import send_reminder
 from tests.conftest import PASSWORD, make_user, write_entry
 
 
@@ -30,6 +31,9 @@ def one_of_each(superuser, alice, bob):
     services.report_dismiss(moderator=superuser, report=report)
     services.comment_set_hidden(moderator=superuser, comment=comment, hidden=True, reason="x")
     Group.objects.create(name="Moderators")
+    # A reminder queued for the worker, and one it sent.
+    send_reminder.enqueue(alice.pk, alice.local_today().isoformat())
+    Delivery.objects.create(kind=Delivery.Kind.REMINDER, person=alice, day=alice.local_today())
 
 
 def registered():

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from journal import services, sharecards
 from journal.models import Challenge, Entry, User, attach_topics
+from journal.services.reminders import unsubscribe_token
 from tests.conftest import make_user, write_entry
 
 VISITORS = ["anonymous", "other", "owner", "suspended", "suspended_staff", "staff"]
@@ -129,6 +130,9 @@ POLICY = {
     "journal:notifications": (NO_ARGS, members(OK, NOT_ALLOWED)),
     "journal:notifications_mark_read": (NO_ARGS, members(NOT_ALLOWED, REDIRECT)),
     "journal:settings": (NO_ARGS, members(OK, BAD)),
+    "journal:reminder_settings": (NO_ARGS, members(NOT_ALLOWED, BAD)),
+    # The signed token in the link is the authorization: no login, no CSRF (RFC 8058).
+    "journal:unsubscribe": (lambda w: [unsubscribe_token(w["owner"])], same_for_all(OK, OK)),
     # Everyone here was welcomed when they joined: the step sends them to their settings
     # (a newcomer's own answers are in tests/test_welcome.py).
     "journal:welcome": (NO_ARGS, members(REDIRECT, REDIRECT)),

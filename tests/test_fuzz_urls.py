@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from journal import services, sharecards
 from journal.models import Challenge, Entry, User, attach_topics
+from journal.services.reminders import unsubscribe_token
 from journal.urls import urlpatterns
 from tests.conftest import days_ago, write_entry
 
@@ -65,6 +66,8 @@ QUERY = {
     "journal:markdown_preview": [],
     "journal:image_upload": [],
     "journal:settings": [],
+    "journal:reminder_settings": [],
+    "journal:unsubscribe": [],
     "journal:welcome": [],
     "journal:account_delete": [],
     "journal:export": [],
@@ -149,11 +152,11 @@ def world(alice, bob, moderator):
             "day": [earlier.day.isoformat().encode(), entry.day.isoformat().encode()],
             "number": [b"1", b"2"],
             "slug": [b"python", challenge.slug.encode(), b"one-hour-a-day"],
-            "token": [challenge.invite_token.encode()],
             "pk": [str(entry.pk).encode(), str(comment.pk).encode()],
             "kind": [b"entry", b"comment", b"person"],
             "key": [b"alice", b"bob", str(entry.pk).encode(), str(comment.pk).encode()],
             "digest": [image.digest.encode() for image in images],
+            "token": [challenge.invite_token.encode(), unsubscribe_token(alice).encode()],
         },
     }
 

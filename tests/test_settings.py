@@ -41,6 +41,7 @@ def production_env(**overrides):
     env = {
         "DJANGO_SECRET_KEY": get_random_secret_key(),
         "DJANGO_ALLOWED_HOSTS": "momentum.example",
+        "DJANGO_SITE_URL": "https://momentum.example",
     }
     env.update(overrides)
     return env
@@ -50,6 +51,12 @@ def test_production_settings_pass_the_deploy_checks_without_warnings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("site_url", [None, "https://elsewhere.example"])
+def test_the_deploy_checks_want_the_sites_own_address_for_links_in_emails(site_url):
+    result = manage("check", "--deploy", **production_env(DJANGO_SITE_URL=site_url))
+    assert "journal.W001" in result.stderr + result.stdout
 
 
 def test_the_wsgi_application_keeps_its_start_up_objects_out_of_collections():

@@ -1,5 +1,6 @@
 """The welcome step: a new person's first questions at /welcome/, asked once."""
 
+import datetime as dt
 import importlib
 
 import pytest
@@ -35,6 +36,7 @@ def welcome_data(**overrides):
         "daily_goal_minutes": "45",
         "time_zone": "Asia/Tokyo",
         "learning_focus": "Linear algebra for machine learning",
+        "reminder_time": "20:00",
     }
     data.update(overrides)
     return data
@@ -81,7 +83,7 @@ def test_people_already_here_when_the_step_came_are_not_welcomed(db):
 # The page
 
 
-def test_the_welcome_asks_four_questions_with_the_goal_of_the_challenge(client, newcomer):
+def test_the_welcome_asks_its_questions_with_the_goal_of_the_challenge(client, newcomer):
     client.force_login(newcomer)
     response = client.get(WELCOME)
     assert response.status_code == 200
@@ -91,7 +93,10 @@ def test_the_welcome_asks_four_questions_with_the_goal_of_the_challenge(client, 
         "daily_goal_minutes",
         "time_zone",
         "learning_focus",
+        "remind_by_email",
+        "reminder_time",
     ]
+    assert form["remind_by_email"].value() is False
     assert form["daily_goal_minutes"].value() == 60
     page = response.content.decode()
     # Without JavaScript, the stored zone stays selected; site.js offers the browser's.
@@ -118,6 +123,15 @@ def test_saving_stores_the_answers_and_starts_day_one(client, newcomer):
     ) == ("Nia Okafor", 45, "Asia/Tokyo", "Linear algebra for machine learning")
     assert newcomer.welcomed_at is not None
     assert_never_asked_again(client, newcomer)
+
+
+def test_the_welcome_offers_a_reminder_on_the_newcomers_clock(client, newcomer, clock):
+    client.force_login(newcomer)
+    client.post(WELCOME, welcome_data(remind_by_email="on", reminder_time="22:00"))
+    newcomer.refresh_from_db()
+    assert newcomer.remind_by_email
+    # The clock says 21:00 in Tokyo: tonight's reminder is an hour away.
+    assert newcomer.next_reminder_at == dt.datetime(2025, 6, 1, 13, 0, tzinfo=dt.UTC)
 
 
 def test_skipping_changes_nothing_but_is_not_asked_again(client, newcomer):

@@ -17,14 +17,16 @@ from journal.services.figures import (
     public_topic_counts_moved,
     user_refresh_stats,
 )
+from journal.services.reminders import reminder_reschedule
 
 
 def user_update_profile(
-    *, user: User, daily_goal_minutes: int, welcomed: bool = False, **profile: str
+    *, user: User, daily_goal_minutes: int, welcomed: bool = False, **profile: object
 ) -> None:
     """Save ``user``'s profile columns (``profile``: any of display name, bio, focus, time
-    zone); a new daily goal also recomputes the streaks (user_update_goal). ``welcomed``:
-    these are the answers of the welcome step, which is then done."""
+    zone, and the reminder's settings); a new daily goal also recomputes the streaks
+    (user_update_goal). ``welcomed``: these are the answers of the welcome step, which is
+    then done."""
     with transaction.atomic():
         locked = lock_author(user)
         for field, value in profile.items():
@@ -35,6 +37,9 @@ def user_update_profile(
             columns.append("welcomed_at")
         # Only the profile's own columns: the streak figures belong to the entry writes.
         user.save(update_fields=columns)
+        if profile.keys() & {"time_zone", "remind_by_email", "reminder_time"}:
+            # The reminder's time is on the person's clock, which may have moved.
+            reminder_reschedule(user=user)
         if daily_goal_minutes != locked.daily_goal_minutes:
             user_update_goal(user=user, daily_goal_minutes=daily_goal_minutes)
 

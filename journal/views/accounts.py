@@ -5,9 +5,25 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from journal import services
-from journal.forms import AccountDeleteForm, ProfileForm, WelcomeForm
+from journal.forms import AccountDeleteForm, ProfileForm, ReminderForm, WelcomeForm
+from journal.services import reminders
+
+
+def settings_page(request, *, form=None, reminder_form=None):
+    """The settings page, with the form that was posted (and refused) in place."""
+    form = form or ProfileForm(instance=request.user)
+    reminder_form = reminder_form or ReminderForm(instance=request.user)
+    refused = bool(form.errors or reminder_form.errors)
+    return render(
+        request,
+        "journal/settings.html",
+        {"form": form, "reminder_form": reminder_form},
+        status=400 if refused else 200,
+    )
 
 
 @login_required
@@ -17,8 +33,41 @@ def profile_settings(request):
         services.user_update_profile(user=request.user, **form.cleaned_data)
         messages.success(request, "Your profile is saved.")
         return redirect("journal:settings")
+    return settings_page(request, form=form)
+
+
+@login_required
+@require_POST
+def reminder_settings(request):
+    form = ReminderForm(request.POST, instance=request.user)
+    if not form.is_valid():
+        return settings_page(request, reminder_form=form)
+    reminders.reminder_settings_update(user=request.user, **form.cleaned_data)
+    messages.success(
+        request,
+        f"You will get a reminder at {request.user.reminder_time:%H:%M} on days you have "
+        "not written yet."
+        if request.user.remind_by_email
+        else "Reminders are off.",
+    )
+    return redirect("journal:settings")
+
+
+# The signed token is the authorization: mail clients unsubscribe with a bare POST from
+# the List-Unsubscribe header (RFC 8058), which cannot carry a CSRF token.
+@csrf_exempt
+def unsubscribe(request, token):
+    """Stop someone's reminders from the link in one, without logging in: a GET asks to
+    confirm, a POST does it."""
+    person = reminders.person_for_unsubscribe(token)
+    if person is None:
+        return render(request, "journal/unsubscribe.html", {"refused": True}, status=400)
+    if request.method == "POST":
+        reminders.reminders_unsubscribe(user=person)
     return render(
-        request, "journal/settings.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "journal/unsubscribe.html",
+        {"person": person, "done": request.method == "POST"},
     )
 
 

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from journal import services
 from journal.models import Challenge, Entry
+from journal.services.reminders import unsubscribe_token
 from tests.browser.conftest import log_in, watched_page
 from tests.conftest import days_ago, make_user, write_entry
 
@@ -116,6 +117,7 @@ def signed_out_pages(entry):
         reverse("account_login"),
         reverse("account_signup"),
         reverse("account_reset_password"),
+        reverse("journal:unsubscribe", args=[unsubscribe_token(entry.author)]),
     ]
 
 
@@ -168,6 +170,7 @@ def test_no_serious_axe_violations_on_any_page(
         for path in signed_out_pages(community["entry"]):
             check(path)
         check("/no-such-page/", status=404)
+        check(reverse("journal:unsubscribe", args=["changed"]), status=400)
         # A form with its errors, as a mistyped password shows it.
         page.goto(reverse("account_login"))
         page.get_by_label("Username or email").fill("mod")

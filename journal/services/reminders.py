@@ -1,0 +1,162 @@
+"""Daily reminders: their settings, the scheduler's pass, sending one, unsubscribing.
+
+Each person's next due moment is stored (``User.next_reminder_at``), so the scheduler finds
+everyone due with one indexed query. It hands each of them to the task queue; the worker
+writes a ``Delivery`` row before sending, whose unique constraint lets one reminder per
+person and day through however many schedulers and workers race.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from journal.models import Delivery, Entry, User
+from journal.reminders import next_reminder_at, reminder_day
+
+logger = logging.getLogger(__name__)
+
+# People handed to the queue per scheduler query; a larger crowd takes several rounds.
+BATCH = 500
+UNSUBSCRIBE_SALT = "journal.reminders.unsubscribe"
+
+
+def reminder_reschedule(*, user: User, now: dt.datetime | None = None) -> None:
+    """Store ``user``'s next due reminder after ``now`` (None when reminders are off). Call
+    it whenever reminders, their time or the time zone change."""
+    user.next_reminder_at = (
+        next_reminder_at(
+            after=now or timezone.now(),
+            zone=user.zone,
+            at=user.reminder_time,
+            written_through=user.last_entry_day,
+        )
+        if user.remind_by_email
+        else None
+    )
+    # No save(): nothing any page shows changes, so no cache is made stale.
+    User.objects.filter(pk=user.pk).update(next_reminder_at=user.next_reminder_at)
+
+
+def reminder_settings_update(*, user: User, remind_by_email: bool, reminder_time: dt.time) -> None:
+    """Turn ``user``'s email reminders on or off, at ``reminder_time`` on their clock."""
+    user.remind_by_email = remind_by_email
+    user.reminder_time = reminder_time
+    User.objects.filter(pk=user.pk).update(
+        remind_by_email=remind_by_email, reminder_time=reminder_time
+    )
+    reminder_reschedule(user=user)
+
+
+def due_people(now: dt.datetime) -> QuerySet[User]:
+    """The next people whose reminder is due at ``now``, soonest first (one index scan)."""
+    return (
+        User.objects.filter(next_reminder_at__lte=now)
+        .order_by("next_reminder_at")
+        .only("time_zone", "reminder_time", "last_entry_day", "next_reminder_at")[:BATCH]
+    )
+
+
+def reminders_enqueue_due(*, now: dt.datetime | None = None) -> int:
+    """The scheduler's pass: queue a reminder for everyone due at ``now`` and move their
+    next due moment to a later day. Returns how many were queued. Safe to run on several
+    machines at once: a reminder queued twice is sent once (``reminder_send``)."""
+    from journal.tasks import send_reminder
+
+    now = now or timezone.now()
+    queued = 0
+    while due := list(due_people(now)):
+        for person in due:
+            due_at = person.next_reminder_at
+            assert due_at is not None  # the query's own condition
+            day = reminder_day(due_at, person.zone)
+            # A reminder found only after its day ended (the scheduler was down) is moot.
+            if day == now.astimezone(person.zone).date():
+                send_reminder.enqueue(person.pk, day.isoformat())
+                queued += 1
+            person.next_reminder_at = next_reminder_at(
+                after=now,
+                zone=person.zone,
+                at=person.reminder_time,
+                written_through=max(day, person.last_entry_day or day),
+            )
+        User.objects.bulk_update(due, ["next_reminder_at"])
+    return queued
+
+
+def reminder_send(*, person_id: int, day: dt.date) -> bool:
+    """Email ``day``'s reminder to the person unless it was sent already, their entry for
+    that day is written, reminders were turned off, they are suspended or the day is over. Returns whether it
+    was sent. Raises what the mail server raises, with nothing recorded, so a retry sends."""
+    person = User.objects.filter(
+        pk=person_id, is_active=True, is_suspended=False, remind_by_email=True
+    ).first()
+    if (
+        person is None
+        or person.local_today() != day
+        or Entry.objects.filter(author=person, day=day).exists()
+    ):
+        return False
+    try:
+        # The row is written first and kept only if the email goes: a second worker
+        # sending the same reminder waits on it, then finds it and stops.
+        with transaction.atomic():
+            Delivery.objects.create(kind=Delivery.Kind.REMINDER, person=person, day=day)
+            reminder_message(person).send()
+    except IntegrityError:
+        logger.info("reminder for person %s on %s was sent already", person_id, day)
+        return False
+    return True
+
+
+def reminder_message(person: User) -> EmailMultiAlternatives:
+    """Today's reminder email for ``person``: plain text and HTML, with one-click
+    unsubscribe headers (RFC 8058)."""
+    unsubscribe_url = settings.MOMENTUM_SITE_URL + reverse(
+        "journal:unsubscribe", args=[unsubscribe_token(person)]
+    )
+    context = {
+        "person": person,
+        "streak": person.current_streak,
+        "day_number": person.entry_count + 1,
+        "write_url": settings.MOMENTUM_SITE_URL + reverse("journal:write"),
+        "settings_url": settings.MOMENTUM_SITE_URL + reverse("journal:settings"),
+        "unsubscribe_url": unsubscribe_url,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Day {context['day_number']} is waiting for you",
+        body=render_to_string("email/reminder.txt", context),
+        to=[person.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(render_to_string("email/reminder.html", context), "text/html")
+    return message
+
+
+def unsubscribe_token(person: User) -> str:
+    """A signed token that turns ``person``'s reminders off without logging in."""
+    return signing.dumps(person.pk, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def person_for_unsubscribe(token: str) -> User | None:
+    """The person ``token`` was made for, or None when it was not signed by us."""
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+
+
+def reminders_unsubscribe(*, user: User) -> None:
+    """Turn every reminder of ``user`` off."""
+    reminder_settings_update(user=user, remind_by_email=False, reminder_time=user.reminder_time)
