@@ -1,4 +1,4 @@
-"""Atom feeds of public entries: the whole site, one person, one topic."""
+"""Atom feeds of public entries: the whole site, one person, one topic, one challenge."""
 
 import re
 
@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from journal.models import Entry, Topic, User, attach_topics
+from journal.models import Challenge, Entry, Topic, User, attach_topics
 
 ITEMS = 30
 
@@ -115,3 +115,23 @@ class TopicEntries(LatestEntries):
 
     def entries(self, obj):
         return Entry.objects.public().filter(topics=obj)
+
+
+class ChallengeEntries(LatestEntries):
+    """A public challenge's entries; an invite-only one has no feed, as feed readers come
+    without the invitation."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Challenge.objects.public(), slug=slug)
+
+    def title(self, obj):
+        return f"Momentum: {obj.title}"
+
+    def subtitle(self, obj):
+        return f"What the people in the challenge “{obj.title}” learned, newest first."
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def entries(self, obj):
+        return obj.public_entries()

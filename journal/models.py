@@ -952,6 +952,14 @@ class Challenge(models.Model):
     def get_absolute_url(self):
         return reverse("journal:challenge_detail", kwargs={"slug": self.slug})
 
+    def public_entries(self):
+        """The public entries of its participants, from its start on: its page and its
+        Atom feed show the newest of them."""
+        entries = Entry.objects.public().filter(author__participations__challenge=self)
+        if self.starts_on is not None:
+            entries = entries.filter(day__gte=self.starts_on)
+        return entries
+
     def render(self):
         """Work out the stored HTML of the description (see Entry.render)."""
         self.description_html = render_markdown(self.description)

@@ -83,6 +83,11 @@ urlpatterns = [
     path("challenges/mine/", challenges.challenges_mine, name="challenges_mine"),
     path("challenges/join/<slug:token>/", challenges.challenge_invite, name="challenge_invite"),
     path("challenges/<slug:slug>/", challenges.challenge_detail, name="challenge_detail"),
+    path(
+        "challenges/<slug:slug>/atom/",
+        require_safe(shared_page()(feeds.ChallengeEntries())),
+        name="challenge_atom",
+    ),
     path("challenges/<slug:slug>/join/", challenges.challenge_join, name="challenge_join"),
     path("challenges/<slug:slug>/leave/", challenges.challenge_leave, name="challenge_leave"),
     path("challenges/<slug:slug>/board/", challenges.challenge_board, name="challenge_board"),

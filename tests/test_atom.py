@@ -4,8 +4,10 @@ import feedparser
 import pytest
 from django.urls import reverse
 
-from journal.models import Entry
+from journal import services
+from journal.models import Challenge, Entry
 from tests.conftest import days_ago, make_user, write_entry
+from tests.test_challenges import start
 
 
 def parse(client, url):
@@ -145,3 +147,23 @@ def test_feeds_run_a_constant_number_of_queries(client, django_assert_num_querie
         write_entry(many, day=days_ago(many, offset), title=f"More {offset}", topics=["rust", "x"])
     with django_assert_num_queries(expected):
         assert len(parse(client, url).entries) == 25
+
+
+def test_a_public_challenge_feed_carries_its_participants_public_entries(client, entries, alice):
+    challenge = start(make_user("dora"), title="Rust month")
+    services.challenge_join(person=alice, challenge=challenge)
+    feed = parse(client, reverse("journal:challenge_atom", args=[challenge.slug]))
+    assert feed.feed.title == "Momentum: Rust month"
+    # Alice's public entries, not bob's (not in it), nor what no feed may carry.
+    assert sorted(titles(feed)) == ["Convolutions", "Rust traits"]
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert reverse("journal:challenge_atom", args=[challenge.slug]) in page
+
+
+def test_an_invite_only_challenge_has_no_feed(client, alice):
+    challenge = start(alice, title="Study group", visibility=Challenge.Visibility.INVITE)
+    feed = reverse("journal:challenge_atom", args=[challenge.slug])
+    assert client.get(feed).status_code == 404
+    client.force_login(alice)
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert feed not in page

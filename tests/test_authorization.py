@@ -94,6 +94,7 @@ POLICY = {
     "journal:people": (NO_ARGS, PUBLIC_PAGE),
     "journal:challenges": (NO_ARGS, PUBLIC_PAGE),
     "journal:challenge_detail": (CHALLENGE, PUBLIC_PAGE),
+    "journal:challenge_atom": (CHALLENGE, PUBLIC_PAGE),
     # An invite link leads to its challenge's page, for whoever holds it.
     "journal:challenge_invite": (
         lambda w: [w["invite_only"].invite_token],

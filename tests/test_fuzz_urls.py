@@ -54,6 +54,7 @@ QUERY = {
     "journal:challenge_new": [],
     "journal:challenge_invite": [],
     "journal:challenge_detail": ["after", "invite"],
+    "journal:challenge_atom": [],
     "journal:challenge_join": ["invite"],
     "journal:challenge_leave": ["invite"],
     "journal:challenge_board": [],

@@ -23,7 +23,7 @@ from journal.access import participant_required
 from journal.caching.cards import prepare_cards
 from journal.caching.pages import shared_page
 from journal.forms import ChallengeEditForm, ChallengeForm
-from journal.models import Challenge, Entry, Participation
+from journal.models import Challenge, Participation
 from journal.pagination import KeysetPage, numbered_page
 from journal.ratelimit import rate_limited
 
@@ -151,10 +151,7 @@ def _challenge_page(request, challenge, invite=None):
     came with)."""
     today = challenge.local_today()
     board = _board_page(challenge, request.GET.get("after"))
-    latest = Entry.objects.public().filter(author__participations__challenge=challenge)
-    if challenge.starts_on is not None:
-        latest = latest.filter(day__gte=challenge.starts_on)
-    latest = prepare_cards(latest.for_cards().newest_first()[:LATEST_ENTRIES])
+    latest = prepare_cards(challenge.public_entries().for_cards().newest_first()[:LATEST_ENTRIES])
     is_creator = request.user.is_authenticated and challenge.creator_id == request.user.pk
     response = render(
         request,
