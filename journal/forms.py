@@ -119,13 +119,23 @@ class WelcomeForm(ProfileForm, ReminderForm):
         self.fields["time_zone"].widget = TimeZoneSelect(attrs={"data-time-zone": ""})
 
 
-class EntryForm(forms.ModelForm):
+class TopicNamesForm(forms.Form):
+    """The topics of an entry or a challenge, typed in one field, separated by commas."""
+
     topic_names = forms.CharField(
         label="Topics",
         required=False,
         max_length=300,
         help_text="Separated by commas, e.g. python, computer vision. New topics are created.",
     )
+
+    def topic_list(self):
+        return [
+            name for name in self.cleaned_data.get("topic_names", "").split(",") if name.strip()
+        ]
+
+
+class EntryForm(TopicNamesForm, forms.ModelForm):
     day = forms.DateField(label="Day", widget=forms.Select)
 
     class Meta:
@@ -201,14 +211,6 @@ class EntryForm(forms.ModelForm):
             self.instance.validate_constraints(exclude=exclude)
         except forms.ValidationError as error:
             self._update_errors(error)
-
-    def topic_list(self):
-        return split_topics(self.cleaned_data.get("topic_names", ""))
-
-
-def split_topics(text):
-    """The topic names typed in one field, separated by commas."""
-    return [name for name in text.split(",") if name.strip()]
 
 
 def _too_long(limit):
@@ -354,16 +356,9 @@ class ImportForm(forms.Form):
         return uploads
 
 
-class ChallengeForm(forms.ModelForm):
+class ChallengeForm(TopicNamesForm, forms.ModelForm):
     """A new challenge (journal:challenge_new); ``ChallengeEditForm`` changes it before it
     starts."""
-
-    topic_names = forms.CharField(
-        label="Topics",
-        required=False,
-        max_length=300,
-        help_text="Separated by commas, e.g. python, computer vision.",
-    )
 
     class Meta:
         model = Challenge
@@ -414,9 +409,6 @@ class ChallengeForm(forms.ModelForm):
                 params={"today": _day_name(today)},
             )
         return starts_on
-
-    def topic_list(self):
-        return split_topics(self.cleaned_data.get("topic_names", ""))
 
 
 class ChallengeEditForm(ChallengeForm):

@@ -66,14 +66,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
-            name='moderationaction',
-            options={'ordering': ('-created_at',)},
-        ),
-        migrations.AlterModelOptions(
-            name='topic',
-            options={'ordering': ('name',)},
-        ),
         migrations.CreateModel(
             name='Challenge',
             fields=[
