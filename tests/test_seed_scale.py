@@ -8,7 +8,20 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from journal.models import Cheer, Comment, Entry, Follow, Notification, Report, Topic, User
+from journal import services
+from journal.models import (
+    PROGRESS_FIELDS,
+    Challenge,
+    Cheer,
+    Comment,
+    Entry,
+    Follow,
+    Notification,
+    Participation,
+    Report,
+    Topic,
+    User,
+)
 from journal.streaks import compute_stats
 from tests.conftest import make_user, write_entry
 
@@ -135,3 +148,19 @@ def test_it_adds_to_a_database_with_people_in_it(alice):
 def test_an_impossible_request_is_refused():
     with pytest.raises(CommandError):
         call_command("seed_scale", users=2, entries=5000, verbosity=0)
+
+
+def test_challenges_have_their_people_and_the_figures_the_services_count():
+    seed(users=60, entries=2500)
+    site = Challenge.objects.site()
+    assert site.participations.count() == User.objects.filter(is_suspended=False).count()
+    started = Challenge.objects.exclude(pk=site.pk)
+    assert started.count() == 6
+    for challenge in Challenge.objects.annotate(n=Count("participations")):
+        assert challenge.participant_count == challenge.n
+    fields = ["pk", *PROGRESS_FIELDS, "finished_on"]
+    seeded = list(Participation.objects.order_by("pk").values_list(*fields))
+    assert any(row[1] for row in seeded), "some days count"
+    for person in User.objects.all():
+        services.participations_recount(person=person)
+    assert list(Participation.objects.order_by("pk").values_list(*fields)) == seeded

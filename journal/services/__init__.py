@@ -32,6 +32,7 @@ from journal.services.challenges import (
     participations_follow_entry,
     participations_leave_all,
     participations_recount,
+    participations_recount_all,
     user_join_site_challenge,
 )
 from journal.services.entries import DayTaken, entry_delete, entry_save
@@ -86,6 +87,7 @@ __all__ = [
     "participations_follow_entry",
     "participations_leave_all",
     "participations_recount",
+    "participations_recount_all",
     "report_create",
     "report_dismiss",
     "topics_recount",

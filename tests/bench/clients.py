@@ -248,6 +248,11 @@ def worst_inputs(targets):
         day = first + dt.timedelta(days=rng.randint(1, 200))
         return f"{person['url']}?before={day.isoformat()}&{_junk(rng)}"
 
+    def board(rng):
+        biggest = targets["biggest_challenge"]
+        cursor = f"{rng.randint(0, biggest['most_days'])}.{rng.getrandbits(24)}"
+        return f"{biggest['url']}?after={cursor}&{_junk(rng)}"
+
     return [
         ("worst: /?before=<random>", lambda rng: f"/?before={quote(random_cursor(rng, targets))}"),
         (
@@ -270,6 +275,7 @@ def worst_inputs(targets):
         ),
         ("worst: /feed/atom/?x=<random>", lambda rng: f"/feed/atom/?{_junk(rng)}"),
         ("worst: /@<prolific>/?before=old", journey),
+        ("worst: biggest challenge's board, deep", board),
         (
             "worst: /@<each>/atom/",
             lambda rng: f"{rng.choice(targets['journeys_all'])}atom/?{_junk(rng)}",

@@ -51,7 +51,7 @@ def targets(count=200):
     from django.db import connection
     from django.db.models import Count
 
-    from journal.models import Entry, Topic, User
+    from journal.models import Challenge, Entry, Topic, User
 
     if connection.vendor == "postgresql":
         # The same pages in every run, so that runs compare: random() after setseed, in
@@ -69,8 +69,14 @@ def targets(count=200):
     slugs = list(topics.values_list("slug", flat=True))
     # Half from the head of the long tail, half from anywhere in it.
     picked = slugs[:10] + slugs[10 :: max(1, len(slugs) // 10)]
+    public_challenges = Challenge.objects.public()
+    # The biggest (the site's own, everyone's) and any others.
+    challenges = list(public_challenges.most_joined_first()[:10]) + list(
+        public_challenges.order_by("?")[: count - 10]
+    )
     return {
         "journeys": [person.get_absolute_url() for person in authors],
+        "challenges": [challenge.get_absolute_url() for challenge in challenges],
         "entries": [entry.get_absolute_url() for entry in entries],
         "topics": [f"/topics/{slug}/" for slug in picked],
         "commentable": list(
@@ -87,10 +93,11 @@ def hostile_targets(count=50):
     times (for cursors deep in the past)."""
     from django.db.models import Max, Min
 
-    from journal.models import Entry, Topic, User
+    from journal.models import Challenge, Entry, Topic, User
 
     in_use = Topic.objects.in_use()
     prolific = User.objects.public().filter(entry_count__gt=0).order_by("-entry_count", "id")
+    biggest = Challenge.objects.public().most_joined_first().first()
     span = Entry.objects.public().aggregate(oldest=Min("created_at"), newest=Max("created_at"))
     return {
         "rare_topics": list(
@@ -111,6 +118,10 @@ def hostile_targets(count=50):
             .select_related("author")
             .order_by("-comment_count", "-id")[:count]
         ],
+        "biggest_challenge": {
+            "url": biggest.get_absolute_url(),
+            "most_days": biggest.participations.aggregate(most=Max("days_counted"))["most"] or 0,
+        },
         "oldest": span["oldest"].isoformat(),
         "newest": span["newest"].isoformat(),
     }

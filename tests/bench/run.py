@@ -253,6 +253,17 @@ def plan_pages(readers, writers, targets):
             "requests": gets(targets["topics"], signed_in),
         },
         {
+            "name": "/challenges/",
+            "goal": SIGNED_IN_GOAL,
+            "requests": gets(["/challenges/"] * len(signed_in), signed_in),
+        },
+        {
+            # The biggest first: the site's own, with everyone on its board.
+            "name": "challenge /challenges/<slug>/",
+            "goal": SIGNED_IN_GOAL,
+            "requests": gets(targets["challenges"], signed_in),
+        },
+        {
             "name": "search /search/?q=",
             "goal": SIGNED_IN_GOAL,
             "requests": gets(searches, signed_in),

@@ -24,18 +24,22 @@ from itertools import accumulate
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
 from journal import services
+from journal.markdown import render_markdown
 from journal.models import (
+    Challenge,
     Cheer,
     Comment,
     Entry,
     Follow,
     ModerationAction,
     Notification,
+    Participation,
     Report,
     Topic,
     User,
@@ -54,6 +58,13 @@ COMMENT_POOL = 150
 CHEER_MEAN = 2.0
 COMMENT_MEAN = 0.6
 BULK_BATCH = 2000
+# Challenges people started (one for every ten people, up to this), besides the site's own
+# one that everyone is in; their sizes are drawn around a mean, with a long tail capped here.
+CHALLENGES = 999
+CHALLENGE_MEAN_SIZE = 10
+CHALLENGE_MAX_SIZE = 2000
+# How many people have their challenge figures counted in one go.
+RECOUNT_BATCH = 500
 UTC = dt.UTC
 
 ZONES = [
@@ -402,14 +413,18 @@ class Seeder:
         with bulk_writes():
             self.write_follows()
             self.write_moderation()
+            self.write_challenges()
             with connection.cursor() as cursor:
                 models = [User, Topic, Entry, Entry.topics.through, Cheer, Comment, Follow]
-                models += [Notification, Report, ModerationAction]
+                models += [Notification, Report, ModerationAction, Challenge, Participation]
+                models += [Challenge.topics.through]
                 for sql in connection.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(sql)
             # Entries and moderation were copied in bulk, past the services that keep these.
             services.topics_recount()
             services.users_recount()
+            self.say("Counting the challenge figures")
+            services.participations_recount_all(batch=RECOUNT_BATCH)
 
     # Planning
 
@@ -711,6 +726,81 @@ class Seeder:
              "reason", "target_label", "created_at"],
             actions,
         )  # fmt: skip
+
+    def write_challenges(self):
+        """Everyone in the site's own challenge, and challenges people started: public and
+        invite-only, dated (running, finished, starting soon) and rolling, of every size.
+        Their figures are counted afterwards by the services' own rules."""
+        rng = self.rng
+        users = self.user_ids
+        site = Challenge.objects.site()
+        participations = [
+            (users[index], site.pk, self.joined[index], None)
+            for index in range(self.n_users)
+            if not self.suspended[index]
+        ]
+        base = _next_id(Challenge)
+        challenges, links = [], []
+        descriptions = [
+            render_markdown(text)
+            for text in (
+                "One hour a day, **every day**, and one honest reflection.",
+                "We read a chapter a day and write down what stuck.\n\n- one hour\n- notes",
+                "For the study group: practise daily, share the key lesson.",
+            )
+        ]
+        creators = [index for index in range(self.n_users) if not self.suspended[index]]
+        today = self.now.date()
+        for offset in range(min(CHALLENGES, len(creators) // 10)):
+            challenge_id = base + offset
+            creator = rng.choice(creators)
+            topic = self._topic()
+            length = rng.choice([None, 21, 30, 30, 66, 100, 100, 365])
+            starts_on = None
+            if length and rng.random() < 0.7:
+                starts_on = today + dt.timedelta(days=rng.randrange(-2 * length, 14))
+            ends_on = starts_on + dt.timedelta(days=length - 1) if starts_on else None
+            created = min(
+                self.now, _local_time(starts_on or today, UTC, 9 * 60, self.now)
+            ) - dt.timedelta(days=rng.randrange(1, 30))
+            name = self.topics[topic][0]
+            title = f"{length} days of {name}" if length else f"{name.capitalize()} every day"
+            description = descriptions[offset % len(descriptions)]
+            links.append((challenge_id, self.topic_base + topic))
+            size = min(int(rng.expovariate(1 / CHALLENGE_MEAN_SIZE)) + 1, CHALLENGE_MAX_SIZE)
+            people = {creator} | set(
+                rng.choices(range(self.n_users), cum_weights=self.popular_cum, k=size - 1)
+            )
+            members = [person for person in sorted(people) if not self.suspended[person]]
+            for person in members:
+                joined = max(created, self.joined[person])
+                local_day = joined.astimezone(zoneinfo.ZoneInfo(self.zone[person])).date()
+                participations.append((users[person], challenge_id, joined, local_day))
+            challenges.append(
+                (challenge_id, f"{slugify(title)[:45]}-{challenge_id}", users[creator], title,
+                 description, description, rng.choice([30, 45, 60, 60, 60, 90]), length,
+                 starts_on, ends_on, "public" if rng.random() < 0.85 else "invite",
+                 f"bench-invite-{challenge_id}", "visible", "", created, len(members))
+            )  # fmt: skip
+        self.copy(
+            Challenge,
+            ["id", "slug", "creator_id", "title", "description", "description_html",
+             "daily_minimum", "length_days", "starts_on", "ends_on", "visibility",
+             "invite_token", "moderation_state", "moderation_reason", "created_at",
+             "participant_count"],
+            challenges,
+        )  # fmt: skip
+        self.copy(Challenge.topics.through, ["challenge_id", "topic_id"], links)
+        # Their figures start at nothing: participations_recount_all counts them.
+        self.copy(
+            Participation,
+            ["person_id", "challenge_id", "joined_at", "counts_from", "on_board",
+             "days_counted", "longest_streak", "run_length", "saved_days"],
+            ((*row, True, 0, 0, 0, 0) for row in participations),
+        )  # fmt: skip
+        Challenge.objects.filter(pk=site.pk).update(
+            participant_count=F("participant_count") + sum(p[1] == site.pk for p in participations)
+        )
 
     def copy(self, model, fields, rows):
         """Write ``rows`` (tuples in ``fields`` order) to ``model``'s table."""
