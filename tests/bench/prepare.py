@@ -1,8 +1,8 @@
 """Sign people in and pick pages for the benchmark and the load tests.
 
 Run in its own process against the app's database (DATABASE_URL, the app's
-DJANGO_SECRET_KEY), as ``python -m tests.bench.prepare sessions N`` or ``... targets``;
-prints JSON. Sessions are made the way Django's login() makes them, without paying a
+DJANGO_SECRET_KEY), as ``python -m tests.bench.prepare sessions N``, ``... targets``,
+``... reminders-due N`` or ``... reminders-sent``; prints JSON. Sessions are made the way Django's login() makes them, without paying a
 password hash per person.
 """
 
@@ -127,11 +127,57 @@ def hostile_targets(count=50):
     }
 
 
+def reminders_due(count):
+    """Make ``count`` people who have not written today due for a reminder now, and clear
+    what an earlier measurement left (its deliveries and finished tasks)."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from journal.models import Delivery, User
+
+    User.objects.filter(remind_by_email=True).update(remind_by_email=False, next_reminder_at=None)
+    Delivery.objects.filter(kind=Delivery.Kind.REMINDER).delete()
+    DBTaskResult.objects.all().delete()
+    now = timezone.now()
+    due = []
+    for person in User.objects.public().order_by("id").iterator():
+        # One minute into the person's day at least, so the reminder is for today.
+        local = now.astimezone(person.zone)
+        if (local.hour, local.minute) < (0, 2) or person.last_entry_day == local.date():
+            continue
+        due.append(person.pk)
+        if len(due) == count:
+            break
+    User.objects.filter(pk__in=due).update(
+        remind_by_email=True, next_reminder_at=now - dt.timedelta(minutes=1)
+    )
+    return {"due": len(due)}
+
+
+def reminders_sent():
+    """How many reminders went out, and how many tasks failed."""
+    from django_tasks_db.models import DBTaskResult
+
+    from journal.models import Delivery
+
+    return {
+        "sent": Delivery.objects.filter(kind=Delivery.Kind.REMINDER).count(),
+        "failed": DBTaskResult.objects.filter(status="FAILED").count(),
+    }
+
+
 def main(argv):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "momentum.settings")
     django.setup()
-    answer = sessions(int(argv[1])) if argv[0] == "sessions" else targets()
-    json.dump(answer, sys.stdout)
+    commands = {
+        "sessions": lambda: sessions(int(argv[1])),
+        "targets": targets,
+        "reminders-due": lambda: reminders_due(int(argv[1])),
+        "reminders-sent": reminders_sent,
+    }
+    json.dump(commands[argv[0]](), sys.stdout)
 
 
 if __name__ == "__main__":

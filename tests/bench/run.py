@@ -133,6 +133,8 @@ def main():
     finally:
         memory.stop()
         server.stop()
+    reminders = measure_reminders(env, setting("BENCH_REMINDERS", 2_000))
+    print(format_reminders(reminders), flush=True)
     report = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine,
@@ -142,6 +144,7 @@ def main():
         "load": f"wrk, 2 threads, {connections} connections, {duration} s per page",
         "peak_rss_mb": round(memory.peak / 2**20),
         "pages": results,
+        "reminders": reminders,
         "gunicorn_log": str(log_dir / "gunicorn.log"),
     }
     text = format_report(report)
@@ -502,6 +505,37 @@ class MemoryWatch:
         self.thread.join()
 
 
+def measure_reminders(env, count):
+    """Reminders sent per minute by one worker: ``count`` people are due at once, the
+    scheduler queues them, and one `db_worker` sends them all through Django's in-memory
+    email backend (what is measured is the app's work, not a mail server's)."""
+    due = prepare(env, "reminders-due", str(count))["due"]
+    started = time.monotonic()
+    manage(env, "schedule")
+    queued = time.monotonic() - started
+    worker_env = {**env, "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    started = time.monotonic()
+    manage(worker_env, "db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    sent_in = time.monotonic() - started
+    outcome = prepare(env, "reminders-sent")
+    return {
+        "due": due,
+        "queue_seconds": round(queued, 1),
+        "send_seconds": round(sent_in, 1),
+        "per_minute": round(outcome["sent"] / sent_in * 60),
+        **outcome,
+    }
+
+
+def format_reminders(reminders):
+    return (
+        f"Reminders: {reminders['due']} due at once, queued by `schedule` in "
+        f"{reminders['queue_seconds']} s; one `db_worker` sent {reminders['sent']} "
+        f"({reminders['failed']} tasks failed) in {reminders['send_seconds']} s: "
+        f"{reminders['per_minute']} per minute (in-memory email, worker start-up included)"
+    )
+
+
 def format_row(row):
     # An en dash between the fewest and the most queries, as a range is written.
     queries = (
@@ -557,6 +591,8 @@ def format_report(report):
         "",
         f"Peak memory of the gunicorn processes (RSS, together): {report['peak_rss_mb']} MB",
     ]
+    if "reminders" in report:
+        lines.append(format_reminders(report["reminders"]))
     if report["seed_seconds"] is not None:
         lines.append(f"Seeding the dataset took {report['seed_seconds']} s.")
     return "\n".join(lines)
