@@ -221,9 +221,12 @@ if _email_host:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-# Another backend by name: the benchmark measures the worker with the in-memory one.
+# Another backend by name: the benchmark measures the worker with the in-memory one, and a
+# test of several processes reads what they sent from files (EMAIL_FILE_PATH).
 if os.environ.get("EMAIL_BACKEND"):
     MAILERS = {"default": {"BACKEND": os.environ["EMAIL_BACKEND"]}}
+    if os.environ.get("EMAIL_FILE_PATH"):
+        MAILERS["default"]["OPTIONS"] = {"file_path": os.environ["EMAIL_FILE_PATH"]}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Momentum <noreply@localhost>")
 # Links in emails sent by the worker, which has no request to take the address from.
 MOMENTUM_SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
