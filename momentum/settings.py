@@ -7,6 +7,7 @@ ImproperlyConfigured instead of being guessed at.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -253,6 +254,41 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+
+# Several app servers and workers share uploads through S3-compatible object storage
+# (django-storages): DJANGO_S3_BUCKET names the bucket, DJANGO_S3_ENDPOINT_URL the service
+# when it is not AWS (MinIO, R2, ...), the usual AWS_* variables the credentials.
+# DJANGO_MEDIA_URL is where browsers read the bucket; it defaults to the endpoint's
+# path-style address.
+def object_storage(bucket, *, endpoint="", media_url="", region=""):
+    """MEDIA_URL and the default storage for uploads in S3-compatible ``bucket``."""
+    endpoint = endpoint.rstrip("/")
+    media_url = media_url or f"{endpoint or 'https://s3.amazonaws.com'}/{bucket}/"
+    media = urlsplit(media_url)
+    return media_url, {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint or None,
+            "region_name": region or None,
+            # Public images at plain addresses, the same as MEDIA_URL + name, which is how
+            # entries link them and how the export finds them again.
+            "querystring_auth": False,
+            "custom_domain": f"{media.netloc}{media.path}".rstrip("/"),
+            "url_protocol": f"{media.scheme}:",
+            "file_overwrite": False,
+        },
+    }
+
+
+if os.environ.get("DJANGO_S3_BUCKET"):
+    MEDIA_URL, STORAGES["default"] = object_storage(
+        os.environ["DJANGO_S3_BUCKET"],
+        endpoint=os.environ.get("DJANGO_S3_ENDPOINT_URL", ""),
+        media_url=os.environ.get("DJANGO_MEDIA_URL", ""),
+        region=os.environ.get("DJANGO_S3_REGION", ""),
+    )
 # Uploads above this size are refused before Django buffers them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024

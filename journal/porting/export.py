@@ -7,6 +7,7 @@ then the body and the reflection under a "## Reflection" heading, which
 profile, the entries as stored, and the comments other people left on them.
 """
 
+import functools
 import json
 import re
 import shutil
@@ -27,10 +28,13 @@ PROFILE_FIELDS = [
     "username", "email", "display_name", "bio", "learning_focus", "time_zone",
     "daily_goal_minutes", "date_joined", "entry_count", "total_minutes", "longest_streak",
 ]  # fmt: skip
-# Uploaded images, as images.encode_image names them: uploads/YYYY/MM/<random>.<ext>.
-_UPLOAD_LINK = re.compile(
-    re.escape(settings.MEDIA_URL) + r"(uploads/[\w\-/.]+\.(?:png|jpe?g|webp))"
-)
+
+
+@functools.cache
+def _upload_link(media_url: str) -> re.Pattern[str]:
+    """Links to uploaded images, as images.encode_image names them (uploads/YYYY/MM/
+    <random>.<ext>) below ``media_url``: /media/, or a bucket's address."""
+    return re.compile(re.escape(media_url) + r"(uploads/[\w\-/.]+\.(?:png|jpe?g|webp))")
 
 
 def export_journal(user, fileobj):
@@ -141,7 +145,7 @@ class _ImageCopier:
         self.copied = {}  # name in the archive: the link it replaces
 
     def rewrite(self, text):
-        return _UPLOAD_LINK.sub(self._replace, text)
+        return _upload_link(settings.MEDIA_URL).sub(self._replace, text)
 
     def _replace(self, match):
         path = match.group(1)

@@ -225,8 +225,9 @@ def participations_recount(*, person: User) -> None:
 def participations_recount_all(*, batch: int) -> None:
     """Count every participation's figures again, ``batch`` people at a time (after rows
     were written in bulk, past the services: the scale seeder)."""
-    people = Participation.objects.order_by("person_id").values_list("person_id", flat=True)
-    people = list(people.distinct())
+    people = list(
+        Participation.objects.order_by("person_id").values_list("person_id", flat=True).distinct()
+    )
     for start in range(0, len(people), batch):
         _recount(
             Participation.objects.filter(person__in=people[start : start + batch]).select_related(
