@@ -53,14 +53,15 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"Momentum: {subject}"
 
     def send_mail(self, template_prefix, email, context):
+        links = {key: _on_site(value) for key, value in context.items() if key.endswith("_url")}
         context = {
-            **{key: _on_site(value) if key.endswith("_url") else value
-               for key, value in context.items()},
+            **context,
+            **links,
             "current_site": types.SimpleNamespace(
                 name="Momentum", domain=urlsplit(settings.MOMENTUM_SITE_URL).netloc
             ),
             "site_url": emails.site_url("/"),
-        }  # fmt: skip
+        }
         super().send_mail(template_prefix, email, context)
 
 

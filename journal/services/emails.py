@@ -20,6 +20,7 @@ import logging
 import zoneinfo
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -28,7 +29,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal import emails
-from journal.models import Delivery, Entry, Notification, Topic, User
+from journal.models import (
+    Challenge,
+    Delivery,
+    Entry,
+    Notification,
+    NotificationQuerySet,
+    Topic,
+    User,
+)
 from journal.services import reminders
 
 logger = logging.getLogger(__name__)
@@ -84,7 +93,7 @@ def _claim(*, person_id: int, kind: str, day: dt.date, hour: int = 0) -> bool:
     return True
 
 
-def _claim_all(people: Callable[[], list[int]], **slot) -> int:
+def _claim_all(people: Callable[[], list[int]], **slot: Any) -> int:
     """Claim the slot for everyone ``people()`` returns, round after round until nobody is
     left (a claimed person leaves the query's result)."""
     claimed = 0
@@ -117,7 +126,7 @@ def notification_emails_enqueue_due(*, now: dt.datetime | None = None) -> int:
     return _claim_all(people, **slot)
 
 
-def _waiting(now: dt.datetime):
+def _waiting(now: dt.datetime) -> NotificationQuerySet:
     """Notifications to email: recent, unread, not emailed yet (a partial index's rows)."""
     return Notification.objects.filter(
         emailed_at__isnull=True,
@@ -227,28 +236,22 @@ def notifications_message(delivery: Delivery) -> EmailMultiAlternatives | None:
 def notification_item(notification: Notification, person: User) -> dict[str, str]:
     """One notification as a line of an email: its words, what they quote, and a link."""
     actor = notification.actor.name
-    entry = notification.entry
-    match notification.kind:
-        case Notification.Kind.CHEER:
+    quote = ""
+    match notification.kind, notification.entry, notification.challenge:
+        case Notification.Kind.CHEER, Entry() as entry, _:
             text, url = f"{actor} cheered your Day {entry.number}", entry.get_absolute_url()
-        case Notification.Kind.COMMENT:
+            quote = f"“{entry.title}”"
+        case Notification.Kind.COMMENT, Entry() as entry, _:
             text = f"{actor} commented on your Day {entry.number}"
             url = f"{entry.get_absolute_url()}#comment-{notification.comment_id}"
-        case Notification.Kind.FOLLOW:
-            text, url = f"{actor} followed you", notification.actor.get_absolute_url()
-        case Notification.Kind.JOINED:
-            challenge = notification.challenge
+            quote = notification.comment.body[:280] if notification.comment else ""
+        case Notification.Kind.JOINED, _, Challenge() as challenge:
             text = f"{actor} joined your challenge “{challenge.title}”"
             url = challenge.get_absolute_url()
+        case Notification.Kind.FOLLOW, _, _:
+            text, url = f"{actor} followed you", notification.actor.get_absolute_url()
         case _:
             text, url = f"You reached {notification.milestone}", person.get_absolute_url()
-    quote = (
-        notification.comment.body[:280]
-        if notification.comment
-        else f"“{entry.title}”"
-        if entry
-        else ""
-    )
     return {"text": text, "quote": quote, "url": emails.site_url(url)}
 
 
