@@ -28,7 +28,8 @@ from journal.services import emails as email_services
 from journal.services import reminders
 from journal.tasks import RETRY_DELAYS, send_email
 from tests.conftest import make_user, write_entry
-from tests.test_reminders import in_two_threads_at_once
+from tests.test_reminders import database_url, in_two_threads_at_once
+from tests.test_settings import manage
 
 UTC = dt.UTC
 
@@ -163,6 +164,26 @@ def test_a_claim_goes_through_the_worker(caplog):
     assert [message.subject for message in mail.outbox] == ["bob followed you"]
     assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
     assert claims().get().sent_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_notification_email_goes_through_the_scheduler_and_a_real_worker_process():
+    alice = make_user("alice")
+    services.follow_toggle(follower=make_user("bob", display_name="Bob Stone"), followed=alice)
+    # Debug mode prints emails on the console, where the test reads them.
+    environment = {"DJANGO_SECRET_KEY": "x", "DJANGO_DEBUG": "1", "DATABASE_URL": database_url()}
+    scheduler = manage("schedule", "--verbosity", "2", **environment)
+    assert "Queued 1 notification emails." in scheduler.stdout, scheduler.stderr
+    worker = manage("db_worker", "--batch", "--no-startup-delay", "--no-reload", **environment)
+    assert worker.returncode == 0, worker.stderr
+    assert "Subject: Bob Stone followed you" in worker.stdout
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in worker.stdout
+    # The worker's log lines carry the task's id.
+    task = DBTaskResult.objects.get()
+    assert f"request_id=task-{task.id}" in worker.stderr
+    assert task.status == TaskResultStatus.SUCCESSFUL
+    assert manage("schedule", **environment).returncode == 0
+    assert DBTaskResult.objects.count() == 1
 
 
 # The weekly digest.
