@@ -1,14 +1,19 @@
-"""How allauth's accounts behave on Momentum (ACCOUNT_ADAPTER): the username rule, and the
-welcome step on a new person's first arrival.
+"""How allauth's accounts behave on Momentum (ACCOUNT_ADAPTER): the username rule, the
+welcome step on a new person's first arrival, and account emails that name Momentum.
 
 Apart from journal.forms for the reason journal/login.py gives.
 """
 
+import types
 import unicodedata
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.urls import reverse
+
+from journal import emails
 
 # ASCII only, so that no name can pass for another: a Cyrillic a (U+0430) looks exactly like a
 # Latin "a", and full-width letters like ordinary ones. Anyone may write their display name
@@ -40,6 +45,31 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request):
         return _welcome_url(request) or super().get_login_redirect_url(request)
+
+    # Without django.contrib.sites, allauth names the site, and builds its links, from the
+    # request's host: "127.0.0.1:8000" behind a proxy that does not pass the host on.
+    # Account emails name Momentum and link to DJANGO_SITE_URL, as every other email does.
+    def format_email_subject(self, subject):
+        return f"Momentum: {subject}"
+
+    def send_mail(self, template_prefix, email, context):
+        links = {key: _on_site(value) for key, value in context.items() if key.endswith("_url")}
+        context = {
+            **context,
+            **links,
+            "current_site": types.SimpleNamespace(
+                name="Momentum", domain=urlsplit(settings.MOMENTUM_SITE_URL).netloc
+            ),
+            "site_url": emails.site_url("/"),
+        }
+        super().send_mail(template_prefix, email, context)
+
+
+def _on_site(url):
+    """An absolute ``url`` moved to DJANGO_SITE_URL (its path, query and fragment kept)."""
+    if not isinstance(url, str) or not urlsplit(url).netloc:
+        return url
+    return emails.site_url(urlunsplit(("", "", *urlsplit(url)[2:])))
 
 
 def _welcome_url(request):

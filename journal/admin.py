@@ -1,9 +1,15 @@
+import json
 from typing import ClassVar
 
+import django_tasks_db.admin  # noqa: F401 (registers DBTaskResult, replaced below)
 from allauth.account.adapter import get_adapter
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.tasks import TaskResultStatus
+from django.template.defaultfilters import pluralize
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from journal import services
 from journal.models import (
@@ -259,7 +265,43 @@ class ParticipationAdmin(ReadOnlyAdmin):
 class DeliveryAdmin(ReadOnlyAdmin):
     """What was sent to whom, for which day: written by the worker, never by hand."""
 
-    list_display = ("created_at", "kind", "person", "day")
+    list_display = ("created_at", "kind", "person", "day", "hour", "sent_at")
     list_filter = ("kind", "day")
     search_fields = ("person__username",)
     list_select_related = ("person",)
+
+
+# django-tasks-db lists the queue, failed tasks and their tracebacks; staff retry a failed
+# one from there. Its own registration is imported first so that it can be replaced.
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    actions = ("retry",)
+
+    @admin.action(description="Retry the selected failed tasks")
+    def retry(self, request, queryset):
+        """Queue each selected failed task again with the same arguments, unless the same
+        task with the same arguments is waiting or running already."""
+        failed = queryset.filter(status=TaskResultStatus.FAILED)
+        waiting = {
+            (result.task_path, json.dumps(result.args_kwargs, sort_keys=True))
+            for result in DBTaskResult.objects.filter(
+                status__in=(TaskResultStatus.READY, TaskResultStatus.RUNNING),
+                task_path__in={result.task_path for result in failed},
+            )
+        }
+        queued = 0
+        for result in failed:
+            key = (result.task_path, json.dumps(result.args_kwargs, sort_keys=True))
+            if key in waiting:
+                continue
+            waiting.add(key)
+            result.task.enqueue(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+            queued += 1
+        self.message_user(
+            request,
+            f"{queued} task{pluralize(queued)} queued again; "
+            f"{failed.count() - queued} already waiting; only failed tasks are retried.",
+        )

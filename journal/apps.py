@@ -8,7 +8,7 @@ class JournalConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from journal import caching, checks, services  # noqa: F401 (checks registers itself)
+        from journal import caching, checks, services, tasks  # noqa: F401 (they register themselves)
         from journal.models import User
 
         caching.connect_signals()

@@ -420,3 +420,17 @@ class ChallengeEditForm(ChallengeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["topic_names"]
+
+
+class EmailSettingsForm(forms.ModelForm):
+    """The emails section of the settings (journal:email_settings); reminders have theirs."""
+
+    class Meta:
+        model = User
+        fields = ("email_notifications", "email_digest")
+        help_texts: ClassVar = {
+            "email_notifications": "At most one email an hour, with what happened since the "
+            "last one. Nothing you have already read on the site.",
+            "email_digest": "On Monday morning: your week's hours, days, topics and key "
+            "lessons, and the most cheered entries of the people you follow.",
+        }

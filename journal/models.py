@@ -103,6 +103,14 @@ class User(AbstractUser):
     # When the next reminder is due (UTC), or None when reminders are off; kept by
     # journal.services.reminders whenever the settings change or a reminder is sent.
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The other emails (journal/services/emails.py), on until turned off in settings or
+    # from an email's unsubscribe link.
+    email_notifications = models.BooleanField(
+        "Email me about cheers, comments, follows and my challenges",
+        default=True,
+        db_default=True,
+    )
+    email_digest = models.BooleanField("Email me a weekly digest", default=True, db_default=True)
 
     class Meta:
         constraints = (
@@ -587,6 +595,7 @@ class Notification(models.Model):
         COMMENT = "comment", "commented on"
         FOLLOW = "follow", "followed you"
         MILESTONE = "milestone", "reached a milestone"
+        JOINED = "joined", "joined your challenge"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -601,8 +610,14 @@ class Notification(models.Model):
     )
     # A milestone as journal.streaks words it ("a 7-day streak", "100 hours of learning").
     milestone = models.CharField(max_length=40, blank=True)
+    challenge = models.ForeignKey(
+        "Challenge", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # When it went out in a notification email (journal/services/emails.py); None while
+    # it waits for the next one, or for good when the person reads it first.
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -611,6 +626,12 @@ class Notification(models.Model):
             # A person's notifications, newest first, and their unread count in the navigation.
             models.Index(
                 fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"
+            ),
+            # The scheduler's query for notification emails: the recent ones not emailed yet.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(emailed_at__isnull=True, read_at__isnull=True),
+                name="notification_unemailed_idx",
             ),
         )
         constraints = (
@@ -1113,19 +1134,26 @@ class Delivery(models.Model):
 
     class Kind(models.TextChoices):
         REMINDER = "reminder", "daily reminder"
+        NOTIFICATIONS = "notifications", "notification email"
+        DIGEST = "digest", "weekly digest"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
     )
-    # The person's local day the message is about.
+    # The person's local day the message is about; for a weekly digest, the Monday it is
+    # sent on; for notification emails, the UTC day of the hour below.
     day = models.DateField()
+    # The UTC hour of a notification email (one per person and hour); 0 for the others.
+    hour = models.PositiveSmallIntegerField(default=0, db_default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # None while a queued email waits for its worker, or for the mail server to come back.
+    sent_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
 
     class Meta:
         constraints = (
             models.UniqueConstraint(
-                fields=["kind", "person", "day"], name="one_delivery_per_kind_person_day"
+                fields=["kind", "person", "day", "hour"], name="one_delivery_per_kind_person_slot"
             ),
         )
         verbose_name_plural = "deliveries"

@@ -1,19 +1,38 @@
-"""Background work, run by a worker (`manage.py db_worker`) from the database queue."""
+"""Background work, run by a worker (`manage.py db_worker`) from the database queue.
+
+While a task runs, its log lines carry ``task-<id>`` where a request's carry the request
+id; a task queued while serving a request is logged with that request's id and the task's.
+"""
 
 import datetime as dt
 import logging
 import smtplib
 
-from django.tasks import task
+from django.dispatch import receiver
+from django.tasks import Task, task
+from django.tasks.signals import task_enqueued, task_finished, task_started
 from django.utils import timezone
 
-from journal.services import reminders
+from journal.middleware import request_id_var
+from journal.services import emails, reminders
 
 logger = logging.getLogger(__name__)
 
 # How long to wait before each new attempt when the mail server cannot be reached; a
-# reminder's own day ending stops them sooner (reminders.reminder_send).
+# reminder's own day ending stops them sooner (reminders.reminder_send). After the last,
+# staff retry the task from the admin.
 RETRY_DELAYS = [dt.timedelta(minutes=minutes) for minutes in (1, 5, 15, 60, 180)]
+# What a mail server that is down or refusing raises; anything else is a bug, not retried.
+MAIL_ERRORS = (OSError, smtplib.SMTPException)
+
+
+def _retry_later(task: Task, args: tuple, attempt: int, error: Exception) -> None:
+    """Queue ``task`` again with ``args`` and the next attempt number, after the delay
+    that attempt waits, unless the attempts have run out."""
+    if attempt < len(RETRY_DELAYS):
+        delay = RETRY_DELAYS[attempt]
+        logger.warning("%s%r failed (%r); trying again in %s", task.name, args, error, delay)
+        task.using(run_after=timezone.now() + delay).enqueue(*args, attempt + 1)
 
 
 @task
@@ -22,14 +41,32 @@ def send_reminder(person_id: int, day: str, attempt: int = 0) -> bool:
     server fails, the task fails (staff see it in the admin) and a later attempt is queued."""
     try:
         return reminders.reminder_send(person_id=person_id, day=dt.date.fromisoformat(day))
-    except (OSError, smtplib.SMTPException) as error:
-        if attempt < len(RETRY_DELAYS):
-            delay = RETRY_DELAYS[attempt]
-            logger.warning(
-                "reminder for person %s on %s not sent (%r); trying again in %s",
-                person_id, day, error, delay,
-            )  # fmt: skip
-            send_reminder.using(run_after=timezone.now() + delay).enqueue(
-                person_id, day, attempt + 1
-            )
+    except MAIL_ERRORS as error:
+        _retry_later(send_reminder, (person_id, day), attempt, error)
         raise
+
+
+@task
+def send_email(delivery_id: int, attempt: int = 0) -> bool:
+    """Send the notification email or digest a ``Delivery`` row claims, once; retried as
+    reminders are when the mail server fails."""
+    try:
+        return emails.delivery_send(delivery_id=delivery_id)
+    except MAIL_ERRORS as error:
+        _retry_later(send_email, (delivery_id,), attempt, error)
+        raise
+
+
+@receiver(task_enqueued)
+def _log_enqueued(sender, task_result, **kwargs):
+    logger.info("queued task %s (%s)", task_result.id, task_result.task.name)
+
+
+@receiver(task_started)
+def _log_as_task(sender, task_result, **kwargs):
+    request_id_var.set(f"task-{task_result.id}")
+
+
+@receiver(task_finished)
+def _log_as_worker(sender, task_result, **kwargs):
+    request_id_var.set("-")

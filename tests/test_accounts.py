@@ -5,6 +5,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.urls import reverse
@@ -45,7 +46,9 @@ def test_the_signup_form_asks_for_a_time_zone(client, db):
 
 
 def confirmation_link(message):
-    link = re.search(r"http://testserver(/accounts/confirm-email/[^/\s]+/)", message.body)
+    link = re.search(
+        re.escape(settings.MOMENTUM_SITE_URL) + r"(/accounts/confirm-email/[^/\s]+/)", message.body
+    )
     assert link, message.body
     return link.group(1)
 
@@ -195,7 +198,9 @@ def test_password_reset_sends_a_working_link(client, alice):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["alice@example.com"]
-    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", message.body)
+    link = re.search(
+        re.escape(settings.MOMENTUM_SITE_URL) + r"(/accounts/password/reset/key/\S+/)", message.body
+    )
     assert link, message.body
     # allauth moves the key into the session and redirects to a key-less URL.
     form_url = client.get(link.group(1))["Location"]

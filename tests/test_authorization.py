@@ -11,8 +11,8 @@ from django.db import transaction
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from journal import services, sharecards
+from journal.emails import unsubscribe_token
 from journal.models import Challenge, Entry, User, attach_topics
-from journal.services.reminders import unsubscribe_token
 from tests.conftest import make_user, write_entry
 
 VISITORS = ["anonymous", "other", "owner", "suspended", "suspended_staff", "staff"]
@@ -132,8 +132,12 @@ POLICY = {
     "journal:notifications_mark_read": (NO_ARGS, members(NOT_ALLOWED, REDIRECT)),
     "journal:settings": (NO_ARGS, members(OK, BAD)),
     "journal:reminder_settings": (NO_ARGS, members(NOT_ALLOWED, BAD)),
+    "journal:email_settings": (NO_ARGS, members(NOT_ALLOWED, REDIRECT)),
     # The signed token in the link is the authorization: no login, no CSRF (RFC 8058).
-    "journal:unsubscribe": (lambda w: [unsubscribe_token(w["owner"])], same_for_all(OK, OK)),
+    "journal:unsubscribe": (
+        lambda w: [unsubscribe_token(w["owner"], "reminder")],
+        same_for_all(OK, OK),
+    ),
     # Everyone here was welcomed when they joined: the step sends them to their settings
     # (a newcomer's own answers are in tests/test_welcome.py).
     "journal:welcome": (NO_ARGS, members(REDIRECT, REDIRECT)),

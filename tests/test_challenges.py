@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -439,7 +440,10 @@ def test_a_visitor_who_signs_up_to_join_comes_back_to_join_once_confirmed(client
             "next": back,
         },
     )
-    link = re.search(r"http://testserver(/accounts/confirm-email/[^/\s]+/)", mail.outbox[0].body)
+    link = re.search(
+        re.escape(settings.MOMENTUM_SITE_URL) + r"(/accounts/confirm-email/[^/\s]+/)",
+        mail.outbox[0].body,
+    )
     assert client.post(link.group(1))["Location"] == back
     client.post(back, {"on_board": "on"})
     assert Participation.objects.filter(person__username="dana", challenge=challenge).exists()

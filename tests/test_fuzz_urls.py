@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journal import services, sharecards
+from journal.emails import unsubscribe_token
 from journal.models import Challenge, Entry, User, attach_topics
-from journal.services.reminders import unsubscribe_token
 from journal.urls import urlpatterns
 from tests.conftest import days_ago, write_entry
 
@@ -157,7 +157,7 @@ def world(alice, bob, moderator):
             "kind": [b"entry", b"comment", b"person"],
             "key": [b"alice", b"bob", str(entry.pk).encode(), str(comment.pk).encode()],
             "digest": [image.digest.encode() for image in images],
-            "token": [challenge.invite_token.encode(), unsubscribe_token(alice).encode()],
+            "token": [challenge.invite_token.encode(), unsubscribe_token(alice, "digest").encode()],
         },
     }
 

@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from hypothesis import given
 from hypothesis import strategies as st
 
+from journal import emails
 from journal.models import Delivery, User
 from journal.reminders import next_reminder_at
 from journal.services import reminders
@@ -255,7 +256,7 @@ def test_the_reminder_says_what_is_at_stake_in_html_and_text(reminded, clock, se
     assert link.endswith("/>")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     token = link.removeprefix("<https://momentum.example/unsubscribe/").removesuffix("/>")
-    assert reminders.person_for_unsubscribe(token) == reminded
+    assert emails.unsubscribe_target(token) == (reminded, "reminder")
     assert link[1:-1] in message.body
     assert link[1:-1] in html
 
@@ -394,7 +395,7 @@ def test_a_reminder_goes_through_the_scheduler_and_a_real_worker_process():
 
 
 def test_the_link_asks_before_unsubscribing_without_logging_in(reminded):
-    url = reverse("journal:unsubscribe", args=[reminders.unsubscribe_token(reminded)])
+    url = reverse("journal:unsubscribe", args=[emails.unsubscribe_token(reminded, "reminder")])
     response = Client().get(url)
     assert response.status_code == 200
     assert "Stop reminders?" in response.text
@@ -404,7 +405,7 @@ def test_the_link_asks_before_unsubscribing_without_logging_in(reminded):
 
 @pytest.mark.parametrize("body", [{}, {"List-Unsubscribe": "One-Click"}])
 def test_a_post_unsubscribes_without_login_or_csrf_token(reminded, body):
-    url = reverse("journal:unsubscribe", args=[reminders.unsubscribe_token(reminded)])
+    url = reverse("journal:unsubscribe", args=[emails.unsubscribe_token(reminded, "reminder")])
     response = Client(enforce_csrf_checks=True).post(url, body)
     assert response.status_code == 200
     assert "Reminders are off" in response.text
@@ -418,11 +419,14 @@ def test_a_post_unsubscribes_without_login_or_csrf_token(reminded, body):
     [
         "tampered",
         signing.dumps(1, salt="another.purpose"),
-        signing.dumps("1", salt=reminders.UNSUBSCRIBE_SALT),
+        signing.dumps("1", salt=emails.UNSUBSCRIBE_SALT),
+        signing.dumps([1, "everything"], salt=emails.UNSUBSCRIBE_SALT),
     ],
 )
 def test_a_tampered_token_is_refused_with_a_clear_page(reminded, token):
-    forged = token if token != "tampered" else reminders.unsubscribe_token(reminded)[:-2] + "xx"
+    forged = (
+        token if token != "tampered" else emails.unsubscribe_token(reminded, "reminder")[:-2] + "xx"
+    )
     response = Client().post(reverse("journal:unsubscribe", args=[forged]))
     assert response.status_code == 400
     assert "This link does not work" in response.text

@@ -24,6 +24,7 @@ from journal.models import (
     RESERVED_CHALLENGE_SLUGS,
     Challenge,
     Entry,
+    Notification,
     Participation,
     Topic,
     User,
@@ -138,6 +139,13 @@ def _join(*, person: User, challenge: Challenge, on_board: bool) -> Participatio
             participant_count=F("participant_count") + 1
         )
         challenge.participant_count += 1
+        if challenge.creator_id not in (None, person.pk):
+            Notification.objects.create(
+                recipient_id=challenge.creator_id,
+                actor=person,
+                kind=Notification.Kind.JOINED,
+                challenge=challenge,
+            )
         # Today's entry, if written already, counts.
         participation.challenge = challenge
         _recount([participation], person=person, since=participation.counts_from)

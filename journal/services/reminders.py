@@ -9,15 +9,13 @@ person and day through however many schedulers and workers race.
 import datetime as dt
 import logging
 
-from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from journal import emails
 from journal.models import Delivery, Entry, User
 from journal.reminders import next_reminder_at, reminder_day
 
@@ -25,7 +23,6 @@ logger = logging.getLogger(__name__)
 
 # People handed to the queue per scheduler query; a larger crowd takes several rounds.
 BATCH = 500
-UNSUBSCRIBE_SALT = "journal.reminders.unsubscribe"
 
 
 def reminder_reschedule(*, user: User, now: dt.datetime | None = None) -> None:
@@ -119,42 +116,18 @@ def reminder_send(*, person_id: int, day: dt.date) -> bool:
 def reminder_message(person: User) -> EmailMultiAlternatives:
     """Today's reminder email for ``person``: plain text and HTML, with one-click
     unsubscribe headers (RFC 8058)."""
-    unsubscribe_url = settings.MOMENTUM_SITE_URL + reverse(
-        "journal:unsubscribe", args=[unsubscribe_token(person)]
-    )
-    context = {
-        "person": person,
-        "streak": person.current_streak,
-        "day_number": person.entry_count + 1,
-        "write_url": settings.MOMENTUM_SITE_URL + reverse("journal:write"),
-        "settings_url": settings.MOMENTUM_SITE_URL + reverse("journal:settings"),
-        "unsubscribe_url": unsubscribe_url,
-    }
-    message = EmailMultiAlternatives(
-        subject=f"Day {context['day_number']} is waiting for you",
-        body=render_to_string("email/reminder.txt", context),
-        to=[person.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    day_number = person.entry_count + 1
+    return emails.email_message(
+        person=person,
+        kind=Delivery.Kind.REMINDER,
+        subject=f"Day {day_number} is waiting for you",
+        template="reminder",
+        context={
+            "streak": person.current_streak,
+            "day_number": day_number,
+            "write_url": emails.site_url(reverse("journal:write")),
         },
     )
-    message.attach_alternative(render_to_string("email/reminder.html", context), "text/html")
-    return message
-
-
-def unsubscribe_token(person: User) -> str:
-    """A signed token that turns ``person``'s reminders off without logging in."""
-    return signing.dumps(person.pk, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def person_for_unsubscribe(token: str) -> User | None:
-    """The person ``token`` was made for, or None when it was not signed by us."""
-    try:
-        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    return User.objects.filter(pk=pk).first() if isinstance(pk, int) else None
 
 
 def reminders_unsubscribe(*, user: User) -> None:

@@ -8,20 +8,28 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from journal import services
-from journal.forms import AccountDeleteForm, ProfileForm, ReminderForm, WelcomeForm
+from journal import emails, services
+from journal.forms import (
+    AccountDeleteForm,
+    EmailSettingsForm,
+    ProfileForm,
+    ReminderForm,
+    WelcomeForm,
+)
+from journal.services import emails as email_services
 from journal.services import reminders
 
 
-def settings_page(request, *, form=None, reminder_form=None):
+def settings_page(request, *, form=None, reminder_form=None, email_form=None):
     """The settings page, with the form that was posted (and refused) in place."""
     form = form or ProfileForm(instance=request.user)
     reminder_form = reminder_form or ReminderForm(instance=request.user)
-    refused = bool(form.errors or reminder_form.errors)
+    email_form = email_form or EmailSettingsForm(instance=request.user)
+    refused = bool(form.errors or reminder_form.errors or email_form.errors)
     return render(
         request,
         "journal/settings.html",
-        {"form": form, "reminder_form": reminder_form},
+        {"form": form, "reminder_form": reminder_form, "email_form": email_form},
         status=400 if refused else 200,
     )
 
@@ -53,21 +61,38 @@ def reminder_settings(request):
     return redirect("journal:settings")
 
 
+@login_required
+@require_POST
+def email_settings(request):
+    form = EmailSettingsForm(request.POST, instance=request.user)
+    if not form.is_valid():
+        return settings_page(request, email_form=form)
+    email_services.email_settings_update(user=request.user, **form.cleaned_data)
+    messages.success(request, "Your email settings are saved.")
+    return redirect("journal:settings")
+
+
 # The signed token is the authorization: mail clients unsubscribe with a bare POST from
 # the List-Unsubscribe header (RFC 8058), which cannot carry a CSRF token.
 @csrf_exempt
 def unsubscribe(request, token):
-    """Stop someone's reminders from the link in one, without logging in: a GET asks to
-    confirm, a POST does it."""
-    person = reminders.person_for_unsubscribe(token)
-    if person is None:
+    """Stop one kind of email (the one the link came in) without logging in: a GET asks
+    to confirm, a POST does it."""
+    target = emails.unsubscribe_target(token)
+    if target is None:
         return render(request, "journal/unsubscribe.html", {"refused": True}, status=400)
+    person, kind = target
     if request.method == "POST":
-        reminders.reminders_unsubscribe(user=person)
+        email_services.email_unsubscribe(user=person, kind=kind)
     return render(
         request,
         "journal/unsubscribe.html",
-        {"person": person, "done": request.method == "POST"},
+        {
+            "person": person,
+            "kind": kind,
+            "kind_name": emails.kind_name(kind),
+            "done": request.method == "POST",
+        },
     )
 
 

@@ -175,7 +175,7 @@ def notifications(request):
     """
     inbox = (
         Notification.objects.inbox(request.user)
-        .select_related("actor", "entry", "comment")
+        .select_related("actor", "entry", "comment", "challenge")
         .order_by("-created_at", "-pk")
     )
     page = Paginator(inbox, PAGE_SIZE).get_page(request.GET.get("page"))

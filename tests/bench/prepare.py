@@ -2,7 +2,7 @@
 
 Run in its own process against the app's database (DATABASE_URL, the app's
 DJANGO_SECRET_KEY), as ``python -m tests.bench.prepare sessions N``, ``... targets``,
-``... reminders-due N`` or ``... reminders-sent``; prints JSON. Sessions are made the way Django's login() makes them, without paying a
+``... reminders-due N``, ``... reminders-queue`` or ``... reminders-sent``; prints JSON. Sessions are made the way Django's login() makes them, without paying a
 password hash per person.
 """
 
@@ -129,7 +129,7 @@ def hostile_targets(count=50):
 
 def reminders_due(count):
     """Make ``count`` people who have not written today due for a reminder now, and clear
-    what an earlier measurement left (its deliveries and finished tasks)."""
+    what an earlier measurement left (its deliveries and tasks)."""
     import datetime as dt
 
     from django.utils import timezone
@@ -156,6 +156,18 @@ def reminders_due(count):
     return {"due": len(due)}
 
 
+def reminders_queue():
+    """Queue the due reminders as the scheduler does, timed; only reminders, so that the
+    worker that follows sends nothing else."""
+    import time
+
+    from journal.services.reminders import reminders_enqueue_due
+
+    started = time.monotonic()
+    queued = reminders_enqueue_due()
+    return {"queued": queued, "queue_seconds": time.monotonic() - started}
+
+
 def reminders_sent():
     """How many reminders went out, and how many tasks failed."""
     from django_tasks_db.models import DBTaskResult
@@ -175,6 +187,7 @@ def main(argv):
         "sessions": lambda: sessions(int(argv[1])),
         "targets": targets,
         "reminders-due": lambda: reminders_due(int(argv[1])),
+        "reminders-queue": reminders_queue,
         "reminders-sent": reminders_sent,
     }
     json.dump(commands[argv[0]](), sys.stdout)

@@ -16,6 +16,7 @@ def test_one_worker_sends_each_due_reminder_once(cluster):
 
     first = measure_reminders(env, 30)
     assert first["due"] >= 25
+    assert first["queued"] == first["due"]
     assert (first["sent"], first["failed"]) == (first["due"], 0)
     assert first["per_minute"] > 0
     assert f"sent {first['sent']} " in format_reminders(first)

@@ -90,7 +90,7 @@ def test_two_servers_and_two_workers_share_one_database_and_one_cache(cluster, t
         line
         for message in outbox.iterdir()
         for line in message.read_text().splitlines()
-        if line.startswith("Subject: ")
+        if line.startswith("Subject: ") and line.endswith(" is waiting for you")
     ]
     assert len(emails) == DUE, emails
     assert prepare(env, "reminders-sent") == {"sent": DUE, "failed": 0}

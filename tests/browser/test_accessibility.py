@@ -18,8 +18,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from journal import services
+from journal.emails import unsubscribe_token
 from journal.models import Challenge, Entry
-from journal.services.reminders import unsubscribe_token
 from tests.browser.conftest import log_in, watched_page
 from tests.conftest import days_ago, make_user, write_entry
 
@@ -117,7 +117,7 @@ def signed_out_pages(entry):
         reverse("account_login"),
         reverse("account_signup"),
         reverse("account_reset_password"),
-        reverse("journal:unsubscribe", args=[unsubscribe_token(entry.author)]),
+        reverse("journal:unsubscribe", args=[unsubscribe_token(entry.author, "notifications")]),
     ]
 
 

@@ -5,14 +5,22 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from journal.services.emails import digests_enqueue_due, notification_emails_enqueue_due
 from journal.services.reminders import reminders_enqueue_due
+
+PASSES = (
+    ("reminders", reminders_enqueue_due),
+    ("notification emails", notification_emails_enqueue_due),
+    ("weekly digests", digests_enqueue_due),
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Queue the reminders that are due, for the worker (manage.py db_worker) to send. "
-        "Run it every minute (cron, a systemd timer), or once with --every 60; any number "
-        "of machines may run it at once: nothing is sent twice."
+        "Queue the reminders, notification emails and weekly digests that are due, for the "
+        "worker (manage.py db_worker) to send. Run it every minute (cron, a systemd timer), "
+        "or once with --every 60; any number of machines may run it at once: nothing is "
+        "sent twice."
     )
 
     def add_arguments(self, parser):
@@ -25,9 +33,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, every, **options):
         while True:
-            queued = reminders_enqueue_due()
-            if options["verbosity"] > 1 or (queued and options["verbosity"]):
-                self.stdout.write(f"Queued {queued} reminders.")
+            for name, enqueue_due in PASSES:
+                queued = enqueue_due()
+                if options["verbosity"] > 1 or (queued and options["verbosity"]):
+                    self.stdout.write(f"Queued {queued} {name}.")
             if not every:
                 return
             close_old_connections()
