@@ -1189,6 +1189,11 @@ class RestPeriod(models.Model):
     def __str__(self):
         return f"{self.person}: {self.in_words}"
 
+    def has_days_after(self, day):
+        """Whether any of its days comes after ``day``: what is left to end."""
+        end = self.last_day or day + dt.timedelta(weeks=1)
+        return next(self.declaration.days(day + dt.timedelta(days=1), end), None) is not None
+
     @property
     def declaration(self):
         return streaks.RestDeclaration(

@@ -75,6 +75,19 @@ DAYS_PER_FREEZE = 7
 MAX_FREEZES = 2
 MAX_SAVED_DAYS = DAYS_PER_FREEZE * MAX_FREEZES
 STREAK_MILESTONES = (7, 30, 100, 365)
+# The rules of rest days and freezes, one plain sentence each, as pages tell them.
+RULES_IN_WORDS = {
+    "rest": (
+        "Rest days are declared ahead of time, a weekday every week or a holiday: at most "
+        f"{MAX_REST_DAYS_PER_MONTH} count in a month, and each neither breaks nor extends a "
+        "streak."
+    ),
+    "freeze": (
+        f"Every {DAYS_PER_FREEZE} counted days in a row earn a freeze ({MAX_FREEZES} kept at "
+        "most), used by itself on a single missed day, which then neither breaks nor extends "
+        "the streak."
+    ),
+}
 HOUR_MILESTONES = (10, 100, 1000)
 
 
