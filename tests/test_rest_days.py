@@ -60,7 +60,8 @@ def test_declaring_a_weekday_every_week_shows_it_and_the_days_ahead(signed_in, a
     assert "Rest declared: Every Saturday from Mon 2 Jun 2025." in html
     # A month with five Saturdays rests on its first four, and the page says so.
     assert "so Sat 30 Aug 2025, Sat 29 Nov 2025, Sat 31 Jan 2026, Sat 30 May 2026 will be" in html
-    assert "Sat 7 Jun 2025" in html and "Sat 26 Jul 2025" in html
+    assert "Sat 7 Jun 2025" in html
+    assert "Sat 26 Jul 2025" in html
 
 
 def test_a_holiday_is_every_day_of_its_range(signed_in, alice):
@@ -90,9 +91,7 @@ def test_a_holiday_is_every_day_of_its_range(signed_in, alice):
         ({"kind": "forever", "first_day": "2025-06-02"}, "Select a valid choice"),
     ],
 )
-def test_a_declaration_that_breaks_a_rule_is_refused_and_changes_nothing(
-    signed_in, data, message
-):
+def test_a_declaration_that_breaks_a_rule_is_refused_and_changes_nothing(signed_in, data, message):
     response = signed_in.post(REST, data)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -168,9 +167,7 @@ def test_visitors_log_in_and_suspended_people_are_told_why(client, db, clock):
 # The streaks they keep
 
 
-def test_a_rest_day_keeps_the_personal_streak_and_every_challenges_without_growing(
-    alice, clock
-):
+def test_a_rest_day_keeps_the_personal_streak_and_every_challenges_without_growing(alice, clock):
     dated = Challenge.objects.create(
         slug="june", title="June", starts_on=D(2025, 5, 1), length_days=60, creator=alice
     )

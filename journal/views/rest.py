@@ -25,9 +25,7 @@ def rest_settings(request):
     form = RestPeriodForm(request.POST if request.method == "POST" else None, today=today)
     if request.method == "POST" and form.is_valid():
         try:
-            period, left_out = rest.rest_period_declare(
-                person=person, **form.declaration_fields()
-            )
+            period, left_out = rest.rest_period_declare(person=person, **form.declaration_fields())
         except rest.RestRefused as refusal:
             form.add_error(None, str(refusal))
         else:
