@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from journal import services, streaks
-from journal.models import Challenge, Participation, RestPeriod, User
+from journal.models import Challenge, Entry, Participation, RestPeriod, User
 from journal.services import rest
 from tests.conftest import make_user, write_entry
 
@@ -201,3 +201,43 @@ def test_declaring_rest_recounts_every_figure_from_scratch(alice, clock):
     assert alice.stored_stats() == streaks.compute_stats(days, 60, rest_days=calendar)
     # A freeze in hand: Monday is rest, Tuesday may be missed, Wednesday must count.
     assert alice.streak_alive_until == D(2025, 6, 4)
+
+
+# The journey's heatmap
+
+
+def journey_html(client, username="alice"):
+    response = client.get(reverse("journal:journey", args=[username]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_heatmap_marks_rest_and_frozen_days_for_everyone(client, alice, clock):
+    # Mon 19 to Sun 25 May earn a freeze, Mon 26 is missed and frozen, Tue 27 counts,
+    # Wed 28 is rest (declared before: made here, as the past cannot be declared now), Thu 29
+    # to Sun 1 June count.
+    RestPeriod.objects.create(person=alice, first_day=D(2025, 5, 28), last_day=D(2025, 5, 28))
+    for day in [*range(19, 26), 27, 29, 30, 31]:
+        services.entry_save(
+            entry=Entry(author=alice, day=D(2025, 5, day), minutes=60, title="Study", body="."),
+            topic_names=[],
+        )
+    write_entry(alice, day=TODAY)
+    alice.refresh_from_db()
+    assert alice.current_streak == 12
+
+    html = journey_html(client)
+    assert "Current streak: 12 days, kept by 1 rest day and 1 freeze." in html
+    assert "<title>Mon 26 May 2025: no learning, frozen: a freeze kept the streak</title>" in html
+    assert "<title>Wed 28 May 2025: no learning, rest day</title>" in html
+    assert html.count('class="hm-mark hm-rest"') == 2  # the day, and the legend
+    assert html.count('class="hm-mark hm-frozen"') == 2
+    assert "Frozen: a freeze kept the streak</li>" in html
+    assert "Rest day</li>" in html
+
+
+def test_a_streak_kept_by_nothing_says_only_its_length(client, alice, clock):
+    write_entry(alice, day=TODAY)
+    html = journey_html(client)
+    assert "Current streak: 1 day.</p>" in html
+    assert 'class="hm-mark hm-rest"' not in html.split("heatmap-legend")[0]
