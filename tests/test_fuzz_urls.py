@@ -68,6 +68,8 @@ QUERY = {
     "journal:image_upload": [],
     "journal:settings": [],
     "journal:reminder_settings": [],
+    "journal:rest_settings": [],
+    "journal:rest_period_end": [],
     "journal:unsubscribe": [],
     "journal:welcome": [],
     "journal:account_delete": [],
