@@ -5,6 +5,11 @@ the visibility rule (``Entry.objects.written_by(person, viewer)``), so a
 private entry never adds minutes to what another person sees. The results are plain
 data that templates/includes/heatmap.html and topic_hours.html draw as server-rendered
 SVG and HTML: no JavaScript, and every figure is also there as text.
+
+The heatmap also marks the days that kept the person's streak (``streak_days``): their
+rest days and frozen days, as journal/streaks.py's ``timeline`` tells them. Those are part
+of the streak everyone sees, so they come from every entry's counted day, not only the
+shown ones; they say no more than the streak does (that a day was missed, or declared).
 """
 
 import datetime as dt
@@ -52,6 +57,15 @@ def day_in_words(day):
     return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
+# What a marked day's title adds, and the legend's words, by streaks.Mark.
+MARK_WORDS = {
+    streaks.Mark.REST: "rest day",
+    streaks.Mark.FROZEN: "frozen: a freeze kept the streak",
+}
+# Days read before the year shown, so that freezes earned then decide its first days.
+LOOKBACK = dt.timedelta(weeks=8)
+
+
 @dataclass
 class Cell:
     day: dt.date
@@ -59,6 +73,7 @@ class Cell:
     level: int
     x: int
     y: int
+    mark: streaks.Mark | None = None
 
     @property
     def reached_goal(self):
@@ -67,10 +82,11 @@ class Cell:
     @property
     def label(self):
         when = day_in_words(self.day)
+        marked = f", {MARK_WORDS[self.mark]}" if self.mark else ""
         if not self.minutes:
-            return f"{when}: no learning"
+            return f"{when}: no learning{marked}"
         minutes = f"{self.minutes} minute{'s' if self.minutes != 1 else ''}"
-        return f"{when}: {minutes}{', goal reached' if self.reached_goal else ''}"
+        return f"{when}: {minutes}{', goal reached' if self.reached_goal else ''}{marked}"
 
     # The centre of the cell, where the goal marker goes.
     @property
@@ -106,11 +122,60 @@ class Month:
 
 
 @dataclass
+class StreakDays:
+    """The days that kept a person's streak: each rest and frozen day of the year shown,
+    and how many of them lie within the current streak of ``length`` days."""
+
+    marks: dict = field(default_factory=dict)
+    length: int = 0
+    rest: int = 0
+    frozen: int = 0
+
+    @property
+    def in_words(self):
+        """ "Current streak: 12 days, kept by 1 rest day and 1 freeze"."""
+        line = f"Current streak: {self.length} day{'s' if self.length != 1 else ''}"
+        kept = [
+            f"{count} {name}{'s' if count != 1 else ''}"
+            for count, name in ((self.rest, "rest day"), (self.frozen, "freeze"))
+            if count
+        ]
+        return f"{line}, kept by {' and '.join(kept)}" if kept else line
+
+
+def streak_days(entries, *, goal, rest_days, today, length, run_start):
+    """The rest and frozen days of the year up to ``today``, in one query for the counted
+    days of ``entries`` (all of the person's: the streak counts them all).
+
+    ``length`` and ``run_start`` are the person's current streak and its first day, as
+    stored. The walk starts LOOKBACK before the year shown, fresh: a run that began before
+    then may show a missed day of its first weeks in the year where a freeze kept it.
+    """
+    start = _year_start(today)
+    read_from = start - LOOKBACK
+    counted = entries.filter(day__gte=read_from, day__lte=today, minutes__gte=goal).values_list(
+        "day", flat=True
+    )
+    days = streaks.timeline(
+        counted, rest_days=rest_days, start=read_from, today=today, first=start, last=today
+    )
+    marks = {day: mark for day, mark in days if mark in MARK_WORDS}
+    within = [mark for day, mark in marks.items() if length and run_start and day > run_start]
+    return StreakDays(
+        marks=marks,
+        length=length,
+        rest=within.count(streaks.Mark.REST),
+        frozen=within.count(streaks.Mark.FROZEN),
+    )
+
+
+@dataclass
 class Heatmap:
     start: dt.date
     end: dt.date
     goal: int
     minutes: dict = field(default_factory=dict)
+    streak: StreakDays = field(default_factory=StreakDays)
 
     width = LEFT + WEEKS * STEP + RIGHT
     height = TOP + 7 * STEP
@@ -119,8 +184,16 @@ class Heatmap:
     @property
     def cells(self):
         """Every day from ``start`` to ``end``, with its minutes, level and place."""
+        marks = self.streak.marks
         return [
-            Cell(day, self.minutes.get(day, 0), level(self.minutes.get(day, 0), self.goal), x, y)
+            Cell(
+                day,
+                self.minutes.get(day, 0),
+                level(self.minutes.get(day, 0), self.goal),
+                x,
+                y,
+                marks.get(day),
+            )
             for day, x, y in _year_grid(self.start, self.end).places
         ]
 
@@ -160,6 +233,11 @@ class Heatmap:
         return LEVELS
 
     @property
+    def mark_legend(self):
+        """(class, words) of each mark, drawn as the cells draw it."""
+        return [(mark.value, words) for mark, words in MARK_WORDS.items()]
+
+    @property
     def cells_svg(self):
         """The day cells as SVG markup, built here: a template spends ~40 ms on 371 of them.
 
@@ -168,11 +246,25 @@ class Heatmap:
         """
         grid = _year_grid(self.start, self.end)
         parts = list(grid.empty_svg)
-        for day, minutes in self.minutes.items():
+        marks = self.streak.marks
+        for day in self.minutes.keys() | marks.keys():
             index = (day - self.start).days
             _, x, y = grid.places[index]
-            parts[index] = _cell_svg(Cell(day, minutes, level(minutes, self.goal), x, y))
+            minutes = self.minutes.get(day, 0)
+            parts[index] = _cell_svg(
+                Cell(day, minutes, level(minutes, self.goal), x, y, marks.get(day))
+            )
         return mark_safe("".join(parts))
+
+
+def mark_svg(mark, x, y):
+    """The symbol of a marked day in the cell at (x, y): a pause sign for a rest day, a
+    snowflake for a frozen one; shapes, so that no one needs to tell colours apart."""
+    if mark == streaks.Mark.REST:
+        path = f"M{x + 4} {y + 3}v5M{x + 7} {y + 3}v5"
+    else:
+        path = f"M{x + 5.5} {y + 2}v7M{x + 2.5} {y + 3.75}l6 3.5M{x + 8.5} {y + 3.75}l-6 3.5"
+    return f'<path class="hm-mark hm-{mark}" d="{path}" aria-hidden="true"/>'
 
 
 def _cell_svg(cell):
@@ -183,6 +275,8 @@ def _cell_svg(cell):
         if cell.reached_goal
         else ""
     )
+    if cell.mark:
+        goal_marker += mark_svg(cell.mark, cell.x, cell.y)
     # No group around the pair: 371 of them were a tenth of a journey's markup, and every
     # byte of a page is copied, cached and searched for slots again on each request.
     return (
@@ -257,15 +351,22 @@ def minutes_by_day(entries, start, end):
     return dict(rows)
 
 
-def year_heatmap(entries, *, today, goal):
+def _year_start(today):
+    return today - dt.timedelta(days=today.weekday(), weeks=WEEKS - 1)
+
+
+def year_heatmap(entries, *, today, goal, streak=None):
     """The last 53 weeks up to ``today`` (the author's local today), Monday to Sunday.
 
     ``entries`` must already respect the visibility rule for the viewer; ``goal`` is
-    the author's daily goal in minutes, which sets the colour levels.
+    the author's daily goal in minutes, which sets the colour levels; ``streak`` the
+    days that kept their streak (``streak_days``).
     """
-    start = today - dt.timedelta(days=today.weekday(), weeks=WEEKS - 1)
+    start = _year_start(today)
     learned = {day: spent for day, spent in minutes_by_day(entries, start, today).items() if spent}
-    return Heatmap(start=start, end=today, goal=goal, minutes=learned)
+    return Heatmap(
+        start=start, end=today, goal=goal, minutes=learned, streak=streak or StreakDays()
+    )
 
 
 @dataclass

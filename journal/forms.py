@@ -7,7 +7,15 @@ from django.utils.formats import date_format
 from markdownx.widgets import MarkdownxWidget
 
 from journal.markdown import MAX_ENTRY_TEXT
-from journal.models import Challenge, Comment, Entry, Report, User, available_time_zones
+from journal.models import (
+    Challenge,
+    Comment,
+    Entry,
+    Report,
+    RestPeriod,
+    User,
+    available_time_zones,
+)
 from journal.porting import images
 from journal.porting.limits import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
 
@@ -434,3 +442,66 @@ class EmailSettingsForm(forms.ModelForm):
             "email_digest": "On Monday morning: your week's hours, days, topics and key "
             "lessons, and the most cheered entries of the people you follow.",
         }
+
+
+class RestPeriodForm(forms.Form):
+    """A rest period's shape (journal:rest_settings); the rules that depend on the other
+    declarations and on today are journal/services/rest.py's."""
+
+    WEEKLY, HOLIDAY = "weekly", "holiday"
+    # Far enough for a holiday booked ahead, near enough for every date sum to stay a date.
+    LONGEST = dt.timedelta(days=366)
+
+    kind = forms.ChoiceField(
+        label="Rest on",
+        choices=[(WEEKLY, "A weekday, every week"), (HOLIDAY, "A holiday: every day of a range")],
+        widget=forms.RadioSelect,
+        initial=WEEKLY,
+    )
+    weekday = forms.TypedChoiceField(
+        label="Weekday",
+        choices=[("", "Choose a weekday"), *RestPeriod.Weekday.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="For a weekday every week.",
+    )
+    first_day = forms.DateField(
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Tomorrow at the earliest.",
+    )
+    last_day = forms.DateField(
+        label="Until",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The holiday's last day; for a weekday, empty means every week from now on.",
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["first_day"].widget.attrs["min"] = (today + dt.timedelta(days=1)).isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, weekday = cleaned.get("kind"), cleaned.get("weekday")
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        if kind == self.WEEKLY and weekday is None:
+            self.add_error("weekday", "Choose the weekday you rest on.")
+        if kind == self.HOLIDAY:
+            cleaned["weekday"] = None
+            if last is None:
+                self.add_error("last_day", "A holiday needs its last day.")
+        if first is not None and first > self.today + self.LONGEST:
+            self.add_error("first_day", "Rest days are declared up to a year ahead.")
+        if first is not None and last is not None:
+            if last < first:
+                self.add_error("last_day", "The last day cannot come before the first.")
+            elif last - first > self.LONGEST:
+                self.add_error("last_day", "A rest period lasts a year at most.")
+        return cleaned
+
+    def declaration_fields(self):
+        """The cleaned fields services.rest_period_declare takes."""
+        return {name: self.cleaned_data[name] for name in ("first_day", "last_day", "weekday")}

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -93,6 +93,11 @@ class User(AbstractUser):
     latest_run_length = models.PositiveIntegerField(default=0, editable=False)
     latest_run_end = models.DateField(null=True, blank=True, editable=False)
     last_entry_day = models.DateField(null=True, blank=True, editable=False)
+    # The rest of streaks.Stats: the latest run's first day and the days it saved toward
+    # freezes, and the last day it is alive on with the person's rest days.
+    latest_run_start = models.DateField(null=True, blank=True, editable=False)
+    saved_days = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
+    streak_alive_until = models.DateField(null=True, blank=True, editable=False)
 
     # Reminders (journal/reminders.py), off until the person turns them on in settings.
     # Defaults in the database too, for rows written without the ORM (the bench's COPY).
@@ -163,7 +168,7 @@ class User(AbstractUser):
     @property
     def current_streak(self):
         return streaks.current_streak(
-            self.latest_run_length, self.latest_run_end, self.local_today()
+            self.latest_run_length, self.streak_alive_until, self.local_today()
         )
 
     @property
@@ -189,14 +194,7 @@ class User(AbstractUser):
         return sorted(streaks.milestones_reached(self))
 
     def stored_stats(self):
-        return streaks.Stats(
-            entry_count=self.entry_count,
-            total_minutes=self.total_minutes,
-            longest_streak=self.longest_streak,
-            latest_run_length=self.latest_run_length,
-            latest_run_end=self.latest_run_end,
-            last_entry_day=self.last_entry_day,
-        )
+        return streaks.Stats(**{name: getattr(self, name) for name in STATS_FIELDS})
 
     @property
     def needs_welcome(self):
@@ -1107,10 +1105,11 @@ class Participation(models.Model):
         """The stored figures as ``streaks.Progress``, whose fields they are named after."""
         return streaks.Progress(**{name: getattr(self, name) for name in PROGRESS_FIELDS})
 
-    def streak(self, today):
-        """``streaks.Streak`` on the person's ``today``."""
+    def streak(self, today, rest_days):
+        """``streaks.Streak`` on the person's ``today``, with their ``rest_days``
+        (``RestPeriod.objects.calendar``)."""
         return streaks.streak_on(
-            self.progress(), today=today, rest_days=NO_REST_DAYS, last_day=self.challenge.ends_on
+            self.progress(), today=today, rest_days=rest_days, last_day=self.challenge.ends_on
         )
 
     def day_on(self, today):
@@ -1123,9 +1122,95 @@ class Participation(models.Model):
 
 
 PROGRESS_FIELDS = tuple(field.name for field in dataclasses.fields(streaks.Progress))
+STATS_FIELDS = tuple(field.name for field in dataclasses.fields(streaks.Stats))
 
-# Nobody declares rest days yet: every challenge figure is worked out without them.
-NO_REST_DAYS: frozenset[dt.date] = frozenset()
+
+class RestPeriodQuerySet(models.QuerySet):
+    def calendar(self, person):
+        """``person``'s rest days as a ``streaks.RestCalendar``, in one query."""
+        return self.calendars([person.pk])[person.pk]
+
+    def calendars(self, person_ids):
+        """{person id: ``streaks.RestCalendar``} for ``person_ids``, in one query.
+
+        A person has at most MAX_UPCOMING_REST_PERIODS declarations ahead at a time, and
+        those behind are the history of their streak."""
+        declarations = {person_id: [] for person_id in person_ids}
+        for period in self.filter(person__in=declarations):
+            declarations[period.person_id].append(period.declaration)
+        return {person_id: streaks.RestCalendar(each) for person_id, each in declarations.items()}
+
+
+# A bound on what a person declares at a time, so that every rest calendar stays small.
+MAX_UPCOMING_REST_PERIODS = 10
+
+
+class RestPeriod(models.Model):
+    """Rest days a person declared ahead of time (journal/streaks.py's RestDeclaration):
+    one weekday every week from ``first_day`` (until ``last_day`` when set), or every day
+    from ``first_day`` to ``last_day`` (a holiday). Kept by journal/services/rest.py."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rest_periods"
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, null=True, blank=True)
+    first_day = models.DateField()
+    last_day = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = RestPeriodQuerySet.as_manager()
+
+    class Meta:
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(weekday__isnull=True) | Q(weekday__lte=6), name="rest_weekday_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__isnull=False) | Q(last_day__isnull=False),
+                name="rest_holiday_has_last_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(last_day__isnull=True) | Q(last_day__gte=F("first_day")),
+                name="rest_ends_after_it_starts",
+            ),
+        )
+        # (A person's declarations, on their writes and pages, go through the index of the
+        # person foreign key.)
+
+    def __str__(self):
+        return f"{self.person}: {self.in_words}"
+
+    def has_days_after(self, day):
+        """Whether any of its days comes after ``day``: what is left to end."""
+        end = self.last_day or day + dt.timedelta(weeks=1)
+        return next(self.declaration.days(day + dt.timedelta(days=1), end), None) is not None
+
+    @property
+    def declaration(self):
+        return streaks.RestDeclaration(
+            first=self.first_day, last=self.last_day, weekday=self.weekday
+        )
+
+    @property
+    def in_words(self):
+        """ "Every Sunday from 7 Dec 2026", "Every Sunday, 7 Dec to 28 Dec 2026", "24 Dec 2026
+        to 2 Jan 2027"."""
+        first, last = charts.day_in_words(self.first_day), self.last_day
+        if self.weekday is None:
+            return f"{first} to {charts.day_in_words(last)}"
+        every = f"Every {self.get_weekday_display()}"
+        if last is None:
+            return f"{every} from {first}"
+        return f"{every}, {first} to {charts.day_in_words(last)}"
 
 
 class Delivery(models.Model):

@@ -5,9 +5,10 @@ keep stored figures up to date on a write and a page can show them without readi
 entry. Every date is a local day of the participant.
 
 A person's own figures (``compute_stats``, ``append_day``, ``current_streak``): a day
-counts when its entry's minutes reach the person's daily goal; the current streak is the
-run of consecutive counted days ending today or yesterday (today is not over, so not having
-written yet breaks nothing); the longest streak is the best run ever.
+counts when its entry's minutes reach the person's daily goal, and the streak follows the
+rules of a challenge below (rest days and freezes keep it without extending it), worked out
+by the same ``Progress`` arithmetic: the person's streak is their streak in an open-ended
+challenge whose minimum is their daily goal. The longest streak is the best run ever.
 
 The rules of a challenge, one each:
 
@@ -68,11 +69,25 @@ from enum import StrEnum
 from typing import Literal, Protocol, cast
 
 ONE_DAY = dt.timedelta(days=1)
+YEAR = dt.timedelta(days=366)
 MAX_REST_DAYS_PER_MONTH = 4
 DAYS_PER_FREEZE = 7
 MAX_FREEZES = 2
 MAX_SAVED_DAYS = DAYS_PER_FREEZE * MAX_FREEZES
 STREAK_MILESTONES = (7, 30, 100, 365)
+# The rules of rest days and freezes, one plain sentence each, as pages tell them.
+RULES_IN_WORDS = {
+    "rest": (
+        "Rest days are declared ahead of time, a weekday every week or a holiday: at most "
+        f"{MAX_REST_DAYS_PER_MONTH} count in a month, and each neither breaks nor extends a "
+        "streak."
+    ),
+    "freeze": (
+        f"Every {DAYS_PER_FREEZE} counted days in a row earn a freeze ({MAX_FREEZES} kept at "
+        "most), used by itself on a single missed day, which then neither breaks nor extends "
+        "the streak."
+    ),
+}
 HOUR_MILESTONES = (10, 100, 1000)
 
 
@@ -96,34 +111,76 @@ class Stats:
     entry_count: int = 0
     total_minutes: int = 0
     longest_streak: int = 0
-    # The most recent run of counted days: its length and its last day.
+    # The most recent run of counted days: its length, its first and last day, and the days
+    # it saved toward freezes (``Progress``'s run).
     latest_run_length: int = 0
     latest_run_end: dt.date | None = None
     last_entry_day: dt.date | None = None
+    latest_run_start: dt.date | None = None
+    saved_days: int = 0
+    # The last day the latest run is alive on (``alive_until``), with the rest days known
+    # when it was worked out: stored so that a page tells the current streak without them.
+    streak_alive_until: dt.date | None = None
+
+    def progress(self) -> "Progress":
+        """The personal streak as ``Progress``, the arithmetic every streak shares."""
+        return Progress(
+            longest_streak=self.longest_streak,
+            run_length=self.latest_run_length,
+            run_start=self.latest_run_start,
+            run_end=self.latest_run_end,
+            saved_days=self.saved_days,
+        )
 
 
-def compute_stats(days: Iterable[tuple[dt.date, int]], daily_goal: int) -> Stats:
-    """Figures for an author from ``days``: (day, minutes) pairs, one per day, any order."""
-    days = sorted(days)
-    longest = run = 0
-    run_end = previous_counted = None
-    for day, minutes in days:
-        if not counts(minutes, daily_goal):
-            continue
-        run = run + 1 if previous_counted == day - ONE_DAY else 1
-        previous_counted = run_end = day
-        longest = max(longest, run)
+def _stats(
+    progress: "Progress",
+    rest_days: Container[dt.date],
+    *,
+    entry_count: int,
+    total_minutes: int,
+    last_entry_day: dt.date | None,
+) -> Stats:
     return Stats(
+        entry_count=entry_count,
+        total_minutes=total_minutes,
+        longest_streak=progress.longest_streak,
+        latest_run_length=progress.run_length,
+        latest_run_end=progress.run_end,
+        last_entry_day=last_entry_day,
+        latest_run_start=progress.run_start,
+        saved_days=progress.saved_days,
+        streak_alive_until=alive_until(progress, rest_days=rest_days),
+    )
+
+
+def compute_stats(
+    days: Iterable[tuple[dt.date, int]],
+    daily_goal: int,
+    *,
+    rest_days: Container[dt.date] = frozenset(),
+) -> Stats:
+    """Figures for an author from ``days``: (day, minutes) pairs, one per day, any order;
+    ``rest_days`` holds the author's rest days (a ``RestCalendar``)."""
+    days = sorted(days)
+    progress = compute_progress(counted_days(days, daily_goal), rest_days=rest_days)
+    return _stats(
+        progress,
+        rest_days,
         entry_count=len(days),
         total_minutes=sum(minutes for _, minutes in days),
-        longest_streak=longest,
-        latest_run_length=run,
-        latest_run_end=run_end,
         last_entry_day=days[-1][0] if days else None,
     )
 
 
-def append_day(stats: Stats, day: dt.date, minutes: int, daily_goal: int) -> Stats:
+def append_day(
+    stats: Stats,
+    day: dt.date,
+    minutes: int,
+    daily_goal: int,
+    *,
+    rest_days: Container[dt.date] = frozenset(),
+) -> Stats:
     """``stats`` with one more entry on ``day``, later than every day they count.
 
     Equal to compute_stats over all the days, without reading them: a day after the last
@@ -131,23 +188,23 @@ def append_day(stats: Stats, day: dt.date, minutes: int, daily_goal: int) -> Sta
     """
     if stats.last_entry_day is not None and day <= stats.last_entry_day:
         raise ValueError(f"{day} is not after the last entry day, {stats.last_entry_day}")
-    run, run_end = stats.latest_run_length, stats.latest_run_end
+    progress = stats.progress()
     if counts(minutes, daily_goal):
-        run = run + 1 if run_end == day - ONE_DAY else 1
-        run_end = day
-    return Stats(
+        progress = append_counted_day(progress, day, rest_days=rest_days)
+    return _stats(
+        progress,
+        rest_days,
         entry_count=stats.entry_count + 1,
         total_minutes=stats.total_minutes + minutes,
-        longest_streak=max(stats.longest_streak, run),
-        latest_run_length=run,
-        latest_run_end=run_end,
         last_entry_day=day,
     )
 
 
-def current_streak(latest_run_length: int, latest_run_end: dt.date | None, today: dt.date) -> int:
-    """The latest run, if it is still alive on ``today`` (it ends today or yesterday)."""
-    if latest_run_end is None or latest_run_end < today - ONE_DAY:
+def current_streak(
+    latest_run_length: int, streak_alive_until: dt.date | None, today: dt.date
+) -> int:
+    """The latest run, if it is still alive on ``today`` (``alive_until``)."""
+    if streak_alive_until is None or today > streak_alive_until:
         return 0
     return latest_run_length
 
@@ -252,6 +309,24 @@ def rest_days_over_cap(
     declared, rest = _declared_and_rest(existing, new.first, last)
     declared_with_new, rest_with_new = _declared_and_rest([*existing, new], new.first, last)
     return sorted((declared_with_new - rest_with_new) - (declared - rest))
+
+
+class RestCalendar:
+    """A person's rest days, for ``day in calendar``: their declarations with the monthly
+    cap, worked out a month at a time as days are asked for, so no caller picks a range."""
+
+    def __init__(self, declarations: Iterable[RestDeclaration]) -> None:
+        self.declarations = tuple(declarations)
+        self._months: dict[tuple[int, int], frozenset[dt.date]] = {}
+
+    def __contains__(self, day: object) -> bool:
+        if not self.declarations or not isinstance(day, dt.date):
+            return False
+        month = (day.year, day.month)
+        if month not in self._months:
+            first = day.replace(day=1)
+            self._months[month] = rest_days(self.declarations, first, _month_end(first))
+        return day in self._months[month]
 
 
 # A participant's streak in a challenge
@@ -398,6 +473,22 @@ def streak_on(
         saved = progress.saved_days - DAYS_PER_FREEZE
         return Streak(length=progress.run_length, saved_days=saved, held_day=missed[0])
     return Streak()
+
+
+def alive_until(progress: Progress, *, rest_days: Container[dt.date]) -> dt.date | None:
+    """The last day on which an open-ended streak_on still gives ``progress``'s run (None
+    with no run): the first day after its end that is not a rest day, or with a freeze in
+    hand the second, which the freeze holds the first one until.
+
+    Stored with the figures, it tells the current streak on any day without the rest days;
+    a new rest declaration works it out again.
+    """
+    if progress.run_end is None:
+        return None
+    # Under the cap, at most 8 rest days follow one another (a month's last four and the
+    # next one's first four), so the search stops within days; the bound is for any set.
+    ahead = _open_days(progress.run_end, progress.run_end + YEAR, rest_days, limit=MAX_FREEZES)
+    return ahead[min(progress.freezes, len(ahead) - 1)] if ahead else progress.run_end + YEAR
 
 
 class Mark(StrEnum):

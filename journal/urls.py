@@ -15,6 +15,7 @@ from journal.views import (
     moderation,
     porting,
     reading,
+    rest,
     sharing,
     social,
 )
@@ -116,6 +117,8 @@ urlpatterns = [
     path("settings/", accounts.profile_settings, name="settings"),
     path("settings/reminders/", accounts.reminder_settings, name="reminder_settings"),
     path("settings/emails/", accounts.email_settings, name="email_settings"),
+    path("settings/rest/", rest.rest_settings, name="rest_settings"),
+    path("settings/rest/<int:pk>/end/", rest.rest_period_end, name="rest_period_end"),
     path("unsubscribe/<str:token>/", accounts.unsubscribe, name="unsubscribe"),
     path("settings/delete/", accounts.account_delete, name="account_delete"),
     path("settings/export/", porting.export, name="export"),

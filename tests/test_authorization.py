@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from journal import services, sharecards
 from journal.emails import unsubscribe_token
 from journal.models import Challenge, Entry, User, attach_topics
+from journal.services import rest
 from tests.conftest import make_user, write_entry
 
 VISITORS = ["anonymous", "other", "owner", "suspended", "suspended_staff", "staff"]
@@ -133,6 +134,12 @@ POLICY = {
     "journal:settings": (NO_ARGS, members(OK, BAD)),
     "journal:reminder_settings": (NO_ARGS, members(NOT_ALLOWED, BAD)),
     "journal:email_settings": (NO_ARGS, members(NOT_ALLOWED, REDIRECT)),
+    # Rest days change the streak everyone sees: participants only, and one's own only.
+    "journal:rest_settings": (NO_ARGS, participants(OK, BAD)),
+    "journal:rest_period_end": (
+        lambda w: [w["rest_period"].pk],
+        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
+    ),
     # The signed token in the link is the authorization: no login, no CSRF (RFC 8058).
     "journal:unsubscribe": (
         lambda w: [unsubscribe_token(w["owner"], "reminder")],
@@ -234,8 +241,12 @@ def world(db):
         ),
         topic_names=[],
     )
+    rest_period, _ = rest.rest_period_declare(
+        person=owner, first_day=tomorrow, last_day=tomorrow, weekday=None
+    )
     return {
         "anonymous": None,
+        "rest_period": rest_period,
         "other": other,
         "owner": owner,
         "suspended": suspended,

@@ -227,8 +227,8 @@ def test_a_second_entry_for_yesterday_after_today_is_refused_and_changes_nothing
 def test_writing_todays_entry_runs_a_fixed_number_of_queries(
     client, alice, bob, django_assert_num_queries
 ):
-    # The session, the person, the author's lock, the entry, its topics found, linked and
-    # counted, the author's figures, their participations read and their figures in the one
+    # The session, the person, the author's lock and their rest days, the entry, its topics
+    # found, linked and counted, the author's figures, their participations read and their figures in the one
     # challenge they are in (the site's own) stored, and the savepoint pair of the test's
     # own transaction: the same for a first entry as after a long journal.
     Topic.from_names(["Computer Vision", "python"])
@@ -240,7 +240,7 @@ def test_writing_todays_entry_runs_a_fixed_number_of_queries(
     write_entry(alice, day=days_ago(alice, 1))
     for person in (bob, alice):
         client.force_login(person)
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(13):
             response = client.post(WRITE, entry_data(day=days_ago(person, 0).isoformat()))
         assert response.status_code == 302
     alice.refresh_from_db()

@@ -17,6 +17,7 @@ FIELDS = {
     "journal:settings": ["display_name", "bio", "learning_focus", "time_zone", "daily_goal_minutes"],
     "journal:welcome": ["display_name", "daily_goal_minutes", "time_zone", "learning_focus", "skip"],
     "journal:account_delete": ["password"],
+    "journal:rest_settings": ["kind", "weekday", "first_day", "last_day"],
     "journal:comment_create": ["body", "next"],
     "journal:comment_edit": ["body"],
     "journal:cheer": ["entry", "next"],
@@ -36,7 +37,7 @@ values = st.one_of(
     st.dates().map(lambda day: day.isoformat()),
     st.sampled_from(["public", "private", "spam", "hide_entry", "suspend_user", "Europe/Paris",
                      "", "0", "1", "-1", "1e9", "NaN", "null", "//evil.example/", "javascript:x",
-                     "hidden", "target"]),
+                     "hidden", "target", "weekly", "holiday"]),
 )  # fmt: skip
 
 

@@ -69,6 +69,8 @@ QUERY = {
     "journal:settings": [],
     "journal:reminder_settings": [],
     "journal:email_settings": [],
+    "journal:rest_settings": [],
+    "journal:rest_period_end": [],
     "journal:unsubscribe": [],
     "journal:welcome": [],
     "journal:account_delete": [],

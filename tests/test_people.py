@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from journal import streaks
 from journal.models import User
 from tests.conftest import make_user, write_entry
 
@@ -13,9 +14,12 @@ from tests.conftest import make_user, write_entry
 def with_run(username, *, length, ended_days_ago, longest=None, **fields):
     """A person whose latest run of counted days is ``length`` long."""
     person = make_user(username, time_zone="UTC", **fields)
+    end = timezone.now().date() - dt.timedelta(days=ended_days_ago)
+    run = streaks.Progress(run_length=length, run_end=end)
     User.objects.filter(pk=person.pk).update(
         latest_run_length=length,
-        latest_run_end=timezone.now().date() - dt.timedelta(days=ended_days_ago),
+        latest_run_end=end,
+        streak_alive_until=streaks.alive_until(run, rest_days=frozenset()),
         longest_streak=longest or length,
     )
     return person

@@ -125,12 +125,12 @@ def test_an_older_page_starts_its_scan_at_the_cursor(community, db):
 
 def test_people_by_current_streak(community, db):
     # The ordering of journal.views.discover.people for ?sort=current.
-    alive_since = timezone.now().date() - dt.timedelta(days=2)
+    alive_on = timezone.now().date() - dt.timedelta(days=1)
     people = (
         User.objects.public()
         .annotate(
             live_run=Case(
-                When(latest_run_end__gte=alive_since, then="latest_run_length"),
+                When(streak_alive_until__gte=alive_on, then="latest_run_length"),
                 default=0,
                 output_field=IntegerField(),
             )

@@ -1,6 +1,7 @@
 """Streak arithmetic (journal/streaks.py): a person's figures, which journal.services keeps on
 the user row, and each rule of a challenge (rest days, freezes, Day N, the finish, milestones)."""
 
+import dataclasses
 import datetime as dt
 import itertools
 import zoneinfo
@@ -22,6 +23,7 @@ from journal.streaks import (
     Mark,
     Milestone,
     Progress,
+    RestCalendar,
     RestDeclaration,
     Stats,
     Streak,
@@ -140,12 +142,32 @@ def test_appending_a_day_that_is_not_the_latest_is_refused():
     [
         (D(2025, 3, 10), D(2025, 3, 10), 4),  # ends today
         (D(2025, 3, 9), D(2025, 3, 10), 4),  # ends yesterday: today is not over yet
-        (D(2025, 3, 8), D(2025, 3, 10), 0),  # a whole day was missed
+        (D(2025, 3, 8), D(2025, 3, 10), 0),  # a whole day was missed, and no freeze
         (None, D(2025, 3, 10), 0),
     ],
 )
 def test_current_streak_is_alive_until_a_whole_day_is_missed(run_end, today, expected):
-    assert current_streak(4, run_end, today) == expected
+    days = [] if run_end is None else [(run_end - n * ONE_DAY, 60) for n in range(4)]
+    stats = compute_stats(days, 60)
+    assert current_streak(stats.latest_run_length, stats.streak_alive_until, today) == expected
+
+
+def test_a_personal_streak_is_kept_by_rest_days_and_a_freeze_without_growing():
+    # Seven days from Mon 3 Mar 2025 earn a freeze; Sun 9 is missed, Mon 10 declared rest.
+    days = [(D(2025, 3, 3) + n * ONE_DAY, 60) for n in range(6)]
+    rest = RestCalendar([RestDeclaration.holiday(D(2025, 3, 10), D(2025, 3, 10))])
+    stats = compute_stats(days, 60, rest_days=rest)
+    assert (stats.latest_run_length, stats.saved_days) == (6, 6)
+    # Without a freeze: alive on Sun 9, the day after the run (not over yet), and dead
+    # once Sun 9 is over and missed.
+    assert stats.streak_alive_until == D(2025, 3, 9)
+    stats = append_day(stats, D(2025, 3, 9), 60, 60, rest_days=rest)
+    assert (stats.latest_run_length, stats.saved_days) == (7, 7)
+    # A freeze in hand: Tue 11 may be missed and frozen; Wed 12 must count.
+    assert stats.streak_alive_until == D(2025, 3, 12)
+    assert current_streak(stats.latest_run_length, stats.streak_alive_until, D(2025, 3, 12)) == 7
+    stats = append_day(stats, D(2025, 3, 12), 60, 60, rest_days=rest)
+    assert (stats.latest_run_length, stats.longest_streak, stats.saved_days) == (8, 8, 1)
 
 
 # Challenges: rest days, freezes, Day N, the finish and milestones (journal.streaks' rules)
@@ -726,6 +748,31 @@ def marks_of(history, first, last):
             last_day=history.last_day,
         )
     )
+
+
+@given(histories(dated=False), st.integers(0, 12))
+def test_the_personal_streak_is_an_open_ended_challenges_streak_on_any_day(history, later):
+    # An entry short of the goal the day before counts for nothing.
+    minutes = dict.fromkeys(history.counted, 60) | {history.start - ONE_DAY: 59}
+    stats = compute_stats(minutes.items(), 60, rest_days=history.rest)
+    assert stats.progress() == dataclasses.replace(
+        history.progress(), days_counted=0, first_counted=None
+    )
+    today = history.today + later * ONE_DAY
+    streak = streak_on(stats.progress(), today=today, rest_days=history.rest)
+    stored = current_streak(stats.latest_run_length, stats.streak_alive_until, today)
+    assert stored == streak.length
+    if not later:
+        assert stored == reference(history)[2].length
+
+
+@given(histories(dated=False))
+def test_appending_days_with_rest_days_gives_what_counting_them_all_gives(history):
+    days = sorted((dict.fromkeys(history.counted, 60) | {history.start - ONE_DAY: 59}).items())
+    stats = Stats()
+    for day, minutes in days:
+        stats = append_day(stats, day, minutes, 60, rest_days=history.rest)
+    assert stats == compute_stats(days, 60, rest_days=history.rest)
 
 
 @given(histories())

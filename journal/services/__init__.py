@@ -10,6 +10,8 @@
 - ``challenges``: starting, editing, closing, joining and leaving challenges, and each
   participant's figures, which follow every entry write.
 - ``figures``: the stored figures every one of them keeps.
+- ``rest``: declaring and ending rest days, and recounting the streaks they keep (called
+  as ``rest.rest_period_declare(...)``).
 
 Views and commands call them as ``services.entry_save(...)``.
 """

@@ -3,8 +3,9 @@ participant's figures, which follow every entry write.
 
 The rules of counted days, streaks, freezes and the finish are journal/streaks.py's; this
 module only picks the days they apply to (``Challenge.counting_days``) and stores the
-result on ``Participation``. A write reads the author's own participations and entries,
-never every participant's.
+result on ``Participation``, with each person's rest days (``RestPeriod.objects.calendar``).
+A write reads the author's own participations, entries and rest days, never every
+participant's.
 """
 
 import dataclasses
@@ -20,12 +21,12 @@ from django.utils.text import slugify
 
 from journal import caching, streaks
 from journal.models import (
-    NO_REST_DAYS,
     RESERVED_CHALLENGE_SLUGS,
     Challenge,
     Entry,
     Notification,
     Participation,
+    RestPeriod,
     Topic,
     User,
     new_invite_token,
@@ -197,9 +198,16 @@ def user_join_site_challenge(
 # Figures
 
 
-def participations_follow_entry(*, author: User, day: dt.date, minutes: int | None) -> None:
+def participations_follow_entry(
+    *,
+    author: User,
+    day: dt.date,
+    minutes: int | None,
+    rest_days: streaks.RestCalendar,
+) -> None:
     """Keep ``author``'s figures in each of their challenges after their entry on ``day``
-    was written with ``minutes``, or deleted (``minutes`` None).
+    was written with ``minutes``, or deleted (``minutes`` None); ``rest_days`` are the
+    author's.
 
     The common write, a counted day after every counted one, appends to the stored
     figures; a day after them that does not count changes nothing; anything else (an
@@ -217,17 +225,21 @@ def participations_follow_entry(*, author: User, day: dt.date, minutes: int | No
             again.append(participation)
         elif minutes is not None and streaks.counts(minutes, challenge.daily_minimum):
             progress = streaks.append_counted_day(
-                participation.progress(), day, rest_days=NO_REST_DAYS
+                participation.progress(), day, rest_days=rest_days
             )
-            _store(participation, progress, today=author.local_today())
+            _store(participation, progress, today=author.local_today(), rest_days=rest_days)
     if again:
-        _recount(again, person=author)
+        _recount(again, person=author, rest_days=rest_days)
 
 
-def participations_recount(*, person: User) -> None:
+def participations_recount(*, person: User, rest_days: streaks.RestCalendar | None = None) -> None:
     """Count all of ``person``'s challenge figures again from their entries (after an
-    import, which may add any number of days)."""
-    _recount(Participation.objects.filter(person=person).select_related("challenge"), person=person)
+    import, which may add any number of days, or a change of their rest days)."""
+    _recount(
+        Participation.objects.filter(person=person).select_related("challenge"),
+        person=person,
+        rest_days=rest_days,
+    )
 
 
 def participations_recount_all(*, batch: int) -> None:
@@ -249,10 +261,11 @@ def _recount(
     *,
     person: User | None = None,
     since: dt.date | None = None,
+    rest_days: streaks.RestCalendar | None = None,
 ) -> None:
     """Count ``participations`` again from their people's entries (those from ``since`` on
-    when given), in one query for the entries. ``person``: the one person they are all
-    about, already at hand."""
+    when given) and rest days, in one query for each. ``person``: the one person they are
+    all about, already at hand, and ``rest_days`` theirs when at hand too."""
     participations = list(participations)
     if not participations:
         return
@@ -264,13 +277,20 @@ def _recount(
         days.setdefault(author_id, []).append((day, minutes))
     people = {person.pk: person} if person else {}
     people |= User.objects.in_bulk({p.person_id for p in participations} - people.keys())
+    if person is not None and rest_days is not None:
+        calendars = {person.pk: rest_days}
+    else:
+        calendars = RestPeriod.objects.calendars(people)
     for participation in participations:
         participation.person = people[participation.person_id]
+        calendar = calendars[participation.person_id]
         progress = streaks.compute_progress(
             _counted_days(participation, days.get(participation.person_id, [])),
-            rest_days=NO_REST_DAYS,
+            rest_days=calendar,
         )
-        _store(participation, progress, today=participation.person.local_today())
+        _store(
+            participation, progress, today=participation.person.local_today(), rest_days=calendar
+        )
 
 
 def _counted_days(
@@ -292,7 +312,13 @@ def _counted_days(
     return counted
 
 
-def _store(participation: Participation, progress: streaks.Progress, *, today: dt.date) -> None:
+def _store(
+    participation: Participation,
+    progress: streaks.Progress,
+    *,
+    today: dt.date,
+    rest_days: streaks.RestCalendar,
+) -> None:
     """Store ``progress`` and what it finished on the participation's row and object."""
     challenge = participation.challenge
     finished_on = None
@@ -302,7 +328,7 @@ def _store(participation: Participation, progress: streaks.Progress, *, today: d
             progress,
             first_day=first_day,
             length=challenge.length_days,
-            rest_days=NO_REST_DAYS,
+            rest_days=rest_days,
             today=today,
         )
     figures = {**dataclasses.asdict(progress), "finished_on": finished_on}

@@ -8,6 +8,7 @@ from journal import caching, streaks
 from journal.models import (
     Entry,
     Notification,
+    RestPeriod,
     Topic,
     User,
 )
@@ -36,6 +37,7 @@ def entry_save(*, entry: Entry, topic_names: Iterable[str]) -> Entry:
     try:
         with transaction.atomic():
             author = lock_author(entry.author)
+            rest_days = RestPeriod.objects.calendar(author)
             figures_before = author.stored_stats()
             shown_before = {} if adding else public_topic_counts(Entry.objects.filter(pk=entry.pk))
             # The common write, today's entry, comes after every other day: its number and
@@ -67,15 +69,21 @@ def entry_save(*, entry: Entry, topic_names: Iterable[str]) -> Entry:
                 store_stats(
                     author,
                     streaks.append_day(
-                        author.stored_stats(), entry.day, entry.minutes, author.daily_goal_minutes
+                        author.stored_stats(),
+                        entry.day,
+                        entry.minutes,
+                        author.daily_goal_minutes,
+                        rest_days=rest_days,
                     ),
                     public_entry_count=author.public_entry_count + len(shown),
                     public_minutes=author.public_minutes + sum(shown),
                 )
             else:
-                user_refresh_stats(user=author)
+                user_refresh_stats(user=author, rest_days=rest_days)
                 entry.refresh_from_db(fields=["number"])
-            participations_follow_entry(author=author, day=entry.day, minutes=entry.minutes)
+            participations_follow_entry(
+                author=author, day=entry.day, minutes=entry.minutes, rest_days=rest_days
+            )
             entry.milestones = _announce_milestones(author, figures_before)
     except IntegrityError as error:
         # Caught outside the transaction, which is gone with the failed insert: no
@@ -109,10 +117,11 @@ def _announce_milestones(author: User, before: streaks.Stats) -> list[streaks.Mi
 def entry_delete(*, entry: Entry) -> None:
     with transaction.atomic():
         author = lock_author(entry.author)
+        rest_days = RestPeriod.objects.calendar(author)
         this_entry = Entry.objects.filter(pk=entry.pk)
         shown_before = public_topic_counts(this_entry)
         entry.delete()
         public_topic_counts_moved(shown_before, public_topic_counts(this_entry))
-        user_refresh_stats(user=author)
-        participations_follow_entry(author=author, day=entry.day, minutes=None)
+        user_refresh_stats(user=author, rest_days=rest_days)
+        participations_follow_entry(author=author, day=entry.day, minutes=None, rest_days=rest_days)
     copy_stats(author, entry.author)

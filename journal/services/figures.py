@@ -16,6 +16,7 @@ from journal.models import (
     Comment,
     Entry,
     EntryQuerySet,
+    RestPeriod,
     Topic,
     User,
 )
@@ -27,10 +28,13 @@ def lock_author(author: User) -> User:
     return User.objects.select_for_update().get(pk=author.pk)
 
 
-def user_refresh_stats(*, user: User) -> streaks.Stats:
-    """Renumber the author's entries in day order and store their figures on the user row.
+def user_refresh_stats(
+    *, user: User, rest_days: streaks.RestCalendar | None = None
+) -> streaks.Stats:
+    """Renumber the author's entries in day order and store their figures on the user row,
+    with their rest days (read when not given).
 
-    Must run inside the transaction that changed the entries.
+    Must run inside the transaction that changed the entries or the rest days.
     """
     entries = list(
         Entry.objects.filter(author=user)
@@ -46,7 +50,9 @@ def user_refresh_stats(*, user: User) -> streaks.Stats:
     if renumbered:
         Entry.objects.bulk_update(renumbered, ["number"])
     stats = streaks.compute_stats(
-        [(day, minutes) for _, day, minutes, _, _ in entries], user.daily_goal_minutes
+        [(day, minutes) for _, day, minutes, _, _ in entries],
+        user.daily_goal_minutes,
+        rest_days=RestPeriod.objects.calendar(user) if rest_days is None else rest_days,
     )
     shown = [minutes for _, _, minutes, _, shown in entries if shown]
     store_stats(user, stats, public_entry_count=len(shown), public_minutes=sum(shown))

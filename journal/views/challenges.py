@@ -23,7 +23,7 @@ from journal.access import participant_required
 from journal.caching.cards import prepare_cards
 from journal.caching.pages import shared_page
 from journal.forms import ChallengeEditForm, ChallengeForm
-from journal.models import Challenge, Participation
+from journal.models import Challenge, Participation, RestPeriod
 from journal.pagination import KeysetPage, numbered_page
 from journal.ratelimit import rate_limited
 
@@ -73,10 +73,11 @@ def challenges_mine(request):
         .order_by("-joined_at", "-pk")
     )
     today = request.user.local_today()
+    rest_days = RestPeriod.objects.calendar(request.user)
     for participation in participations:
         participation.person = request.user
         participation.today = participation.day_on(today)
-        participation.current_streak = participation.streak(today).length
+        participation.current_streak = participation.streak(today, rest_days).length
     return render(request, "challenges/mine.html", {"participations": participations})
 
 
@@ -202,10 +203,12 @@ def _board_page(challenge, cursor):
         after_cursor=bool(cursor),
         cursor_of=lambda row: f"{row.days_counted}.{row.pk}",
     )
+    # Everyone's rest days on the page in one query: a streak rests on them.
+    rest_days = RestPeriod.objects.calendars([row.person_id for row in page])
     for row in page:
         row.challenge = challenge
         today = row.person.local_today()
-        row.current_streak = row.streak(today).length
+        row.current_streak = row.streak(today, rest_days[row.person_id]).length
         row.today = row.day_on(today)
     return page
 

@@ -105,14 +105,14 @@ def people(request):
     people = User.objects.public()
     if sort == "current":
         # The current streak depends on each person's local today, which the database
-        # does not know. A run ending on or after UTC today - 2 days is alive for someone
-        # in some time zone (local today is within a day of UTC today, and a run ending
-        # yesterday is alive), so sorting by that run is exact except for the rare run
-        # that just died in its owner's zone; the number shown is always exact.
-        alive_since = timezone.now().date() - dt.timedelta(days=2)
+        # does not know. A run alive until UTC today - 1 day or later is alive for someone
+        # in some time zone (local today is within a day of UTC today), so sorting by that
+        # run is exact except for the rare run that just died in its owner's zone; the
+        # number shown is always exact.
+        alive_on = timezone.now().date() - dt.timedelta(days=1)
         people = people.annotate(
             live_run=Case(
-                When(latest_run_end__gte=alive_since, then="latest_run_length"),
+                When(streak_alive_until__gte=alive_on, then="latest_run_length"),
                 default=0,
                 output_field=IntegerField(),
             )

@@ -10,7 +10,7 @@ from journal import charts, sharecards
 from journal.caching.cards import prepare_cards
 from journal.caching.pages import shared_page
 from journal.forms import CommentForm
-from journal.models import Comment, Entry, Topic, User, attach_topics
+from journal.models import Comment, Entry, RestPeriod, Topic, User, attach_topics
 from journal.pagination import journey_page, keyset_page
 
 KEY_LESSONS_SHOWN = 8
@@ -81,15 +81,23 @@ def journey(request, username):
         # Every card and lesson on this page is by the same person, already fetched.
         entry.author = person
     prepare_cards(page, with_author=False)
+    today, goal = person.local_today(), person.daily_goal_minutes
+    # The streak counts every entry of theirs, so what kept it comes from them all.
+    streak = charts.streak_days(
+        Entry.objects.filter(author=person),
+        goal=goal,
+        rest_days=RestPeriod.objects.calendar(person),
+        today=today,
+        length=person.current_streak,
+        run_start=person.latest_run_start,
+    )
     return render(
         request,
         "journal/journey.html",
         {
             "person": person,
             "page": page,
-            "heatmap": charts.year_heatmap(
-                shown, today=person.local_today(), goal=person.daily_goal_minutes
-            ),
+            "heatmap": charts.year_heatmap(shown, today=today, goal=goal, streak=streak),
             "topic_hours": charts.topic_hours(shown),
             "key_lessons": key_lessons,
             "share": sharecards.journey_tags(request, person),

@@ -511,7 +511,8 @@ class Seeder:
             "is_staff", "is_active", "date_joined", "display_name", "bio", "learning_focus",
             "time_zone", "daily_goal_minutes", "is_suspended", "suspension_reason",
             "entry_count", "total_minutes", "longest_streak", "latest_run_length",
-            "latest_run_end", "last_entry_day", "public_entry_count", "public_minutes",
+            "latest_run_end", "last_entry_day", "latest_run_start", "saved_days",
+            "streak_alive_until", "public_entry_count", "public_minutes",
         ]  # fmt: skip
         rows = []
         for index, user_id in enumerate(self.user_ids):
@@ -527,7 +528,7 @@ class Seeder:
                  self.goal[index], self.suspended[index],
                  "Spam" if self.suspended[index] else "", s.entry_count, s.total_minutes,
                  s.longest_streak, s.latest_run_length, s.latest_run_end, s.last_entry_day,
-                 0, 0)
+                 s.latest_run_start, s.saved_days, s.streak_alive_until, 0, 0)
             )  # fmt: skip
         self.moderators = [self.user_ids[i] for i in sorted(staff)]
         self.copy(User, fields, rows)
