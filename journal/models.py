@@ -1053,6 +1053,18 @@ class Challenge(models.Model):
         return first, last
 
 
+def day_ends_at(day, zone):
+    """The moment local ``day`` ends in ``zone`` (the next day's midnight there), aware."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def checked_in(self, now):
+        """Those whose latest counted day is their own today at ``now``: their check-in
+        day has not ended yet on their clock."""
+        return self.filter(checked_in_until__gt=now)
+
+
 class Participation(models.Model):
     """A person in a challenge, with their figures in it (journal/streaks.py's Progress),
     kept by journal/services/challenges.py on every entry write."""
@@ -1082,6 +1094,14 @@ class Participation(models.Model):
     # The day a challenge with a length was finished (streaks.finish_date), when known
     # at a write.
     finished_on = models.DateField(null=True, blank=True, editable=False)
+    # Today's check-ins, in each person's own day: when the latest counted day (run_end)
+    # was first counted, and the moment that day ends on the person's clock. The person
+    # has checked in today while ``checked_in_until`` is still ahead, whatever their time
+    # zone, so one comparison with now serves everyone (``checked_in``).
+    checked_in_at = models.DateTimeField(null=True, blank=True, editable=False)
+    checked_in_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ParticipationQuerySet.as_manager()
 
     class Meta:
         constraints = (
@@ -1095,6 +1115,16 @@ class Participation(models.Model):
                 fields=["challenge", "-days_counted", "-id"],
                 condition=Q(on_board=True),
                 name="participation_board_idx",
+            ),
+            # Today's check-ins: the latest who checked in, of those on the board.
+            models.Index(
+                fields=["challenge", "-checked_in_at"],
+                condition=Q(on_board=True),
+                name="participation_checkin_idx",
+            ),
+            # Today's check-ins: how many have checked in, the board's or not.
+            models.Index(
+                fields=["challenge", "checked_in_until"], name="participation_checked_in_idx"
             ),
             # (A person's participations, on every entry write, go through
             # one_participation_per_person, which starts with the person.)

@@ -628,9 +628,10 @@ def test_the_page_costs_the_same_whatever_the_number_of_participants(
 
 
 # A visitor's request: the list (count and page); the page (challenge with its creator,
-# topics, a page of the board with its people, latest entries, whose cards are cached).
+# topics, a page of the board with its people, today's check-ins and their count, latest
+# entries, whose cards are cached).
 LIST_QUERIES = 2
-PAGE_QUERIES = 4
+PAGE_QUERIES = 6
 
 
 def test_everyone_made_later_joins_the_site_challenge(db):

@@ -38,6 +38,14 @@ stay up to ``MOMENTUM_PAGE_STALE_SECONDS`` (default 5) old for everyone but its 
 whose next pages are rendered after the write. The first page rendered after it becomes
 everyone's copy. Saves and deletions that bypass the services (the admin, the shell) are
 caught by signals (``connect_signals``), which call the same ``changed()``.
+
+Today's check-ins on a challenge's page change without anyone writing: a person's check-in
+ends at their own midnight. The page compares the stored ``checked_in_until`` with the
+time it is rendered, so a cached copy names someone whose day has just ended for at most
+the page's 60 s. Checking in is writing an entry, public or private, and every entry
+write calls ``changed()``, so a new check-in shows within ``MOMENTUM_PAGE_STALE_SECONDS``
+like any added entry. Invite-only pages are never stored: their check-ins are of the
+moment.
 """
 
 from collections.abc import Iterable
