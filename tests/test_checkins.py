@@ -4,7 +4,9 @@ clock, from the stored figures of Participation, in a fixed number of queries.""
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 
 from journal import services
 from journal.models import Challenge, Participation
@@ -201,3 +203,78 @@ def test_the_page_costs_the_same_with_one_or_thirty_participants(
     with django_assert_num_queries(PAGE_QUERIES):
         html = client.get(url).content.decode()
     assert f"{participants} checked in today" in html
+
+
+# Each of one's challenges, on the signed-in home
+
+
+def today_part(client):
+    html = client.get(reverse("journal:home")).content.decode()
+    start_at = html.index('<section class="today')
+    return html[start_at : html.index("</section>", start_at)]
+
+
+def test_the_home_shows_each_challenges_day_and_whether_today_counts(client, clock, alice):
+    series = start(alice, starts_on=alice.local_today() - dt.timedelta(days=11), length_days=30)
+    longer = start(alice, title="Ninety minutes", daily_minimum=90)
+    client.force_login(alice)
+    part = today_part(client)
+    assert f'href="{series.get_absolute_url()}">Day 12 of 30 · Momentum Learning Series</a>' in part
+    assert "not yet today (60 min)" in part
+    assert "One hour a day" in part
+    write_entry(alice, minutes=60)
+    part = today_part(client)
+    series_line = part[part.index("Momentum Learning Series") :]
+    assert series_line.split("</li>")[0].endswith("✓ counted today</span>")
+    longer_line = part[part.index(longer.title) :].split("</li>")[0]
+    assert "not yet today (90 min)" in longer_line
+
+
+def test_the_home_judges_today_on_the_persons_own_clock(client, clock, far_apart):
+    challenge, kenji, _ = far_apart
+    write_entry(kenji)
+    client.force_login(kenji)
+    line = today_part(client).split(challenge.title)[1].split("</li>")[0]
+    assert "✓ counted today" in line
+    # 01:00 on 3 June in Tokyo: a new day, not written yet.
+    clock.instant = dt.datetime(2025, 6, 2, 16, 0, tzinfo=dt.UTC)
+    line = today_part(client).split(challenge.title)[1].split("</li>")[0]
+    assert "not yet today" in line
+    assert "Day 2 · " in today_part(client)
+
+
+def test_the_home_leaves_out_finished_and_hidden_challenges(client, clock, alice, bob, moderator):
+    over = start(alice, title="Over", starts_on=alice.local_today() - dt.timedelta(days=40))
+    Challenge.objects.filter(pk=over.pk).update(
+        length_days=30, ends_on=over.starts_on + dt.timedelta(days=29)
+    )
+    hidden = start(alice, title="Hidden by a moderator")
+    services.challenge_join(person=bob, challenge=hidden)
+    Challenge.objects.filter(pk=hidden.pk).update(moderation_state=Challenge.ModerationState.HIDDEN)
+    client.force_login(bob)
+    part = today_part(client)
+    assert "Hidden by a moderator" not in part
+    assert "One hour a day" in part
+    client.force_login(alice)
+    assert "Over" not in today_part(client)
+
+
+@pytest.mark.parametrize("challenges", [1, 6])
+def test_the_home_costs_the_same_whatever_the_number_of_challenges(
+    client, clock, alice, challenges, django_assert_num_queries
+):
+    for n in range(challenges - 1):
+        start(alice, title=f"Challenge {n}")
+    write_entry(alice)
+    client.force_login(alice)
+    client.get(reverse("journal:home"))
+    # The session, the person and the feed; the challenges come from the cached figures.
+    with django_assert_num_queries(HOME_QUERIES_CACHED):
+        client.get(reverse("journal:home"))
+    cache.delete(f"own:progress:{alice.pk}")
+    with django_assert_num_queries(HOME_QUERIES_CACHED + 1):
+        html = client.get(reverse("journal:home")).content.decode()
+    assert html.count("counted today") == challenges
+
+
+HOME_QUERIES_CACHED = 3

@@ -181,7 +181,7 @@ def participations_leave_all(*, person: User) -> None:
 
 
 def _joined(person: User) -> list[tuple[str, int]]:
-    return [("joined", person.pk)]
+    return [("joined", person.pk), ("progress", person.pk)]
 
 
 def user_join_site_challenge(
@@ -314,6 +314,8 @@ def _store(participation: Participation, progress: streaks.Progress, *, today: d
     for field, value in figures.items():
         setattr(participation, field, value)
     Participation.objects.filter(pk=participation.pk).update(**figures)
+    # The person's day part shows whether today counts in each of their challenges.
+    caching.changed(public=False, own=[("progress", participation.person_id)])
 
 
 def _check_in(participation: Participation, latest_counted: dt.date | None) -> dict[str, Any]:
