@@ -24,9 +24,9 @@ from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils import timezone
 
+from journal import streaks
 from journal.caching.pages import CSRF_VALUE, csrf_token
 from journal.middleware import DATABASE_UNAVAILABLE, database_unavailable
-from journal import streaks
 from journal.models import Challenge, Cheer, Follow, Notification, Participation, User
 
 # Parts are found with bytes.find rather than regular expressions: a journey is about
