@@ -1151,8 +1151,70 @@ class Participation(models.Model):
         number = streaks.rolling_day_number(self.first_counted, today)
         return None if number is None else streaks.ChallengeDay(number, challenge.length_days)
 
+    def day_counted(self, day, minutes):
+        """The challenge's Day N that an entry of ``minutes`` on ``day`` counts as, or None
+        when it does not count for it (below its minimum, or outside ``counting_days``).
+        ``self.person`` must be at hand."""
+        challenge = self.challenge
+        if not streaks.counts(minutes, challenge.daily_minimum):
+            return None
+        first, last = challenge.counting_days(self)
+        if (first is not None and day < first) or (last is not None and day > last):
+            return None
+        challenge_day = self.day_on(day)
+        return None if challenge_day is None else challenge_day.number
+
 
 PROGRESS_FIELDS = tuple(field.name for field in dataclasses.fields(streaks.Progress))
+
+
+@dataclasses.dataclass(frozen=True)
+class CountsFor:
+    """A challenge an entry counts for, and which of its days the entry is there."""
+
+    url: str
+    title: str
+    number: int
+
+
+def attach_counts_for(entries, *, challenges=None):
+    """Each entry's ``counts_for``: the challenges of ``challenges`` (public ones unless
+    given) it counts for, in one query for a whole page of entries, their authors at hand.
+
+    The site's own challenge is left out: every entry of an hour or more counts for it, so
+    it would be on nearly every card, and its Day N (days since one's first counted day)
+    would sit beside the entry's own Day N (entries written) and confuse.
+    """
+    entries = list(entries)
+    for entry in entries:
+        entry.counts_for = []
+    if not entries:
+        return
+    if challenges is None:
+        challenges = Challenge.objects.public()
+    rows = (
+        Participation.objects.filter(
+            person__in={entry.author_id for entry in entries},
+            challenge__in=challenges.exclude(slug=SITE_CHALLENGE_SLUG),
+        )
+        .select_related("challenge")
+        .order_by("joined_at", "pk")
+    )
+    by_person = {}
+    for row in rows:
+        by_person.setdefault(row.person_id, []).append(row)
+    for entry in entries:
+        for row in by_person.get(entry.author_id, ()):
+            row.person = entry.author
+            if number := row.day_counted(entry.day, entry.minutes):
+                entry.counts_for.append(
+                    CountsFor(
+                        memos.url("journal:challenge_detail", slug=row.challenge.slug),
+                        row.challenge.title,
+                        number,
+                    )
+                )
+
 
 # Nobody declares rest days yet: every challenge figure is worked out without them.
 NO_REST_DAYS: frozenset[dt.date] = frozenset()
