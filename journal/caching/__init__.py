@@ -16,7 +16,10 @@ What is cached, for whom, under which key, for how long:
   their home, whether they cheered each card, whether they follow the person, whether they are in a challenge. Templates write them with the ``{% reader_part %}``
   tag (``journal/templatetags/caching.py``) and ``ReaderPartsMiddleware`` fills them on
   every signed-in response. The figures behind them are cached per person:
-  ``own:<figure>:<person id>``, 60 s for the unread count, 600 s for cheers, follows and
+  ``own:<figure>:<person id>``, 60 s for the unread count and for their progress in their
+  challenges (stored figures whose meaning today is worked out at each request, so
+  midnight needs no flush; forgotten whenever those figures are stored, the 60 s bounding
+  a creator's closing or re-dating the challenge), 600 s for cheers, follows and
   challenges joined.
 - **Entry cards** (``cards.py``): the part of a card every reader sees alike, keyed on
   everything it shows (``card:<sha256>``), 600 s. An edit makes a new key, so a card is
