@@ -1051,6 +1051,18 @@ class Challenge(models.Model):
         return first, last
 
 
+def day_ends_at(day, zone):
+    """The moment local ``day`` ends in ``zone`` (the next day's midnight there), aware."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def checked_in(self, now):
+        """Those whose latest counted day is their own today at ``now``: their check-in
+        day has not ended yet on their clock."""
+        return self.filter(checked_in_until__gt=now)
+
+
 class Participation(models.Model):
     """A person in a challenge, with their figures in it (journal/streaks.py's Progress),
     kept by journal/services/challenges.py on every entry write."""
@@ -1080,6 +1092,14 @@ class Participation(models.Model):
     # The day a challenge with a length was finished (streaks.finish_date), when known
     # at a write.
     finished_on = models.DateField(null=True, blank=True, editable=False)
+    # Today's check-ins, in each person's own day: when the latest counted day (run_end)
+    # was first counted, and the moment that day ends on the person's clock. The person
+    # has checked in today while ``checked_in_until`` is still ahead, whatever their time
+    # zone, so one comparison with now serves everyone (``checked_in``).
+    checked_in_at = models.DateTimeField(null=True, blank=True, editable=False)
+    checked_in_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ParticipationQuerySet.as_manager()
 
     class Meta:
         constraints = (
@@ -1093,6 +1113,16 @@ class Participation(models.Model):
                 fields=["challenge", "-days_counted", "-id"],
                 condition=Q(on_board=True),
                 name="participation_board_idx",
+            ),
+            # Today's check-ins: the latest who checked in, of those on the board.
+            models.Index(
+                fields=["challenge", "-checked_in_at"],
+                condition=Q(on_board=True),
+                name="participation_checkin_idx",
+            ),
+            # Today's check-ins: how many have checked in, the board's or not.
+            models.Index(
+                fields=["challenge", "checked_in_until"], name="participation_checked_in_idx"
             ),
             # (A person's participations, on every entry write, go through
             # one_participation_per_person, which starts with the person.)
@@ -1119,6 +1149,19 @@ class Participation(models.Model):
             return challenge.day_on(today)
         number = streaks.rolling_day_number(self.first_counted, today)
         return None if number is None else streaks.ChallengeDay(number, challenge.length_days)
+
+    def day_counted(self, day, minutes):
+        """The challenge's Day N that an entry of ``minutes`` on ``day`` counts as, or None
+        when it does not count for it (below its minimum, or outside ``counting_days``).
+        ``self.person`` must be at hand."""
+        challenge = self.challenge
+        if not streaks.counts(minutes, challenge.daily_minimum):
+            return None
+        first, last = challenge.counting_days(self)
+        if (first is not None and day < first) or (last is not None and day > last):
+            return None
+        challenge_day = self.day_on(day)
+        return None if challenge_day is None else challenge_day.number
 
 
 PROGRESS_FIELDS = tuple(field.name for field in dataclasses.fields(streaks.Progress))
@@ -1211,6 +1254,56 @@ class RestPeriod(models.Model):
         if last is None:
             return f"{every} from {first}"
         return f"{every}, {first} to {charts.day_in_words(last)}"
+@dataclasses.dataclass(frozen=True)
+class CountsFor:
+    """A challenge an entry counts for, and which of its days the entry is there."""
+
+    url: str
+    title: str
+    number: int
+
+
+def attach_counts_for(entries, *, challenges=None):
+    """Each entry's ``counts_for``: the challenges of ``challenges`` (public ones unless
+    given) it counts for, in one query for a whole page of entries, their authors at hand.
+
+    The site's own challenge is left out: every entry of an hour or more counts for it, so
+    it would be on nearly every card, and its Day N (days since one's first counted day)
+    would sit beside the entry's own Day N (entries written) and confuse.
+    """
+    entries = list(entries)
+    for entry in entries:
+        entry.counts_for = []
+    if not entries:
+        return
+    if challenges is None:
+        challenges = Challenge.objects.public()
+    rows = (
+        Participation.objects.filter(
+            person__in={entry.author_id for entry in entries},
+            challenge__in=challenges.exclude(slug=SITE_CHALLENGE_SLUG),
+        )
+        .select_related("challenge")
+        .order_by("joined_at", "pk")
+    )
+    by_person = {}
+    for row in rows:
+        by_person.setdefault(row.person_id, []).append(row)
+    for entry in entries:
+        for row in by_person.get(entry.author_id, ()):
+            row.person = entry.author
+            if number := row.day_counted(entry.day, entry.minutes):
+                entry.counts_for.append(
+                    CountsFor(
+                        memos.url("journal:challenge_detail", slug=row.challenge.slug),
+                        row.challenge.title,
+                        number,
+                    )
+                )
+
+
+# Nobody declares rest days yet: every challenge figure is worked out without them.
+NO_REST_DAYS: frozenset[dt.date] = frozenset()
 
 
 class Delivery(models.Model):

@@ -627,10 +627,10 @@ def test_the_page_costs_the_same_whatever_the_number_of_participants(
 
 
 # A visitor's request: the list (count and page); the page (challenge with its creator,
-# topics, a page of the board with its people and their rest days, latest entries, whose
-# cards are cached).
+# topics, a page of the board with its people and their rest days, today's check-ins and
+# their count, latest entries and the challenges they count for, whose cards are cached).
 LIST_QUERIES = 2
-PAGE_QUERIES = 5
+PAGE_QUERIES = 8
 
 
 def test_everyone_made_later_joins_the_site_challenge(db):

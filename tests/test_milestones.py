@@ -34,9 +34,10 @@ def test_the_seventh_day_in_a_row_is_announced_and_celebrated(client, alice):
     assert response.status_code == 302
     # 7 days of 90 minutes: a week's streak, and 10.5 hours.
     assert milestones_of(alice) == ["10 hours of learning", "a 7-day streak"]
-    message = str(list(get_messages(response.wsgi_request))[-1])
-    assert "Day 7 is written" in message
-    assert "You reached 10 hours of learning and a 7-day streak: well done!" in message
+    written, celebration = list(get_messages(response.wsgi_request))[-2:]
+    assert "Day 7 is written" in str(written)
+    assert str(celebration) == "You reached 10 hours of learning and a 7-day streak: well done!"
+    assert "milestone" in celebration.tags
     notifications = client.get(reverse("journal:notifications")).content.decode()
     assert "You reached <strong>a 7-day streak</strong>" in notifications
 
@@ -69,3 +70,35 @@ def test_the_journey_shows_milestones_public_hours_to_others(client, alice):
     client.force_login(alice)
     own = client.get(alice.get_absolute_url()).content.decode()
     assert 'class="milestone milestone-hours">10 hours<' in own
+
+
+def test_the_confirmation_shows_the_celebration_on_the_entry_page(client, alice):
+    six_days_in_a_row(alice)
+    client.force_login(alice)
+    response = client.post(
+        WRITE, entry_data(minutes="60", day=alice.local_today().isoformat()), follow=True
+    )
+    html = response.content.decode()
+    assert '<li class="message message-milestone success">You reached a 7-day streak' in html
+    assert "Day 7 is written" in html
+
+
+def test_an_edit_that_reaches_a_milestone_celebrates_it(client, alice):
+    six_days_in_a_row(alice, minutes=90)
+    today = write_entry(alice, minutes=30)
+    client.force_login(alice)
+    response = client.post(
+        reverse("journal:entry_edit", args=[today.pk]),
+        entry_data(minutes="90", day=today.day.isoformat()),
+        follow=True,
+    )
+    assert "message-milestone" in response.content.decode()
+    assert "a 7-day streak" in milestones_of(alice)
+
+
+def test_an_ordinary_day_has_nothing_to_celebrate(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        WRITE, entry_data(minutes="60", day=alice.local_today().isoformat()), follow=True
+    )
+    assert "message-milestone" not in response.content.decode()

@@ -144,9 +144,9 @@ def test_readers_share_one_rendering_and_each_sees_their_own_parts(
     assert 'aria-pressed="false"' in for_bob
 
     client.force_login(carol)
-    # Session, person, their cheers among the cards, their unread count: the page itself
-    # comes from the cache.
-    with django_assert_num_queries(4):
+    # Session, person, their cheers among the cards, their unread count, their progress in
+    # their challenges (the day's part): the page itself comes from the cache.
+    with django_assert_num_queries(5):
         for_carol = client.get(reverse("journal:feed")).content.decode()
     assert "@carol" in for_carol
     assert "@bob" not in for_carol

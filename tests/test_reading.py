@@ -545,10 +545,11 @@ def crowd(alice, bob):
     return first, grow
 
 
-# Keyset pagination: no COUNT, just the page of entries and their cards' topics. Signed in
-# adds the session and the person; their unread count and cheers come from the cache.
+# Keyset pagination: no COUNT, just the page of entries, the challenges they count for and
+# their cards' topics. Signed in adds the session and the person; their unread count and
+# cheers come from the cache.
 @pytest.mark.usefixtures("cards_never_kept")
-@pytest.mark.parametrize(("signed_in", "expected"), [(False, 2), (True, 4)])
+@pytest.mark.parametrize(("signed_in", "expected"), [(False, 3), (True, 5)])
 def test_the_feed_runs_a_fixed_number_of_queries(
     client, django_assert_num_queries, bob, crowd, signed_in, expected
 ):
@@ -559,7 +560,7 @@ def test_the_feed_runs_a_fixed_number_of_queries(
 
 
 @pytest.mark.usefixtures("cards_never_kept")
-@pytest.mark.parametrize(("signed_in", "expected"), [(False, 3), (True, 4)])
+@pytest.mark.parametrize(("signed_in", "expected"), [(False, 4), (True, 5)])
 def test_home_runs_a_fixed_number_of_queries(
     client, django_assert_num_queries, bob, crowd, signed_in, expected
 ):
@@ -569,11 +570,12 @@ def test_home_runs_a_fixed_number_of_queries(
     assert_fixed_queries(django_assert_num_queries, client, HOME, expected, grow)
 
 
-# The person, the page of entries (by day, no COUNT) and their cards' topics, the heatmap
-# with the counted days and rest days that kept the streak, the hours per topic and the key
-# lessons; signed in adds the session and the reader, whose follows come from the cache.
+# The person, the page of entries (by day, no COUNT), the challenges they count for and
+# their cards' topics, the heatmap with the counted days and rest days that kept the
+# streak, the hours per topic and the key lessons; signed in adds the session and the
+# reader, whose follows come from the cache.
 @pytest.mark.usefixtures("cards_never_kept")
-@pytest.mark.parametrize(("signed_in", "expected"), [(False, 8), (True, 10)])
+@pytest.mark.parametrize(("signed_in", "expected"), [(False, 9), (True, 11)])
 def test_a_journey_runs_a_fixed_number_of_queries(
     client, django_assert_num_queries, alice, bob, crowd, signed_in, expected
 ):
@@ -583,7 +585,7 @@ def test_a_journey_runs_a_fixed_number_of_queries(
     assert_fixed_queries(django_assert_num_queries, client, journey_url(alice), expected, grow)
 
 
-@pytest.mark.parametrize(("signed_in", "expected"), [(False, 3), (True, 5)])
+@pytest.mark.parametrize(("signed_in", "expected"), [(False, 4), (True, 6)])
 def test_an_entry_page_runs_a_fixed_number_of_queries(
     client, django_assert_num_queries, bob, crowd, signed_in, expected
 ):

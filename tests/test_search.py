@@ -94,9 +94,9 @@ def test_pages_of_results_keep_the_query(client, alice):
 
 
 def test_search_runs_a_constant_number_of_queries(client, django_assert_num_queries, db):
-    # The count for the paginator, the page of results, their topics; on PostgreSQL
-    # first the most recent matches to rank.
-    expected = 4 if search.is_full_text() else 3
+    # The count for the paginator, the page of results, the challenges they count for,
+    # their topics; on PostgreSQL first the most recent matches to rank.
+    expected = 5 if search.is_full_text() else 4
     write_entry(make_user("one"), title="Lonely graph theory", topics=["math"])
     with django_assert_num_queries(expected):
         assert len(results(client, "graph")[0]) == 1

@@ -112,15 +112,16 @@ def test_topic_index_shows_this_weeks_most_active_topics_with_counts(client, ali
 
 
 def test_topic_page_runs_a_constant_number_of_queries(client, django_assert_num_queries, db):
-    # The topic, the page of entries, the topics of the cards it renders. The feed of the
-    # topic shows the same cards, which the topic page left in the cache with their topics.
+    # The topic, the page of entries, the challenges they count for, the topics of the cards
+    # it renders. The feed of the topic shows the same cards, which the topic page left in
+    # the cache with their topics.
     one, many = make_user("one"), make_user("many")
     entries_about(one, 1, ["solo", "rust"])
     entries_about(many, 25, ["crowd", "rust", "python"])
     for slug in ("solo", "crowd"):
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(4):
             assert client.get(reverse("journal:topic", args=[slug])).status_code == 200
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(3):
             assert client.get(f"/feed/?topic={slug}").status_code == 200
 
 

@@ -16,7 +16,10 @@ What is cached, for whom, under which key, for how long:
   their home, whether they cheered each card, whether they follow the person, whether they are in a challenge. Templates write them with the ``{% reader_part %}``
   tag (``journal/templatetags/caching.py``) and ``ReaderPartsMiddleware`` fills them on
   every signed-in response. The figures behind them are cached per person:
-  ``own:<figure>:<person id>``, 60 s for the unread count, 600 s for cheers, follows and
+  ``own:<figure>:<person id>``, 60 s for the unread count and for their progress in their
+  challenges (stored figures whose meaning today is worked out at each request, so
+  midnight needs no flush; forgotten whenever those figures are stored, the 60 s bounding
+  a creator's closing or re-dating the challenge), 600 s for cheers, follows and
   challenges joined.
 - **Entry cards** (``cards.py``): the part of a card every reader sees alike, keyed on
   everything it shows (``card:<sha256>``), 600 s. An edit makes a new key, so a card is
@@ -38,6 +41,14 @@ stay up to ``MOMENTUM_PAGE_STALE_SECONDS`` (default 5) old for everyone but its 
 whose next pages are rendered after the write. The first page rendered after it becomes
 everyone's copy. Saves and deletions that bypass the services (the admin, the shell) are
 caught by signals (``connect_signals``), which call the same ``changed()``.
+
+Today's check-ins on a challenge's page change without anyone writing: a person's check-in
+ends at their own midnight. The page compares the stored ``checked_in_until`` with the
+time it is rendered, so a cached copy names someone whose day has just ended for at most
+the page's 60 s. Checking in is writing an entry, public or private, and every entry
+write calls ``changed()``, so a new check-in shows within ``MOMENTUM_PAGE_STALE_SECONDS``
+like any added entry. Invite-only pages are never stored: their check-ins are of the
+moment.
 """
 
 from collections.abc import Iterable

@@ -13,6 +13,7 @@ nh3 drops the comments of rendered Markdown.
 import datetime as dt
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -23,9 +24,10 @@ from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils import timezone
 
+from journal import streaks
 from journal.caching.pages import CSRF_VALUE, csrf_token
 from journal.middleware import DATABASE_UNAVAILABLE, database_unavailable
-from journal.models import Cheer, Follow, Notification, Participation, User
+from journal.models import Challenge, Cheer, Follow, Notification, Participation, User
 
 # Parts are found with bytes.find rather than regular expressions: a journey is about
 # 100 kB, and each regular expression pass over it cost about 0.2 ms on every request.
@@ -38,13 +40,14 @@ NAV_TEMPLATES = {
     b"nav-actions": "includes/nav_actions.html",
 }
 # What each kind of part needs to know about the reader (keys of OWN); the state of their
-# day ("today") comes from their own row, which every signed-in request reads anyway.
+# day ("today") comes from their own row, which every signed-in request reads anyway, and
+# from their progress in each of their challenges.
 FIGURES: dict[bytes, str | None] = {
     b"nav-links": "unread",
     b"nav-actions": "unread",
     b"cheer": "cheered",
     b"follow": "following",
-    b"today": None,
+    b"today": "progress",
     b"challenge": "joined",
 }
 
@@ -86,7 +89,7 @@ def fill(request: HttpRequest, html: bytes) -> bytes:
             forms = body.split(OTHERWISE)
             parts.append(_follow(forms, int(argument), viewer, figures["following"]))
         elif kind == b"today":
-            parts.append(_today(viewer))
+            parts.append(_today(viewer, figures["progress"]))
         elif kind == b"challenge":
             forms = body.split(OTHERWISE)
             parts.append(_challenge(forms, int(argument), viewer, figures["joined"]))
@@ -153,23 +156,84 @@ def _rendered_nav(
     return get_template(template).render(context).encode()
 
 
-def _today(viewer: User) -> bytes:
-    """The state of the reader's own day: written or not, and the hours left in it."""
-    now = timezone.now().astimezone(viewer.zone)
+@dataclass(frozen=True)
+class ChallengeProgress:
+    """A person's stored figures in one of their challenges, as their day's part needs
+    them (the "progress" figure); what they mean today is worked out when it is shown."""
+
+    url: str
+    title: str
+    daily_minimum: int
+    starts_on: dt.date | None
+    length_days: int | None
+    first_counted: dt.date | None
+    checked_in_until: dt.datetime | None
+
+    def day_on(self, today: dt.date) -> streaks.ChallengeDay | None:
+        """The challenge's Day N on the person's ``today`` (Participation.day_on)."""
+        if self.starts_on is not None:
+            number = streaks.dated_day_number(self.starts_on, today)
+        else:
+            number = streaks.rolling_day_number(self.first_counted, today)
+        return None if number is None else streaks.ChallengeDay(number, self.length_days)
+
+
+@dataclass(frozen=True)
+class ChallengeToday:
+    """One line of the day's part: a challenge, its Day N today, and whether today counts."""
+
+    url: str
+    title: str
+    day: str
+    written: bool
+    daily_minimum: int
+
+
+def _today(viewer: User, progress: list[ChallengeProgress]) -> bytes:
+    """The state of the reader's own day: written or not, the hours left in it, and where
+    they stand today in each of their running challenges."""
+    utc_now = timezone.now()
+    now = utc_now.astimezone(viewer.zone)
     today = now.date()
     wrote_today = viewer.last_entry_day == today
     midnight = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=viewer.zone)
     hours_left = int((midnight - now).total_seconds() // 3600)
     # Day N of today's entry: the last written, or the next.
     day_number = viewer.entry_count if wrote_today else viewer.entry_count + 1
+    challenges = []
+    for challenge in progress:
+        day = challenge.day_on(today)
+        if day is not None and day.is_over:
+            continue
+        written = challenge.checked_in_until is not None and challenge.checked_in_until > utc_now
+        challenges.append(
+            ChallengeToday(
+                challenge.url,
+                challenge.title,
+                # A rolling challenge's Day 1 is the first day that counts.
+                str(day) if day else str(streaks.ChallengeDay(1, challenge.length_days)),
+                written,
+                challenge.daily_minimum,
+            )
+        )
     return _rendered_today(
-        get_script_prefix(), wrote_today, day_number, viewer.current_streak, hours_left
+        get_script_prefix(),
+        wrote_today,
+        day_number,
+        viewer.current_streak,
+        hours_left,
+        tuple(challenges),
     )
 
 
 @functools.lru_cache(maxsize=1024)
 def _rendered_today(
-    script_prefix: str, wrote_today: bool, day_number: int, streak: int, hours_left: int
+    script_prefix: str,
+    wrote_today: bool,
+    day_number: int,
+    streak: int,
+    hours_left: int,
+    challenges: tuple[ChallengeToday, ...],
 ) -> bytes:
     """The day's part for one combination of what it shows, rendered once per process."""
     context = {
@@ -177,6 +241,7 @@ def _rendered_today(
         "day_number": day_number,
         "streak": streak,
         "hours_left": hours_left,
+        "challenges": challenges,
     }
     return get_template("includes/today.html").render(context).encode()
 
@@ -228,6 +293,33 @@ def _joined(user: User) -> frozenset[int]:
     )
 
 
+# The day's part names at most this many challenges, the latest joined first.
+TODAY_CHALLENGES = 8
+
+
+def _progress(user: User) -> list[ChallengeProgress]:
+    """``user``'s figures in the challenges running on their today, that they may see."""
+    today = user.local_today()
+    running = Challenge.objects.visible_to(user).running(today)
+    rows = (
+        Participation.objects.filter(person=user, challenge__in=running)
+        .select_related("challenge")
+        .order_by("-joined_at", "-pk")[:TODAY_CHALLENGES]
+    )
+    return [
+        ChallengeProgress(
+            url=row.challenge.get_absolute_url(),
+            title=row.challenge.title,
+            daily_minimum=row.challenge.daily_minimum,
+            starts_on=row.challenge.starts_on,
+            length_days=row.challenge.length_days,
+            first_counted=row.first_counted,
+            checked_in_until=row.checked_in_until,
+        )
+        for row in rows
+    ]
+
+
 # What a reader's parts show that is theirs alone: how it is worked out, and for how many
 # seconds the cache may keep it. Each is forgotten as soon as the person's own rows change
 # (journal.caching.changed); the time bounds what changes elsewhere, as when a moderator's
@@ -237,6 +329,9 @@ OWN: dict[str, tuple[Callable[[User], Any], int]] = {
     "cheered": (_cheered, 600),
     "following": (_following, 600),
     "joined": (_joined, 600),
+    # Forgotten on every change of the person's figures or challenges; the time bounds a
+    # challenge's creator closing it or changing its dates.
+    "progress": (_progress, 60),
 }
 
 

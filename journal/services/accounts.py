@@ -7,7 +7,7 @@ from journal.models import (
     Entry,
     User,
 )
-from journal.services.challenges import participations_leave_all
+from journal.services.challenges import participations_follow_zone, participations_leave_all
 from journal.services.figures import (
     copy_stats,
     entries_refresh_counts,
@@ -40,6 +40,9 @@ def user_update_profile(
         if profile.keys() & {"time_zone", "remind_by_email", "reminder_time"}:
             # The reminder's time is on the person's clock, which may have moved.
             reminder_reschedule(user=user)
+        if "time_zone" in profile:
+            # Whether one checked in today is judged on one's own clock.
+            participations_follow_zone(person=user)
         if daily_goal_minutes != locked.daily_goal_minutes:
             user_update_goal(user=user, daily_goal_minutes=daily_goal_minutes)
 

@@ -29,6 +29,7 @@ from journal.models import (
     RestPeriod,
     Topic,
     User,
+    day_ends_at,
     new_invite_token,
 )
 
@@ -181,7 +182,7 @@ def participations_leave_all(*, person: User) -> None:
 
 
 def _joined(person: User) -> list[tuple[str, int]]:
-    return [("joined", person.pk)]
+    return [("joined", person.pk), ("progress", person.pk)]
 
 
 def user_join_site_challenge(
@@ -331,7 +332,39 @@ def _store(
             rest_days=rest_days,
             today=today,
         )
-    figures = {**dataclasses.asdict(progress), "finished_on": finished_on}
+    figures = {
+        **dataclasses.asdict(progress),
+        "finished_on": finished_on,
+        **_check_in(participation, progress.run_end),
+    }
     for field, value in figures.items():
         setattr(participation, field, value)
     Participation.objects.filter(pk=participation.pk).update(**figures)
+    # The person's day part shows whether today counts in each of their challenges.
+    caching.changed(public=False, own=[("progress", participation.person_id)])
+
+
+def _check_in(participation: Participation, latest_counted: dt.date | None) -> dict[str, Any]:
+    """The check-in columns for ``latest_counted``, the participation's new latest counted
+    day: checked in from now when that day is new, until it ends on the person's clock."""
+    if latest_counted is None:
+        return {"checked_in_at": None, "checked_in_until": None}
+    checked_in_at = participation.checked_in_at
+    if checked_in_at is None or latest_counted != participation.run_end:
+        checked_in_at = timezone.now()
+    return {
+        "checked_in_at": checked_in_at,
+        "checked_in_until": day_ends_at(latest_counted, participation.person.zone),
+    }
+
+
+def participations_follow_zone(*, person: User) -> None:
+    """Move the end of ``person``'s check-in day to their new time zone's midnight."""
+    participations = list(
+        Participation.objects.filter(person=person, run_end__isnull=False).only(
+            "pk", "run_end", "checked_in_until"
+        )
+    )
+    for participation in participations:
+        participation.checked_in_until = day_ends_at(participation.run_end, person.zone)
+    Participation.objects.bulk_update(participations, ["checked_in_until"])

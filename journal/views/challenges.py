@@ -7,6 +7,7 @@ page cache (``Cache-Control: private``), as the next reader may not hold the inv
 """
 
 import re
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,6 +30,7 @@ from journal.ratelimit import rate_limited
 
 LIST_PAGE_SIZE = 20
 BOARD_SIZE = 25
+CHECKINS_SHOWN = 12
 LATEST_ENTRIES = 6
 # The list's tabs: the challenges each shows, on a given day (the first is the default).
 STATUSES = {
@@ -152,6 +154,7 @@ def _challenge_page(request, challenge, invite=None):
     came with)."""
     today = challenge.local_today()
     board = _board_page(challenge, request.GET.get("after"))
+    running = challenge.has_started(today) and not challenge.is_finished(today)
     latest = prepare_cards(challenge.public_entries().for_cards().newest_first()[:LATEST_ENTRIES])
     is_creator = request.user.is_authenticated and challenge.creator_id == request.user.pk
     response = render(
@@ -164,6 +167,7 @@ def _challenge_page(request, challenge, invite=None):
             "has_started": challenge.has_started(today),
             "is_finished": challenge.is_finished(today),
             "board": board,
+            "checkins": _checkins(challenge) if running else None,
             "latest": latest,
             "is_creator": is_creator,
             "editable": is_creator and challenge.is_editable(request.user.local_today()),
@@ -211,6 +215,33 @@ def _board_page(challenge, cursor):
         row.current_streak = row.streak(today, rest_days[row.person_id]).length
         row.today = row.day_on(today)
     return page
+
+
+@dataclass(frozen=True)
+class CheckIns:
+    """Today's check-ins on a challenge's page, each person's today on their own clock:
+    the latest who checked in (of those on the board), how many did, how many not yet."""
+
+    latest: list[Participation]
+    count: int
+    not_yet: int
+
+
+def _checkins(challenge):
+    """Today's check-ins of ``challenge``, from the stored ``checked_in_until`` (never from
+    entries): two queries on the participation check-in indexes, however many people."""
+    now = timezone.now()
+    checked_in = Participation.objects.filter(challenge=challenge).checked_in(now)
+    latest = list(
+        checked_in.filter(on_board=True, person__is_active=True, person__is_suspended=False)
+        .select_related("person")
+        .order_by("-checked_in_at", "-pk")[:CHECKINS_SHOWN]
+    )
+    for row in latest:
+        row.challenge = challenge
+        row.today = row.day_on(row.person.local_today())
+    count = checked_in.count()
+    return CheckIns(latest, count, max(challenge.participant_count - count, 0))
 
 
 @require_safe

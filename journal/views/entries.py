@@ -38,6 +38,7 @@ def write(request):
             form.refuse_taken_day()
         else:
             messages.success(request, _written_message(entry))
+            _celebrate(request, entry)
             return redirect(entry)
     written = dict(Entry.objects.filter(author=author, day__in=days).values_list("day", "pk"))
     if request.method == "GET" and wanted in written:
@@ -65,6 +66,7 @@ def entry_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         services.entry_save(entry=form.save(commit=False), topic_names=form.topic_list())
         messages.success(request, f"Day {entry.number} is updated.")
+        _celebrate(request, entry)
         return redirect(entry)
     return render(
         request,
@@ -146,8 +148,12 @@ def image_upload(request):
 def _written_message(entry):
     streak = entry.author.current_streak
     days = "day" if streak == 1 else "days"
-    message = f"Day {entry.number} is written. Your streak: {streak} {days}."
+    return f"Day {entry.number} is written. Your streak: {streak} {days}."
+
+
+def _celebrate(request, entry):
+    """A message of its own, which the page shows as a celebration, for the milestones the
+    save reached (services.entry_save announces each once ever)."""
     if entry.milestones:
         reached = " and ".join(milestone.in_words for milestone in entry.milestones)
-        message += f" You reached {reached}: well done!"
-    return message
+        messages.success(request, f"You reached {reached}: well done!", extra_tags="milestone")

@@ -10,7 +10,16 @@ from journal import charts, sharecards
 from journal.caching.cards import prepare_cards
 from journal.caching.pages import shared_page
 from journal.forms import CommentForm
-from journal.models import Comment, Entry, RestPeriod, Topic, User, attach_topics
+from journal.models import (
+    Challenge,
+    Comment,
+    Entry,
+    RestPeriod,
+    Topic,
+    User,
+    attach_counts_for,
+    attach_topics,
+)
 from journal.pagination import journey_page, keyset_page
 
 KEY_LESSONS_SHOWN = 8
@@ -150,6 +159,12 @@ def entry_page(request, entry, comment_form=None, status=200):
     only they can see (``under_review``) takes no cheers, comments or reports.
     """
     attach_topics([entry])
+    # Its author's page is rendered for them alone (entry_detail's personal_to), so it may
+    # name their invite-only challenges; everyone else's names public ones only.
+    is_author = entry.author_id == request.user.pk
+    attach_counts_for(
+        [entry], challenges=Challenge.objects.visible_to(request.user) if is_author else None
+    )
     comments = (
         Comment.objects.visible_to(request.user, moderating=True)
         .filter(entry=entry)
