@@ -10,10 +10,20 @@ from journal import charts, sharecards
 from journal.caching.cards import prepare_cards
 from journal.caching.pages import shared_page
 from journal.forms import CommentForm
-from journal.models import Comment, Entry, Topic, User, attach_topics
+from journal.models import (
+    Challenge,
+    Comment,
+    Entry,
+    Participation,
+    Topic,
+    User,
+    attach_topics,
+)
 from journal.pagination import journey_page, keyset_page
 
 KEY_LESSONS_SHOWN = 8
+# Badges of finished challenges on a journey, the latest first.
+FINISHED_SHOWN = 50
 
 
 @require_safe
@@ -77,6 +87,21 @@ def journey(request, username):
         .only("number", "day", "title", "key_lesson")
         .order_by("-day")[:KEY_LESSONS_SHOWN]
     )
+    # Others read a copy shared by every reader of their audience, so only public
+    # challenges' badges: an invite-only one is named to its members alone.
+    badge_challenges = (
+        Challenge.objects.visible_to(person)
+        if request.user.pk == person.pk
+        else Challenge.objects.public()
+    )
+    finished = list(
+        Participation.objects.finished()
+        .filter(person=person, challenge__in=badge_challenges)
+        .select_related("challenge")
+        .order_by("-finished_on", "-pk")[:FINISHED_SHOWN]
+    )
+    for participation in finished:
+        participation.person = person
     for entry in [*page, *key_lessons]:
         # Every card and lesson on this page is by the same person, already fetched.
         entry.author = person
@@ -92,6 +117,7 @@ def journey(request, username):
             ),
             "topic_hours": charts.topic_hours(shown),
             "key_lessons": key_lessons,
+            "finished": finished,
             "share": sharecards.journey_tags(request, person),
         },
     )
