@@ -462,34 +462,35 @@ def _challenge_layout(canvas: "_Canvas", card: ShareCard) -> None:
 
 
 def _certificate_layout(canvas: "_Canvas", card: ShareCard) -> None:
-    """Centred as a certificate is, inside a frame, the person and the challenge first."""
+    """Centred as a certificate is, inside a frame: the person, the challenge, its figures."""
     canvas.rounded((28, 28, WIDTH - 28, HEIGHT - 28), 22, CARD, outline=ACCENT_LINE)
     canvas.rounded((40, 40, WIDTH - 40, HEIGHT - 40), 16, CARD, outline=LINE)
     middle = WIDTH / 2
     label = "CERTIFICATE OF COMPLETION"
     width = canvas.length(label, 24, bold=True, spacing=3)
-    canvas.text((middle - width / 2, 100), label, 24, ACCENT_DARK, bold=True, spacing=3)
-    name = canvas.wrap(card.name, 60, WIDTH - 2 * MARGIN - 160, 1, bold=True)[0]
-    name_width = canvas.length(name, 60, bold=True)
-    left = middle - (name_width + 92) / 2
-    canvas.avatar((round(left), 138, round(left) + 72, 210), card.initials, 28)
-    canvas.text((left + 92, 196), name, 60, INK, bold=True)
-    canvas.text((middle, 248), f"@{card.handle} finished", 30, MUTED, anchor="ms")
+    canvas.text((middle - width / 2, 96), label, 24, ACCENT_DARK, bold=True, spacing=3)
+    name = canvas.wrap(card.name, 58, WIDTH - 2 * MARGIN - 160, 1, bold=True)[0]
+    left = round(middle - (canvas.length(name, 58, bold=True) + 90) / 2)
+    canvas.avatar((left, 122, left + 70, 192), card.initials, 27)
+    canvas.text((left + 90, 177), name, 58, INK, bold=True)
+    canvas.text((middle, 226), f"@{card.handle} finished", 28, MUTED, anchor="ms")
     size, title_lines = _title_lines(
         canvas, card.headline, WIDTH - 2 * MARGIN - 40, sizes=((54, 1), (44, 2))
     )
-    leading = round(size * 1.15)
-    y = 252 + size * 1.1
+    y = 226 + size * 1.05
     for line in title_lines:
         canvas.text((middle, y), line, size, ACCENT_DARK, bold=True, anchor="ms")
-        y += leading
-    canvas.text((middle, y - leading + 46), card.details[0], 28, INK_SOFT, anchor="ms")
-    figures = "   ·   ".join(" ".join(figure) for figure in card.figures)
-    figures_y = 470 if card.topics else 500
-    canvas.text((middle, figures_y), figures, 34, INK, bold=True, anchor="ms")
+        y += round(size * 1.15)
+    canvas.text((middle, y - round(size * 1.15) + 42), card.details[0], 28, INK_SOFT, anchor="ms")
+    # The figures side by side, a rule between them.
+    top = 428 if card.topics else 448
+    canvas.rect((middle - 1, top - 42, middle + 1, top + 34), LINE)
+    for (number, what), centre in zip(card.figures, (middle - 180, middle + 180), strict=True):
+        canvas.text((centre, top), number, 52, ACCENT_DARK, bold=True, anchor="ms")
+        canvas.text((centre, top + 32), what, 26, MUTED, anchor="ms")
     if card.topics:
-        _topics(canvas, card.topics, 500, centred=True)
-    _brand(canvas, top=HEIGHT - 40 - 16 - 40, size=40, centred=True)
+        _topics(canvas, card.topics, 482, centred=True)
+    _brand(canvas, top=546 if card.topics else 526, size=34, centred=True)
 
 
 def _title_lines(
