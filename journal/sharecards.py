@@ -445,8 +445,9 @@ def _challenge_layout(canvas: "_Canvas", card: ShareCard) -> None:
     canvas.text((right, 102), "A learning challenge", 28, MUTED, anchor="rs")
     size, title_lines = _title_lines(canvas, card.headline, right - MARGIN)
     leading = round(size * 1.2)
-    height = size * 0.72 + leading * (len(title_lines) - 1) + 54 + (78 if card.topics else 0)
-    y = 140 + (350 - height) / 2 + size * 0.72
+    # The title, the dates and the topics, centred between the brand and the footer.
+    height = size * 0.72 + leading * (len(title_lines) - 1) + (132 if card.topics else 62)
+    y = 140 + (366 - height) / 2 + size * 0.72
     for line in title_lines:
         canvas.text((MARGIN, y), line, size, INK, bold=True)
         y += leading
