@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -1062,6 +1062,10 @@ class ParticipationQuerySet(models.QuerySet):
         day has not ended yet on their clock."""
         return self.filter(checked_in_until__gt=now)
 
+    def finished(self):
+        """Participations whose challenge was finished: each has a certificate."""
+        return self.filter(finished_on__isnull=False)
+
 
 class Participation(models.Model):
     """A person in a challenge, with their figures in it (journal/streaks.py's Progress),
@@ -1131,6 +1135,13 @@ class Participation(models.Model):
     def __str__(self):
         return f"{self.person} in {self.challenge}"
 
+    def get_absolute_url(self):
+        """Its certificate, once finished."""
+        return reverse(
+            "journal:certificate",
+            kwargs={"slug": self.challenge.slug, "username": self.person.username},
+        )
+
     def progress(self):
         """The stored figures as ``streaks.Progress``, whose fields they are named after."""
         return streaks.Progress(**{name: getattr(self, name) for name in PROGRESS_FIELDS})
@@ -1141,6 +1152,31 @@ class Participation(models.Model):
         return streaks.streak_on(
             self.progress(), today=today, rest_days=rest_days, last_day=self.challenge.ends_on
         )
+
+    @property
+    def first_day(self):
+        """Day 1 for this participant: a dated challenge's start, a rolling one's first
+        counted day (None before it)."""
+        return self.challenge.starts_on or self.first_counted
+
+    def finished_entries(self):
+        """The entries that counted for a finished run (its days, the challenge's minimum
+        reached): at most one a day of the challenge's length."""
+        return Entry.objects.filter(
+            author_id=self.person_id,
+            day__range=(self.first_day, self.finished_on),
+            minutes__gte=self.challenge.daily_minimum,
+        )
+
+    def finished_minutes(self):
+        """The minutes of the entries that counted for a finished run: of all of them, and
+        of those everyone may see (one query, bounded by the challenge's length)."""
+        minutes = (
+            self.finished_entries()
+            .with_shown()
+            .aggregate(every=Sum("minutes"), public=Sum("minutes", filter=Q(shown=True)))
+        )
+        return minutes["every"] or 0, minutes["public"] or 0
 
     def day_on(self, today):
         """The person's ``streaks.ChallengeDay`` on ``today``, or None before their Day 1."""

@@ -1,4 +1,5 @@
-"""Share images: the 1200×630 PNG a link to an entry or a journey unfolds into.
+"""Share images: the 1200×630 PNG a link to an entry, a journey, a challenge or a
+certificate unfolds into.
 
 What an image shows is a ``ShareCard``, built from rows the page already holds, so the
 page's Open Graph tags cost no query. Its ``digest``, a hash of exactly what it shows,
@@ -8,7 +9,10 @@ new name when anything it shows changes, and its address can be cached for ever,
 old one is simply no longer linked.
 
 Only what everyone may see has an image: a public, visible entry of an active,
-unsuspended person, and such a person's journey. The tags are built from the page's
+unsuspended person, and such a person's journey; a public challenge (visible, its creator
+not suspended), and the certificate of such a person who finished one. An invite-only
+challenge and its certificates have none: the image's address, in the page's tags, would
+lead whoever the page is shared with to it. The tags are built from the page's
 subject alone, never from its reader, so the page stays the same for every audience the
 page cache keeps (journal/caching/).
 
@@ -18,6 +22,7 @@ twice the size and scaled down, as Pillow smooths the edges of text but not of s
 Scripts those fonts lack (Chinese, Japanese, emoji) show as boxes.
 """
 
+import datetime as dt
 import functools
 import hashlib
 import io
@@ -27,9 +32,10 @@ from pathlib import Path
 from django.core.files.storage import default_storage
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.dateformat import format as format_date
 from PIL import Image, ImageDraw, ImageFont
 
-from journal.models import Entry, User
+from journal.models import Challenge, Entry, Participation, Topic, User
 from journal.porting.images import store_image
 
 WIDTH, HEIGHT = 1200, 630
@@ -62,19 +68,23 @@ SCALE = 2
 class ShareCard:
     """Everything one share image shows, and the address it is served at."""
 
-    kind: str  # "entry" or "person": the layout
-    name: str
-    handle: str
-    initials: str
-    # An entry: its Day N, hours and date, title and topics.
+    kind: str  # "entry", "person", "challenge" or "certificate": the layout
+    # The person (none for a challenge).
+    name: str = ""
+    handle: str = ""
+    initials: str = ""
+    # An entry: its Day N, hours and date, title and topics. A challenge and a certificate:
+    # the challenge's title as the headline, its dates, topics.
     headline: str = ""
     details: tuple[str, ...] = ()
     title: str = ""
     topics: tuple[str, ...] = ()
-    # A journey: what the person is learning, and their figures as (number, what it counts).
+    # A journey: what the person is learning, and their figures as (number, what it counts);
+    # a challenge's participants, a certificate's days and hours, the same way.
     focus: str = ""
     figures: tuple[tuple[str, str], ...] = ()
-    # Where the image is served (an entry's id, a username): not part of what it shows.
+    # Where the image is served (an entry's id, a username, a challenge's slug, a
+    # participation's id): not part of what it shows.
     key: str = field(default="", compare=False)
 
     @property
@@ -94,7 +104,8 @@ class ShareCard:
     @property
     def text(self) -> str:
         """What the image shows, in words: its alternative text."""
-        parts = [f"{self.name} (@{self.handle})", self.headline, *self.details, self.title]
+        person = f"{self.name} (@{self.handle})" if self.handle else ""
+        parts = [person, self.headline, *self.details, self.title]
         if self.focus:
             parts.append(f"Currently learning {self.focus}")
         parts += [f"{number} {label}" for number, label in self.figures]
@@ -137,7 +148,7 @@ def entry_card(entry: Entry) -> ShareCard | None:
         headline=f"Day {entry.number}",
         details=(f"{entry.hours_label} of learning", entry.day_in_words),
         title=entry.title,
-        topics=tuple(f"#{topic.slug}" for topic in entry.topic_list),
+        topics=_topic_names(entry.topic_list),
     )
 
 
@@ -146,7 +157,6 @@ def person_card(person: User) -> ShareCard | None:
     are those the journey shows everyone: private minutes stay private."""
     if not _public_person(person):
         return None
-    hours = f"{person.public_minutes / 60:.1f}".removesuffix(".0")
     return ShareCard(
         kind="person",
         key=person.username,
@@ -156,10 +166,89 @@ def person_card(person: User) -> ShareCard | None:
         focus=person.learning_focus,
         figures=(
             _figure(str(person.current_streak), "day in a row", "days in a row"),
-            _figure(hours, "hour learned", "hours learned"),
+            _figure(hours(person.public_minutes), "hour learned", "hours learned"),
             _figure(str(person.public_entry_count), "entry", "entries"),
         ),
     )
+
+
+def challenge_card(challenge: Challenge, topics: list[Topic]) -> ShareCard | None:
+    """The image of ``challenge`` (with its ``topics``), or None when not everyone may
+    find it."""
+    if not challenge.is_public:
+        return None
+    return ShareCard(
+        kind="challenge",
+        key=challenge.slug,
+        headline=challenge.title,
+        details=(challenge_dates(challenge), f"{challenge.daily_minimum} minutes a day"),
+        topics=_topic_names(topics),
+        figures=(_figure(str(challenge.participant_count), "participant", "participants"),),
+    )
+
+
+def certificate_card(
+    participation: Participation, topics: list[Topic], public_minutes: int
+) -> ShareCard | None:
+    """The image of a finished ``participation``'s certificate, or None when not everyone
+    may see it. Its hours are those of the public entries among the days that counted:
+    private minutes stay private, as on the journey."""
+    challenge, person = participation.challenge, participation.person
+    if participation.finished_on is None or not (challenge.is_public and _public_person(person)):
+        return None
+    return ShareCard(
+        kind="certificate",
+        key=str(participation.pk),
+        name=person.name,
+        handle=person.username,
+        initials=person.initials,
+        headline=challenge.title,
+        details=(finished_dates(participation),),
+        topics=_topic_names(topics),
+        figures=(
+            _figure(str(participation.days_counted), "day counted", "days counted"),
+            _figure(hours(public_minutes), "hour of learning", "hours of learning"),
+        ),
+    )
+
+
+def challenge_dates(challenge: Challenge) -> str:
+    """A challenge's days in words: "1 – 30 March 2026", or how a rolling or open-ended
+    one runs."""
+    start, end = challenge.starts_on, challenge.ends_on
+    if start is None:
+        if challenge.length_days:
+            return f"{challenge.length_days} days from each person's Day 1"
+        return "Every day, from each person's Day 1"
+    if end is None:
+        return f"From {_day(start)}, open-ended"
+    return _span(start, end)
+
+
+def finished_dates(participation: Participation) -> str:
+    """The days a finished ``participation`` covered, from its Day 1 to the last."""
+    return _span(participation.first_day, participation.finished_on)
+
+
+def hours(minutes: int) -> str:
+    """``minutes`` as hours with at most one decimal: "1.5", "12"."""
+    return f"{minutes / 60:.1f}".removesuffix(".0")
+
+
+def _day(day: dt.date) -> str:
+    return format_date(day, "j F Y")
+
+
+def _span(first: dt.date, last: dt.date) -> str:
+    if first.year != last.year:
+        return f"{_day(first)} – {_day(last)}"
+    if first.month != last.month:
+        return f"{format_date(first, 'j F')} – {_day(last)}"
+    return f"{first.day} – {_day(last)}"
+
+
+def _topic_names(topics: list[Topic]) -> tuple[str, ...]:
+    return tuple(f"#{topic.slug}" for topic in topics)
 
 
 def _figure(number: str, one: str, many: str) -> tuple[str, str]:
@@ -199,6 +288,44 @@ def journey_tags(request: HttpRequest, person: User) -> ShareTags | None:
     )
 
 
+def challenge_tags(
+    request: HttpRequest, challenge: Challenge, topics: list[Topic]
+) -> ShareTags | None:
+    """The tags of ``challenge``'s page, the same for every reader; None when it has no
+    image (an invite-only or hidden challenge: its address must not travel)."""
+    card = challenge_card(challenge, topics)
+    if card is None:
+        return None
+    people = " ".join(card.figures[0])
+    return ShareTags(
+        type="website",
+        title=f"{challenge.title} · a learning challenge on Momentum",
+        description=f"{card.details[1].capitalize()}, {card.details[0]}. {people} so far.",
+        url=request.build_absolute_uri(challenge.get_absolute_url()),
+        image=request.build_absolute_uri(card.path),
+        image_alt=card.text,
+    )
+
+
+def certificate_tags(
+    request: HttpRequest, participation: Participation, topics: list[Topic], public_minutes: int
+) -> ShareTags | None:
+    """The tags of a certificate's page, the same for every reader; None when it has no
+    image."""
+    card = certificate_card(participation, topics, public_minutes)
+    if card is None:
+        return None
+    days, hours_learned = (" ".join(figure) for figure in card.figures)
+    return ShareTags(
+        type="article",
+        title=f"{card.name} finished {card.headline}",
+        description=f"{days} and {hours_learned}, {card.details[0]}, on Momentum.",
+        url=request.build_absolute_uri(participation.get_absolute_url()),
+        image=request.build_absolute_uri(card.path),
+        image_alt=card.text,
+    )
+
+
 def store(card: ShareCard) -> None:
     """Draw ``card`` and keep it under its ``storage_name``."""
     saved = store_image(card.storage_name, draw(card))
@@ -212,37 +339,36 @@ def draw(card: ShareCard) -> bytes:
     canvas = _Canvas()
     canvas.glow()
     _brand(canvas)
-    if card.kind == "entry":
-        _entry_layout(canvas, card)
-    else:
-        _person_layout(canvas, card)
+    LAYOUTS[card.kind](canvas, card)
     return canvas.png()
 
 
-def _brand(canvas: "_Canvas") -> None:
-    size = 52
-    canvas.rounded((MARGIN, 64, MARGIN + size, 64 + size), 13, BRAND)
+def _brand(canvas: "_Canvas", *, top: int = 64, size: int = 52, centred: bool = False) -> None:
+    """Momentum's icon and name, at the top left or centred."""
+    letters = round(size * 0.69)
+    gap = round(size * 0.35)
+    left = MARGIN
+    if centred:
+        left = round((WIDTH - size - gap - canvas.length("Momentum", letters, bold=True)) / 2)
+    canvas.rounded((left, top, left + size, top + size), size / 4, BRAND)
     # The icon's rising line (static/img/icon.svg), in its 32-unit box.
     unit = size / 32
     canvas.line(
         [
-            (MARGIN + x * unit, 64 + y * unit)
+            (left + x * unit, top + y * unit)
             for x, y in ((7, 22), (13, 14), (17, 19), (20, 15), (25, 22))
         ],
         CARD,
         3 * unit,
     )
-    canvas.text((MARGIN + size + 18, 102), "Momentum", 36, INK, bold=True)
+    canvas.text((left + size + gap, top + size * 0.73), "Momentum", letters, INK, bold=True)
 
 
 def _entry_layout(canvas: "_Canvas", card: ShareCard) -> None:
     hours, day = card.details
     right = WIDTH - MARGIN
     canvas.text((right, 102), day, 28, MUTED, anchor="rs")
-    # A title in two lines at most, or three in smaller letters.
-    size, title_lines = 66, canvas.wrap(card.title, 66, right - MARGIN, 3, bold=True)
-    if len(title_lines) > 2:
-        size, title_lines = 54, canvas.wrap(card.title, 54, right - MARGIN, 3, bold=True)
+    size, title_lines = _title_lines(canvas, card.title, right - MARGIN)
     leading = round(size * 1.2)
     # Day N and hours, the title and the topics, centred between the brand and the footer.
     height = 32 + 40 + size * 0.72 + leading * (len(title_lines) - 1) + (78 if card.topics else 16)
@@ -258,13 +384,20 @@ def _entry_layout(canvas: "_Canvas", card: ShareCard) -> None:
     _author_footer(canvas, card)
 
 
-def _topics(canvas: "_Canvas", topics: tuple[str, ...], top: float) -> None:
+def _topics(
+    canvas: "_Canvas", topics: tuple[str, ...], top: float, *, centred: bool = False
+) -> None:
     """As many of ``topics`` as fit on one line, as the site's topic chips."""
-    x: float = MARGIN
+    chips: list[tuple[str, float]] = []
+    end: float = MARGIN
     for topic in topics:
         width = canvas.length(topic, 28) + 32
-        if x + width > WIDTH - MARGIN:
+        if end + width > WIDTH - MARGIN:
             break
+        chips.append((topic, width))
+        end += width + 14
+    x: float = MARGIN + (WIDTH - MARGIN - end + 14) / 2 if centred else MARGIN
+    for topic, width in chips:
         canvas.rounded((x, top, x + width, top + 48), 9, TOPIC_BG)
         canvas.text((x + 16, top + 34), topic, 28, TOPIC_INK)
         x += width + 14
@@ -304,6 +437,86 @@ def _person_layout(canvas: "_Canvas", card: ShareCard) -> None:
         )
         canvas.text((left + 28, 484), number, 64, ACCENT_DARK if streak else INK, bold=True)
         canvas.text((left + 28, 524), label, 28, MUTED)
+
+
+def _challenge_layout(canvas: "_Canvas", card: ShareCard) -> None:
+    dates, minimum = card.details
+    right = WIDTH - MARGIN
+    canvas.text((right, 102), "A learning challenge", 28, MUTED, anchor="rs")
+    size, title_lines = _title_lines(canvas, card.headline, right - MARGIN)
+    leading = round(size * 1.2)
+    # The title, the dates and the topics, centred between the brand and the footer.
+    height = size * 0.72 + leading * (len(title_lines) - 1) + (132 if card.topics else 62)
+    y = 140 + (366 - height) / 2 + size * 0.72
+    for line in title_lines:
+        canvas.text((MARGIN, y), line, size, INK, bold=True)
+        y += leading
+    canvas.text((MARGIN, y - leading + 54), dates, 32, INK_SOFT)
+    if card.topics:
+        _topics(canvas, card.topics, y - leading + 84)
+    canvas.rect((MARGIN, 506, right, 508), LINE)
+    number, label = card.figures[0]
+    x = canvas.text((MARGIN, 578), number, 44, ACCENT_DARK, bold=True)
+    x = canvas.text((x + 14, 578), label, 30, INK_SOFT)
+    canvas.text((x + 14, 578), f"·  {minimum}", 30, MUTED)
+    canvas.text((right, 578), "Join on Momentum", 26, MUTED, anchor="rs")
+
+
+def _certificate_layout(canvas: "_Canvas", card: ShareCard) -> None:
+    """Centred as a certificate is, inside a frame: the person, the challenge, its figures."""
+    canvas.rounded((28, 28, WIDTH - 28, HEIGHT - 28), 22, CARD, outline=ACCENT_LINE)
+    canvas.rounded((40, 40, WIDTH - 40, HEIGHT - 40), 16, CARD, outline=LINE)
+    middle = WIDTH / 2
+    label = "CERTIFICATE OF COMPLETION"
+    width = canvas.length(label, 24, bold=True, spacing=3)
+    canvas.text((middle - width / 2, 96), label, 24, ACCENT_DARK, bold=True, spacing=3)
+    name = canvas.wrap(card.name, 58, WIDTH - 2 * MARGIN - 160, 1, bold=True)[0]
+    left = round(middle - (canvas.length(name, 58, bold=True) + 90) / 2)
+    canvas.avatar((left, 122, left + 70, 192), card.initials, 27)
+    canvas.text((left + 90, 177), name, 58, INK, bold=True)
+    canvas.text((middle, 226), f"@{card.handle} finished", 28, MUTED, anchor="ms")
+    size, title_lines = _title_lines(
+        canvas, card.headline, WIDTH - 2 * MARGIN - 40, sizes=((54, 1), (44, 2))
+    )
+    y = 226 + size * 1.05
+    for line in title_lines:
+        canvas.text((middle, y), line, size, ACCENT_DARK, bold=True, anchor="ms")
+        y += round(size * 1.15)
+    canvas.text((middle, y - round(size * 1.15) + 42), card.details[0], 28, INK_SOFT, anchor="ms")
+    # The figures side by side, a rule between them.
+    top = 428 if card.topics else 448
+    canvas.rect((middle - 1, top - 42, middle + 1, top + 34), LINE)
+    for (number, what), centre in zip(card.figures, (middle - 180, middle + 180), strict=True):
+        canvas.text((centre, top), number, 52, ACCENT_DARK, bold=True, anchor="ms")
+        canvas.text((centre, top + 32), what, 26, MUTED, anchor="ms")
+    if card.topics:
+        _topics(canvas, card.topics, 482, centred=True)
+    _brand(canvas, top=546 if card.topics else 526, size=34, centred=True)
+
+
+def _title_lines(
+    canvas: "_Canvas",
+    title: str,
+    width: float,
+    *,
+    sizes: tuple[tuple[int, int], ...] = ((66, 2), (54, 3)),
+) -> tuple[int, list[str]]:
+    """``title`` at the first of ``sizes`` (letter size, most lines) it fits in, else cut
+    to the last: its size and lines."""
+    for size, most in sizes[:-1]:
+        lines = canvas.wrap(title, size, width, most + 1, bold=True)
+        if len(lines) <= most:
+            return size, lines
+    size, most = sizes[-1]
+    return size, canvas.wrap(title, size, width, most, bold=True)
+
+
+LAYOUTS = {
+    "entry": _entry_layout,
+    "person": _person_layout,
+    "challenge": _challenge_layout,
+    "certificate": _certificate_layout,
+}
 
 
 # By weight: bold or not. Pillow's own font lacks even "é"; DejaVu has Latin, Greek and

@@ -8,6 +8,7 @@ from journal import feeds
 from journal.caching.pages import shared_page
 from journal.views import (
     accounts,
+    certificates,
     challenges,
     discover,
     entries,
@@ -71,6 +72,16 @@ urlpatterns = [
         sharing.person_image,
         name="share_person",
     ),
+    path(
+        "share/challenges/<slug:slug>/<slug:digest>.png",
+        sharing.challenge_image,
+        name="share_challenge",
+    ),
+    path(
+        "share/certificates/<int:pk>/<slug:digest>.png",
+        sharing.certificate_image,
+        name="share_certificate",
+    ),
     path("following/", social.following, name="following"),
     path("encourage/", social.encourage, name="encourage"),
     path("cheers/", social.cheer, name="cheer"),
@@ -84,6 +95,11 @@ urlpatterns = [
     path("challenges/mine/", challenges.challenges_mine, name="challenges_mine"),
     path("challenges/join/<slug:token>/", challenges.challenge_invite, name="challenge_invite"),
     path("challenges/<slug:slug>/", challenges.challenge_detail, name="challenge_detail"),
+    path(
+        "challenges/<slug:slug>/@<username:username>/",
+        certificates.certificate,
+        name="certificate",
+    ),
     path(
         "challenges/<slug:slug>/atom/",
         require_safe(shared_page()(feeds.ChallengeEntries())),

@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from journal import services, sharecards
 from journal.emails import unsubscribe_token
-from journal.models import Challenge, Entry, User, attach_topics
+from journal.models import Challenge, Entry, Participation, User, attach_topics
 from journal.services import rest
 from tests.conftest import make_user, write_entry
 
@@ -66,6 +66,21 @@ def journey_image(world):
 
 
 CHALLENGE = lambda w: [w["challenge"].slug]  # noqa: E731
+CERTIFICATE = lambda w: [w["finished"].challenge.slug, "owner"]  # noqa: E731
+
+
+def challenge_image(world):
+    challenge = world["finished"].challenge
+    return [challenge.slug, sharecards.challenge_card(challenge, []).digest]
+
+
+def certificate_image(world):
+    participation = world["finished"]
+    _, public_minutes = participation.finished_minutes()
+    card = sharecards.certificate_card(participation, [], public_minutes)
+    return [participation.pk, card.digest]
+
+
 # Pages about accounts that allauth serves to anyone (the link in an email, the sign-up).
 ACCOUNT_PAGE = same_for_all(OK, NOT_ALLOWED)
 SIGNED_OUT_ONLY = members(REDIRECT, REDIRECT, anonymous=(OK, OK))
@@ -96,6 +111,11 @@ POLICY = {
     "journal:challenges": (NO_ARGS, PUBLIC_PAGE),
     "journal:challenge_detail": (CHALLENGE, PUBLIC_PAGE),
     "journal:challenge_atom": (CHALLENGE, PUBLIC_PAGE),
+    # A finisher's certificate, and the share images of a public challenge and of it
+    # (invite-only ones: below, and test_share_cards.py).
+    "journal:certificate": (CERTIFICATE, PUBLIC_PAGE),
+    "journal:share_challenge": (challenge_image, PUBLIC_PAGE),
+    "journal:share_certificate": (certificate_image, PUBLIC_PAGE),
     # An invite link leads to its challenge's page, for whoever holds it.
     "journal:challenge_invite": (
         lambda w: [w["invite_only"].invite_token],
@@ -244,6 +264,16 @@ def world(db):
     rest_period, _ = rest.rest_period_declare(
         person=owner, first_day=tomorrow, last_day=tomorrow, weekday=None
     )
+    # A one-day challenge the owner finished with today's entry.
+    sprint = services.challenge_create(
+        challenge=Challenge(
+            creator=owner, title="Owner's sprint", starts_on=owner.local_today(), length_days=1
+        ),
+        topic_names=[],
+    )
+    finished = Participation.objects.select_related("challenge__creator", "person").get(
+        challenge=sprint, person=owner, finished_on__isnull=False
+    )
     return {
         "anonymous": None,
         "rest_period": rest_period,
@@ -258,6 +288,7 @@ def world(db):
         "report": report,
         "challenge": challenge,
         "invite_only": invite_only,
+        "finished": finished,
     }
 
 
@@ -352,6 +383,28 @@ def test_an_invite_only_challenge_opens_to_its_members_and_invite_holders_only(c
     assert seen_by_everyone(
         client, world, f"{join}?invite={challenge.invite_token}"
     ) == participants(OK, REDIRECT, owner=(REDIRECT, REDIRECT))
+
+
+def test_an_invite_only_certificate_opens_as_its_challenge_does(client, world):
+    owner = world["owner"]
+    challenge = services.challenge_create(
+        challenge=Challenge(
+            creator=owner,
+            title="Owner's group sprint",
+            starts_on=owner.local_today(),
+            length_days=1,
+            visibility=Challenge.Visibility.INVITE,
+        ),
+        topic_names=[],
+    )
+    url = reverse("journal:certificate", args=[challenge.slug, "owner"])
+    assert seen_by_everyone(client, world, url) == members(
+        NOT_FOUND,
+        NOT_ALLOWED,
+        anonymous=(NOT_FOUND, NOT_ALLOWED),
+        owner=(OK, NOT_ALLOWED),
+    )
+    assert seen_by_everyone(client, world, f"{url}?invite={challenge.invite_token}") == PUBLIC_PAGE
 
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "OPTIONS"])

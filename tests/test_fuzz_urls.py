@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from journal import services, sharecards
 from journal.emails import unsubscribe_token
-from journal.models import Challenge, Entry, User, attach_topics
+from journal.models import Challenge, Entry, Participation, User, attach_topics
 from journal.urls import urlpatterns
 from tests.conftest import days_ago, write_entry
 
@@ -35,6 +35,9 @@ QUERY = {
     "journal:entry_by_number": [],
     "journal:share_entry": [],
     "journal:share_person": [],
+    "journal:share_challenge": [],
+    "journal:share_certificate": [],
+    "journal:certificate": ["invite"],
     "journal:follow": ["next"],
     "journal:following": ["before"],
     "journal:encourage": ["before"],
@@ -146,6 +149,21 @@ def world(alice, bob, moderator):
         topic_names=["python"],
     )
     services.challenge_join(person=bob, challenge=challenge)
+    # A one-day challenge Alice finished with today's entry: a certificate and its image.
+    sprint = services.challenge_create(
+        challenge=Challenge(
+            creator=alice, title="Sprint", starts_on=alice.local_today(), length_days=1
+        ),
+        topic_names=["python"],
+    )
+    finished = Participation.objects.select_related("challenge__creator", "person").get(
+        challenge=sprint, person=alice, finished_on__isnull=False
+    )
+    topics = list(sprint.topics.all())
+    images += [
+        sharecards.challenge_card(sprint, topics),
+        sharecards.certificate_card(finished, topics, finished.finished_minutes()[1]),
+    ]
     return {
         "visitor": None,
         "alice": alice,
@@ -155,8 +173,8 @@ def world(alice, bob, moderator):
             "username": [b"alice", b"bob"],
             "day": [earlier.day.isoformat().encode(), entry.day.isoformat().encode()],
             "number": [b"1", b"2"],
-            "slug": [b"python", challenge.slug.encode(), b"one-hour-a-day"],
-            "pk": [str(entry.pk).encode(), str(comment.pk).encode()],
+            "slug": [b"python", challenge.slug.encode(), b"one-hour-a-day", sprint.slug.encode()],
+            "pk": [str(entry.pk).encode(), str(comment.pk).encode(), str(finished.pk).encode()],
             "kind": [b"entry", b"comment", b"person"],
             "key": [b"alice", b"bob", str(entry.pk).encode(), str(comment.pk).encode()],
             "digest": [image.digest.encode() for image in images],

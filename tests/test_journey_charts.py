@@ -136,9 +136,9 @@ def test_journey_lists_key_lessons_most_recent_first_with_links(client, alice):
 
 def test_journey_runs_a_constant_number_of_queries(client, django_assert_num_queries, db):
     # The person, the page of entries (no COUNT: pages go by day), their topics, the
-    # heatmap with the counted days and rest days that kept the streak, the hours per topic
-    # and the key lessons.
-    expected = 8
+    # heatmap with the counted days and rest days that kept the streak, the hours per topic,
+    # the key lessons and the finished challenges' badges.
+    expected = 9
     one = make_user("one")
     write_entry(one, topics=["rust"], key_lesson="One lesson")
     with django_assert_num_queries(expected):
@@ -197,5 +197,6 @@ def test_key_lessons_are_the_latest_whichever_page_holds_them(
         :KEY_LESSONS_SHOWN
     ]
     query = query.replace("older", (today - dt.timedelta(days=3)).isoformat())
-    with django_assert_num_queries(8):
+    # The journey's queries, as in test_journey_runs_a_constant_number_of_queries.
+    with django_assert_num_queries(9):
         assert lessons_shown(client, "alice", query) == latest

@@ -572,10 +572,10 @@ def test_home_runs_a_fixed_number_of_queries(
 
 # The person, the page of entries (by day, no COUNT), the challenges they count for and
 # their cards' topics, the heatmap with the counted days and rest days that kept the
-# streak, the hours per topic and the key lessons; signed in adds the session and the
-# reader, whose follows come from the cache.
+# streak, the hours per topic, the key lessons and the finished challenges' badges; signed
+# in adds the session and the reader, whose follows come from the cache.
 @pytest.mark.usefixtures("cards_never_kept")
-@pytest.mark.parametrize(("signed_in", "expected"), [(False, 9), (True, 11)])
+@pytest.mark.parametrize(("signed_in", "expected"), [(False, 10), (True, 12)])
 def test_a_journey_runs_a_fixed_number_of_queries(
     client, django_assert_num_queries, alice, bob, crowd, signed_in, expected
 ):

@@ -10,8 +10,9 @@ from django.urls import reverse
 from PIL import Image
 
 from journal import services, sharecards
-from journal.models import Entry
+from journal.models import Challenge, Entry, Participation, Topic
 from tests.conftest import write_entry
+from tests.test_certificates import certificate_url, run, start
 
 TAG = re.compile(r'<meta (?:property|name)="([\w:]+)" content="([^"]*)">')
 
@@ -219,3 +220,136 @@ def test_long_text_fits_the_image(alice):
     assert lines[-1].endswith("…")
     assert all(canvas.length(line, 66, bold=True) <= 1040 for line in lines)
     assert canvas.wrap("A short title", 66, 1040, 3) == ["A short title"]
+
+
+# Challenges and certificates
+
+
+@pytest.fixture
+def sprint(clock, alice):
+    """Alice's public three-day challenge on two topics, which she finished."""
+    challenge = start(alice, title="Three days of Rust")
+    run(clock, {alice: 75})
+    return challenge
+
+
+def test_a_public_challenge_carries_its_card(client, alice, sprint):
+    tags = share_tags(client, sprint.get_absolute_url())
+    assert tags["og:type"] == "website"
+    assert tags["og:title"] == "Three days of Rust · a learning challenge on Momentum"
+    assert tags["og:description"] == (
+        f"60 minutes a day, {sharecards.challenge_dates(sprint)}. 1 participant so far."
+    )
+    assert tags["og:image"].startswith(f"http://testserver/share/challenges/{sprint.slug}/")
+    assert tags["twitter:card"] == "summary_large_image"
+    for shown in ("Three days of Rust", "60 minutes a day", "1 participant", "#rust #systems"):
+        assert shown in tags["og:image:alt"]
+
+
+def test_a_certificate_carries_its_card(client, alice, bob, sprint):
+    url = certificate_url(sprint, alice)
+    tags = share_tags(client, url)
+    assert tags["og:type"] == "article"
+    assert tags["og:title"] == "Alice Martin finished Three days of Rust"
+    assert tags["og:description"] == (
+        f"3 days counted and 3.8 hours of learning, {sharecards.challenge_dates(sprint)}, "
+        "on Momentum."
+    )
+    assert tags["og:url"] == f"http://testserver{url}"
+    assert tags["og:image"].startswith("http://testserver/share/certificates/")
+    for shown in ("Alice Martin (@alice)", "3 days counted", "3.8 hours of learning", "#rust"):
+        assert shown in tags["og:image:alt"]
+    # The same for every reader, the person included, whose copy shows private minutes.
+    for reader in (bob, alice):
+        client.force_login(reader)
+        assert share_tags(client, url) == tags
+
+
+@pytest.mark.parametrize("page", ["challenge", "certificate"])
+def test_challenge_and_certificate_images_are_drawn_once(client, alice, sprint, drawn, page):
+    url = sprint.get_absolute_url() if page == "challenge" else certificate_url(sprint, alice)
+    image = image_path(share_tags(client, url))
+    assert_share_image(client.get(image))
+    assert_share_image(client.get(image))
+    assert [card.kind for card in drawn] == [page]
+    assert drawn[0].headline == "Three days of Rust"
+    assert drawn[0].topics == ("#rust", "#systems")
+
+
+def test_a_challenge_image_changes_when_someone_joins(client, alice, bob, sprint, drawn):
+    # Open-ended again, so that Bob may still join it.
+    sprint.ends_on = None
+    Challenge.objects.filter(pk=sprint.pk).update(ends_on=None, length_days=None)
+    first = image_path(share_tags(client, sprint.get_absolute_url()))
+    services.challenge_join(person=bob, challenge=sprint)
+    second = image_path(share_tags(client, sprint.get_absolute_url()))
+    assert second != first
+    assert_share_image(client.get(second))
+    assert drawn[-1].figures == (("2", "participants"),)
+    response = client.get(first)
+    assert response.status_code == 302
+    assert response["Location"] == second
+
+
+def test_a_certificate_image_changes_when_its_hours_do(client, alice, sprint, drawn):
+    url = certificate_url(sprint, alice)
+    first = image_path(share_tags(client, url))
+    entry = Entry.objects.filter(author=alice, day=sprint.starts_on).get()
+    entry.minutes = 135
+    services.entry_save(entry=entry, topic_names=[])
+    second = image_path(share_tags(client, url))
+    assert second != first
+    # A private day keeps its minutes off the image.
+    entry.visibility = Entry.Visibility.PRIVATE
+    services.entry_save(entry=entry, topic_names=[])
+    third = image_path(share_tags(client, url))
+    assert third not in (first, second)
+    assert_share_image(client.get(third))
+    assert drawn[-1].figures == (("3", "days counted"), ("2.5", "hours of learning"))
+    assert client.get(first).status_code == 302
+
+
+@pytest.mark.parametrize("change", ["invite-only", "hidden", "suspended"])
+def test_invite_only_hidden_and_suspended_have_no_card(
+    client, alice, moderator, sprint, drawn, change
+):
+    images = [
+        image_path(share_tags(client, url))
+        for url in (sprint.get_absolute_url(), certificate_url(sprint, alice))
+    ]
+    if change == "invite-only":
+        Challenge.objects.filter(pk=sprint.pk).update(visibility=Challenge.Visibility.INVITE)
+    elif change == "hidden":
+        Challenge.objects.filter(pk=sprint.pk).update(
+            moderation_state=Challenge.ModerationState.HIDDEN
+        )
+    else:
+        services.user_set_suspended(moderator=moderator, user=alice, suspended=True)
+    # Its creator, a member, still reads the pages, with nothing to share them by.
+    client.force_login(alice)
+    pages = [sprint.get_absolute_url()]
+    if change != "suspended":
+        pages.append(certificate_url(sprint, alice))
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "og:image" not in response.content.decode()
+        assert "twitter:card" not in response.content.decode()
+    for image in images:
+        assert client.get(image).status_code == 404
+    assert drawn == []
+
+
+def test_long_certificate_and_challenge_text_fits_the_image(alice, sprint):
+    participation = Participation.objects.select_related("challenge__creator", "person").get(
+        person=alice, challenge=sprint
+    )
+    participation.person.display_name = "Ŵ" * 80
+    participation.challenge.title = "W" * 120
+    topics = Topic.from_names([f"topic {n}" for n in range(12)])
+    for card in (
+        sharecards.certificate_card(participation, topics, 6000),
+        sharecards.challenge_card(participation.challenge, topics),
+    ):
+        with Image.open(io.BytesIO(sharecards.draw(card))) as image:
+            assert image.size == (1200, 630)

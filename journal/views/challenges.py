@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from journal import services
+from journal import services, sharecards
 from journal.access import participant_required
 from journal.caching.cards import prepare_cards
 from journal.caching.pages import shared_page
@@ -157,12 +157,14 @@ def _challenge_page(request, challenge, invite=None):
     running = challenge.has_started(today) and not challenge.is_finished(today)
     latest = prepare_cards(challenge.public_entries().for_cards().newest_first()[:LATEST_ENTRIES])
     is_creator = request.user.is_authenticated and challenge.creator_id == request.user.pk
+    topics = list(challenge.topics.all())
     response = render(
         request,
         "challenges/detail.html",
         {
             "challenge": challenge,
-            "topics": challenge.topics.all(),
+            "topics": topics,
+            "share": sharecards.challenge_tags(request, challenge, topics),
             "day": challenge.day_on(today),
             "has_started": challenge.has_started(today),
             "is_finished": challenge.is_finished(today),

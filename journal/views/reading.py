@@ -18,11 +18,14 @@ from journal.models import (
     Topic,
     User,
     attach_counts_for,
+    Participation,
     attach_topics,
 )
 from journal.pagination import journey_page, keyset_page
 
 KEY_LESSONS_SHOWN = 8
+# Badges of finished challenges on a journey, the latest first.
+FINISHED_SHOWN = 50
 
 
 @require_safe
@@ -86,6 +89,21 @@ def journey(request, username):
         .only("number", "day", "title", "key_lesson")
         .order_by("-day")[:KEY_LESSONS_SHOWN]
     )
+    # Others read a copy shared by every reader of their audience, so only public
+    # challenges' badges: an invite-only one is named to its members alone.
+    badge_challenges = (
+        Challenge.objects.visible_to(person)
+        if request.user.pk == person.pk
+        else Challenge.objects.public()
+    )
+    finished = list(
+        Participation.objects.finished()
+        .filter(person=person, challenge__in=badge_challenges)
+        .select_related("challenge")
+        .order_by("-finished_on", "-pk")[:FINISHED_SHOWN]
+    )
+    for participation in finished:
+        participation.person = person
     for entry in [*page, *key_lessons]:
         # Every card and lesson on this page is by the same person, already fetched.
         entry.author = person
@@ -109,6 +127,7 @@ def journey(request, username):
             "heatmap": charts.year_heatmap(shown, today=today, goal=goal, streak=streak),
             "topic_hours": charts.topic_hours(shown),
             "key_lessons": key_lessons,
+            "finished": finished,
             "share": sharecards.journey_tags(request, person),
         },
     )

@@ -1,4 +1,5 @@
-"""Share images: the PNG an entry's or a journey's Open Graph tags name (journal/sharecards.py)."""
+"""Share images: the PNG the Open Graph tags of an entry, a journey, a challenge or a
+certificate name (journal/sharecards.py)."""
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
@@ -6,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_safe
 
 from journal import ratelimit, sharecards
-from journal.models import Entry, User, attach_topics
+from journal.models import Challenge, Entry, Participation, User, attach_topics
 
 # The address names what the image shows, so what it serves never changes.
 FOREVER = "public, max-age=31536000, immutable"
@@ -23,6 +24,29 @@ def entry_image(request, pk, digest):
 def person_image(request, username, digest):
     person = get_object_or_404(User.objects.public(), username=username)
     return _image(request, sharecards.person_card(person), digest)
+
+
+@require_safe
+def challenge_image(request, slug, digest):
+    challenge = get_object_or_404(Challenge.objects.public().select_related("creator"), slug=slug)
+    return _image(
+        request, sharecards.challenge_card(challenge, list(challenge.topics.all())), digest
+    )
+
+
+@require_safe
+def certificate_image(request, pk, digest):
+    participation = get_object_or_404(
+        Participation.objects.finished().select_related("challenge__creator", "person"),
+        challenge__in=Challenge.objects.public(),
+        person__in=User.objects.public(),
+        pk=pk,
+    )
+    _, public_minutes = participation.finished_minutes()
+    card = sharecards.certificate_card(
+        participation, list(participation.challenge.topics.all()), public_minutes
+    )
+    return _image(request, card, digest)
 
 
 def _image(request, card, digest):

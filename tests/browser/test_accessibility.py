@@ -92,6 +92,14 @@ def community(transactional_db):
         topic_names=["computer vision"],
     )  # fmt: skip
     services.challenge_join(person=bob, challenge=challenge)
+    # A one-day sprint alice finished with today's entry: her certificate.
+    services.challenge_create(
+        challenge=Challenge(
+            creator=alice, title="A day of attention", starts_on=alice.local_today(),
+            length_days=1,
+        ),
+        topic_names=["computer vision"],
+    )  # fmt: skip
     return {"entry": entry, "own": own, "hidden": spam}
 
 
@@ -106,6 +114,7 @@ def reading_pages(entry):
         reverse("journal:challenge_detail", kwargs={"slug": "thirty-days-of-vision"}),
         "/@alice/",
         entry.get_absolute_url(),
+        reverse("journal:certificate", args=["a-day-of-attention", "alice"]),
     ]
 
 
