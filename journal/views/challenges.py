@@ -252,6 +252,10 @@ def challenge_join(request, slug):
         return redirect(challenge_address(challenge, invite))
     if Participation.objects.filter(person=request.user, challenge=challenge).exists():
         return redirect(challenge_address(challenge, invite))
+    if challenge.is_finished(request.user.local_today()):
+        # Nothing to confirm: its page says why, as a refused join does.
+        messages.error(request, services.ChallengeLocked.OVER)
+        return redirect(challenge_address(challenge, invite))
     return render(request, "challenges/join.html", {"challenge": challenge, "invite": invite})
 
 
