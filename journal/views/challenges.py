@@ -168,6 +168,9 @@ def _challenge_page(request, challenge, invite=None):
             "board": board,
             "latest": latest,
             "is_creator": is_creator,
+            # Hidden, and not the creator's: only a moderator opens it, to judge or restore.
+            "under_review": not is_creator
+            and challenge.moderation_state == Challenge.ModerationState.HIDDEN,
             "editable": is_creator and challenge.is_editable(request.user.local_today()),
             "invite": invite,
             "invite_url": request.build_absolute_uri(
