@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from journal import services
 from journal.models import Challenge, ModerationAction, Participation, Report
-from tests.conftest import make_user, write_entry
+from tests.conftest import make_user, queries_for, write_entry
+from tests.hostile_inputs import PAYLOADS
+from tests.test_hostile_content import assert_safe, html_problems
 
 
 def start(creator, **fields):
@@ -338,3 +340,48 @@ def test_the_admin_hides_and_restores_challenges_through_the_log(client, moderat
         "restore_challenge",
         "hide_challenge",
     ]
+
+
+def test_the_moderation_pages_cost_the_same_whatever_the_number_of_challenges(
+    client, alice, moderator
+):
+    client.force_login(moderator)
+
+    def report_and_hide(count):
+        for _ in range(count):
+            challenge = start(alice)
+            reporter = make_user(f"reporter{Report.objects.count()}")
+            services.report_create(reporter=reporter, target=challenge, reason="spam")
+            hidden = start(alice)
+            services.report_create(reporter=reporter, target=hidden, reason="spam")
+            hide(hidden, moderator)
+
+    report_and_hide(1)
+    pages = [reverse("journal:moderation"), reverse("journal:moderation_hidden")]
+    counts = [queries_for(client, url) for url in pages]
+    report_and_hide(5)
+    assert [queries_for(client, url) for url in pages] == counts
+
+
+def test_hostile_titles_descriptions_notes_and_reasons_are_shown_safely(
+    client, alice, bob, moderator
+):
+    for index, payload in enumerate(PAYLOADS):
+        challenge = start(alice, title=payload.text[:120] or f"c{index}", description=payload.text)
+        services.report_create(
+            reporter=bob, target=challenge, reason="spam", note=payload.text[:500]
+        )
+        if index % 2:
+            hide(challenge, moderator, reason=payload.text[:300])
+    client.force_login(moderator)
+    for url in (reverse("journal:moderation"), reverse("journal:moderation_hidden")):
+        assert_safe(html_problems(client.get(url).text), url)
+    client.force_login(alice)
+    for challenge in Challenge.objects.filter(creator=alice, moderation_state="hidden")[:10]:
+        page = client.get(challenge.get_absolute_url())
+        assert page.status_code == 200
+        assert_safe(html_problems(page.text), challenge.slug)
+    client.force_login(bob)
+    for challenge in Challenge.objects.filter(creator=alice, moderation_state="visible")[:10]:
+        page = client.get(reverse("journal:report", args=["challenge", challenge.slug]))
+        assert_safe(html_problems(page.text), challenge.slug)
