@@ -61,6 +61,14 @@ restore_comments = _moderation_action(
     "restore_comments", "Restore the selected comments", services.comment_set_hidden, "comment",
     hidden=False,
 )  # fmt: skip
+hide_challenges = _moderation_action(
+    "hide_challenges", "Hide the selected challenges", services.challenge_set_hidden,
+    "challenge", hidden=True, reason="Hidden from the admin",
+)  # fmt: skip
+restore_challenges = _moderation_action(
+    "restore_challenges", "Restore the selected challenges", services.challenge_set_hidden,
+    "challenge", hidden=False,
+)  # fmt: skip
 unsuspend_people = _moderation_action(
     "unsuspend_people", "Unsuspend the selected people", services.user_set_suspended, "user",
     suspended=False,
@@ -218,12 +226,13 @@ class ReportAdmin(ReadOnlyAdmin):
         "entry",
         "comment",
         "reported_user",
+        "challenge",
         "created_at",
     )
     list_filter = ("state", "reason", "created_at")
     actions = (dismiss_reports,)
     search_fields = ("note", "reporter__username", "reported_user__username", "entry__title")
-    list_select_related = ("reporter", "entry", "comment", "reported_user")
+    list_select_related = ("reporter", "entry", "comment", "reported_user", "challenge")
 
 
 @admin.register(ModerationAction)
@@ -245,6 +254,7 @@ class ChallengeAdmin(ReadOnlyAdmin):
         "length_days", "closed_at", "moderation_state",
     )  # fmt: skip
     list_filter = ("visibility", "moderation_state")
+    actions = (hide_challenges, restore_challenges)
     search_fields = ("title", "slug", "creator__username")
     list_select_related = ("creator",)
 

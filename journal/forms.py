@@ -298,6 +298,8 @@ class ModerationForm(forms.Form):
         ("restore_comment", "Restore comment"),
         ("suspend_user", "Suspend person"),
         ("unsuspend_user", "Unsuspend person"),
+        ("hide_challenge", "Hide challenge"),
+        ("restore_challenge", "Restore challenge"),
         ("dismiss_report", "Dismiss report"),
     )
     action = forms.ChoiceField(choices=ACTIONS)

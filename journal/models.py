@@ -1,5 +1,7 @@
 import dataclasses
 import datetime as dt
+import functools
+import operator
 import secrets
 import zoneinfo
 
@@ -646,6 +648,14 @@ class Notification(models.Model):
         return f"{self.actor} {self.get_kind_display()} ({self.recipient})"
 
 
+def _exactly_one_of(*fields):
+    """The condition that exactly one of the foreign keys ``fields`` is set."""
+    return functools.reduce(
+        operator.or_,
+        (Q(**{f"{field}__isnull": field != chosen for field in fields}) for chosen in fields),
+    )
+
+
 class ReportQuerySet(models.QuerySet):
     def queue(self):
         """Open reports, the oldest waiting first, with what they target (the staff queue)."""
@@ -657,13 +667,15 @@ class ReportQuerySet(models.QuerySet):
                 "comment__author",
                 "comment__entry__author",
                 "reported_user",
+                "challenge__creator",
             )
             .order_by("created_at", "pk")
         )
 
 
 class Report(models.Model):
-    """A participant's report of an entry, a comment or a person, for the moderators."""
+    """A participant's report of an entry, a comment, a person or a challenge, for the
+    moderators."""
 
     class Reason(models.TextChoices):
         SPAM = "spam", "Spam or advertising"
@@ -693,6 +705,10 @@ class Report(models.Model):
         on_delete=models.CASCADE,
         related_name="reports_received",
     )
+    # Challenge is declared further down this module.
+    challenge = models.ForeignKey(
+        "Challenge", null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
     reason = models.CharField(max_length=10, choices=Reason.choices)
     note = models.CharField(max_length=500, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
@@ -707,11 +723,7 @@ class Report(models.Model):
     class Meta:
         constraints = (
             models.CheckConstraint(
-                condition=(
-                    Q(entry__isnull=False, comment__isnull=True, reported_user__isnull=True)
-                    | Q(entry__isnull=True, comment__isnull=False, reported_user__isnull=True)
-                    | Q(entry__isnull=True, comment__isnull=True, reported_user__isnull=False)
-                ),
+                condition=_exactly_one_of("entry", "comment", "reported_user", "challenge"),
                 name="report_has_exactly_one_target",
             ),
             models.UniqueConstraint(
@@ -729,6 +741,11 @@ class Report(models.Model):
                 condition=Q(reported_user__isnull=False),
                 name="report_user_once",
             ),
+            models.UniqueConstraint(
+                fields=["reporter", "challenge"],
+                condition=Q(challenge__isnull=False),
+                name="report_challenge_once",
+            ),
         )
         indexes = (
             # The moderation queue: open reports, oldest first.
@@ -742,7 +759,7 @@ class Report(models.Model):
 class ModerationActionQuerySet(models.QuerySet):
     def in_force(self):
         """The steps that took something away and still stand, newest first: for each entry
-        or comment still hidden, or person still suspended, the step that did it, with who
+        comment or challenge still hidden, or person still suspended, the step that did it, with who
         took it and what it took (the staff's Hidden list)."""
         Action = ModerationAction.Action
         # A later step of the same kind on the same thing supersedes this one.
@@ -758,9 +775,19 @@ class ModerationActionQuerySet(models.QuerySet):
                 & ~Exists(later.filter(comment=OuterRef("comment")))
                 | Q(action=Action.SUSPEND_USER, user__is_suspended=True)
                 & ~Exists(later.filter(user=OuterRef("user")))
+                | Q(
+                    action=Action.HIDE_CHALLENGE,
+                    challenge__moderation_state=Challenge.ModerationState.HIDDEN,
+                )
+                & ~Exists(later.filter(challenge=OuterRef("challenge")))
             )
             .select_related(
-                "moderator", "entry__author", "comment__author", "comment__entry__author", "user"
+                "moderator",
+                "entry__author",
+                "comment__author",
+                "comment__entry__author",
+                "user",
+                "challenge__creator",
             )
             .order_by("-created_at", "-pk")
         )
@@ -776,6 +803,8 @@ class ModerationAction(models.Model):
         RESTORE_COMMENT = "restore_comment", "Restored a comment"
         SUSPEND_USER = "suspend_user", "Suspended a person"
         UNSUSPEND_USER = "unsuspend_user", "Unsuspended a person"
+        HIDE_CHALLENGE = "hide_challenge", "Hid a challenge"
+        RESTORE_CHALLENGE = "restore_challenge", "Restored a challenge"
         DISMISS_REPORT = "dismiss_report", "Dismissed a report"
 
     moderator = models.ForeignKey(
@@ -793,6 +822,9 @@ class ModerationAction(models.Model):
     )
     report = models.ForeignKey(
         Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    challenge = models.ForeignKey(
+        "Challenge", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.CharField(max_length=300, blank=True)
     # What the action was about, kept readable after the target itself is deleted.
@@ -834,17 +866,31 @@ class ChallengeQuerySet(models.QuerySet):
         a suspended person."""
         return self.filter(self._public())
 
-    def visible_to(self, user, *, invite=None):
+    def visible_to(self, user, *, invite=None, moderating=False):
         """Public challenges, and invite-only ones to their creator and participants, or to
-        anyone holding the current ``invite`` token. Hidden ones only to their creator."""
+        anyone holding the current ``invite`` token. Hidden ones only to their creator.
+
+        A suspended creator's challenge stays for its participants (their days in it still
+        count) but leaves public places and takes nobody new in: its invite link stops.
+
+        ``moderating``, for the challenge's page: someone who can moderate also sees the
+        public challenges taken away (hidden, or by a suspended person) and the invite-only
+        ones a participant reported or a moderator hid, so as to judge and restore them.
+        """
+        visible = Q(moderation_state=Challenge.ModerationState.VISIBLE)
         shown = self._public()
         if invite:
-            shown |= Q(invite_token=invite, moderation_state=Challenge.ModerationState.VISIBLE)
+            shown |= Q(invite_token=invite) & visible & ~Q(creator__is_suspended=True)
         if user.is_authenticated:
-            shown |= Q(creator=user) | Q(
-                moderation_state=Challenge.ModerationState.VISIBLE,
-                pk__in=Participation.objects.filter(person=user).values("challenge"),
+            shown |= Q(creator=user) | visible & Q(
+                pk__in=Participation.objects.filter(person=user).values("challenge")
             )
+            if moderating and user.can_moderate:
+                shown |= (
+                    Q(visibility=Challenge.Visibility.PUBLIC)
+                    | Q(moderation_state=Challenge.ModerationState.HIDDEN)
+                    | Q(pk__in=Report.objects.filter(challenge__isnull=False).values("challenge"))
+                )
         return self.filter(shown)
 
     def running(self, today):

@@ -314,11 +314,11 @@ class Rollback(Exception):
     """Undoes one request's writes, so that every visitor meets the same world."""
 
 
-def seen_by_everyone(client, world, url):
+def seen_by_everyone(client, world, url, visitors=VISITORS):
     """What each visitor meets at ``url``: the (GET, POST) outcomes."""
     return {
         visitor: tuple(observe(client, world, url, visitor, method) for method in ("GET", "POST"))
-        for visitor in VISITORS
+        for visitor in visitors
     }
 
 
@@ -469,3 +469,213 @@ def test_the_admin_is_closed_to_everyone_but_staff(client, world):
     for name, url in admin_urls():
         if name.startswith("admin:journal_") and name.endswith(("_changelist", "_change")):
             assert client.get(url).status_code in (403, 302), name
+
+
+# Challenges: every challenge URL, by every kind of reader, for every kind of challenge.
+# The creator made it; the participant and the suspended person joined it (the latter was
+# suspended since); the non-participant is a stranger to it; staff moderate. Each starts
+# tomorrow, so that its creator may still edit it.
+READERS = ["anonymous", "participant", "creator", "non_participant", "suspended", "staff"]
+# Whether the challenge is on a list (/challenges/ in any tab, /challenges/mine/).
+LISTED, ABSENT = "listed", "absent"
+
+
+def readers(default, **overrides):
+    table = dict.fromkeys(READERS, default)
+    table.update(overrides)
+    return table
+
+
+def joined(default, *, creator=None, participant=None, suspended=(FORBIDDEN, FORBIDDEN)):
+    """Signed-in readers get ``default``; the creator and the participant ``creator`` and
+    ``participant``; a suspended person is told why they cannot; visitors log in."""
+    return readers(
+        default,
+        anonymous=(LOGIN, LOGIN),
+        creator=creator or default,
+        participant=participant or default,
+        suspended=suspended,
+    )
+
+
+UNSEEN = (NOT_FOUND, NOT_ALLOWED)
+GONE = (NOT_FOUND, NOT_FOUND)
+IN_IT = (REDIRECT, REDIRECT)
+POSTED = (NOT_ALLOWED, REDIRECT)
+CREATORS_ONLY = joined((NOT_ALLOWED, NOT_FOUND), creator=POSTED)
+# What does not depend on the kind of challenge.
+ANY_CHALLENGE = {
+    "new": joined((OK, BAD)),
+    # One's own place on the board.
+    "board": joined((NOT_ALLOWED, NOT_FOUND), creator=POSTED, participant=POSTED),
+    "edit": joined(GONE, creator=(OK, REDIRECT)),
+    "close": CREATORS_ONLY,
+    "renew_invite": CREATORS_ONLY,
+}
+MINE = readers(ABSENT, anonymous=LOGIN, creator=LISTED, participant=LISTED, suspended=LISTED)
+
+CHALLENGE_POLICY = {
+    "public": {
+        **ANY_CHALLENGE,
+        "list": readers(LISTED),
+        "mine": MINE,
+        "detail": readers((OK, NOT_ALLOWED)),
+        "invite": readers((REDIRECT, NOT_ALLOWED)),
+        "join": joined((OK, REDIRECT), creator=IN_IT, participant=IN_IT),
+        "leave": joined(IN_IT),
+        "atom": readers((OK, NOT_ALLOWED)),
+        "report": joined((OK, BAD), creator=GONE),
+    },
+    # Found only through its link, by its members and whoever holds the link.
+    "invite_only": {
+        **ANY_CHALLENGE,
+        "list": readers(ABSENT),
+        "mine": MINE,
+        "detail": readers(
+            UNSEEN,
+            creator=(OK, NOT_ALLOWED),
+            participant=(OK, NOT_ALLOWED),
+            suspended=(OK, NOT_ALLOWED),
+        ),
+        "invite": readers((REDIRECT, NOT_ALLOWED)),
+        "join": joined(GONE, creator=IN_IT, participant=IN_IT),
+        "leave": joined(GONE, creator=IN_IT, participant=IN_IT),
+        "atom": readers(UNSEEN),
+        "report": joined(GONE, participant=(OK, BAD)),
+    },
+    # Gone from everywhere but its creator's pages and the moderators' view of it; its
+    # participants are still in it, for when it is restored.
+    "hidden": {
+        **ANY_CHALLENGE,
+        "board": CREATORS_ONLY,
+        "list": readers(ABSENT),
+        "mine": readers(ABSENT, anonymous=LOGIN, creator=LISTED),
+        "detail": readers(UNSEEN, creator=(OK, NOT_ALLOWED), staff=(OK, NOT_ALLOWED)),
+        "invite": readers(UNSEEN, creator=(REDIRECT, NOT_ALLOWED)),
+        "join": joined(GONE, creator=IN_IT),
+        "leave": joined(GONE, creator=IN_IT),
+        "atom": readers(UNSEEN),
+        "report": joined(GONE),
+    },
+    # Over: still read everywhere, joined by no one new, edited no more.
+    "closed": {
+        **ANY_CHALLENGE,
+        "list": readers(LISTED),
+        "mine": MINE,
+        "detail": readers((OK, NOT_ALLOWED)),
+        "invite": readers((REDIRECT, NOT_ALLOWED)),
+        "join": joined(IN_IT),
+        "leave": joined(IN_IT),
+        "edit": joined(GONE, creator=IN_IT),
+        "atom": readers((OK, NOT_ALLOWED)),
+        "report": joined((OK, BAD), creator=GONE),
+    },
+    # Its creator is suspended: it leaves public places and takes no one new, but stays
+    # for the people in it; the moderators open it to judge.
+    "suspended_creator": {
+        **{
+            name: {**table, "creator": (FORBIDDEN, FORBIDDEN)}
+            for name, table in ANY_CHALLENGE.items()
+        },
+        "list": readers(ABSENT),
+        "mine": MINE,
+        "detail": readers(
+            UNSEEN,
+            creator=(OK, NOT_ALLOWED),
+            participant=(OK, NOT_ALLOWED),
+            suspended=(OK, NOT_ALLOWED),
+            staff=(OK, NOT_ALLOWED),
+        ),
+        "invite": readers(
+            UNSEEN,
+            creator=(REDIRECT, NOT_ALLOWED),
+            participant=(REDIRECT, NOT_ALLOWED),
+            suspended=(REDIRECT, NOT_ALLOWED),
+        ),
+        "join": joined(GONE, creator=(FORBIDDEN, FORBIDDEN), participant=IN_IT),
+        "leave": joined(GONE, creator=(FORBIDDEN, FORBIDDEN), participant=IN_IT),
+        "atom": readers(UNSEEN),
+        "report": joined(GONE, creator=(FORBIDDEN, FORBIDDEN), participant=(OK, BAD)),
+    },
+}
+
+CHALLENGE_URLS = {
+    "new": lambda c: reverse("journal:challenge_new"),
+    "detail": lambda c: reverse("journal:challenge_detail", args=[c.slug]),
+    "invite": lambda c: reverse("journal:challenge_invite", args=[c.invite_token]),
+    "join": lambda c: reverse("journal:challenge_join", args=[c.slug]),
+    "leave": lambda c: reverse("journal:challenge_leave", args=[c.slug]),
+    "board": lambda c: reverse("journal:challenge_board", args=[c.slug]),
+    "edit": lambda c: reverse("journal:challenge_edit", args=[c.slug]),
+    "close": lambda c: reverse("journal:challenge_close", args=[c.slug]),
+    "renew_invite": lambda c: reverse("journal:challenge_renew_invite", args=[c.slug]),
+    "atom": lambda c: reverse("journal:challenge_atom", args=[c.slug]),
+    "report": lambda c: reverse("journal:report", args=["challenge", c.slug]),
+}
+
+
+@pytest.fixture(params=sorted(CHALLENGE_POLICY))
+def challenge_world(request, db):
+    kind = request.param
+    people = {
+        "anonymous": None,
+        "creator": make_user("creator"),
+        "participant": make_user("participant"),
+        "non_participant": make_user("stranger"),
+        "suspended": make_user("suspended"),
+        "staff": make_user("moderator", is_staff=True),
+    }
+    challenge = services.challenge_create(
+        challenge=Challenge(
+            creator=people["creator"],
+            title="Thirty days of Rust",
+            starts_on=people["creator"].local_today() + dt.timedelta(days=1),
+            length_days=30,
+            visibility=Challenge.Visibility.INVITE
+            if kind == "invite_only"
+            else Challenge.Visibility.PUBLIC,
+        ),
+        topic_names=[],
+    )
+    for person in ("participant", "suspended"):
+        services.challenge_join(person=people[person], challenge=challenge)
+    staff = people["staff"]
+    services.user_set_suspended(moderator=staff, user=people["suspended"], suspended=True)
+    if kind == "hidden":
+        services.challenge_set_hidden(moderator=staff, challenge=challenge, hidden=True)
+    elif kind == "closed":
+        services.challenge_close(challenge=challenge, by=people["creator"])
+    elif kind == "suspended_creator":
+        services.user_set_suspended(moderator=staff, user=people["creator"], suspended=True)
+    return kind, challenge, people
+
+
+def listed(client, challenge, reader, name):
+    """Whether ``reader`` finds ``challenge`` on the list ``name`` (every tab of it)."""
+    client.logout()
+    if reader:
+        client.force_login(reader)
+    if name == "mine":
+        addresses = [reverse("journal:challenges_mine")]
+    else:
+        addresses = [
+            f"{reverse('journal:challenges')}?status={s}" for s in ("running", "soon", "finished")
+        ]
+    found = False
+    for address in addresses:
+        response = client.get(address)
+        if outcome(response) == LOGIN:
+            return LOGIN
+        assert response.status_code == OK, address
+        found |= challenge.get_absolute_url() in response.text
+    return LISTED if found else ABSENT
+
+
+def test_challenge_access_policy(client, challenge_world):
+    kind, challenge, people = challenge_world
+    seen = {}
+    for name in ("list", "mine"):
+        seen[name] = {reader: listed(client, challenge, people[reader], name) for reader in READERS}
+    for name, address in CHALLENGE_URLS.items():
+        seen[name] = seen_by_everyone(client, people, address(challenge), READERS)
+    assert seen == CHALLENGE_POLICY[kind]

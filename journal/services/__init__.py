@@ -46,6 +46,7 @@ from journal.services.figures import (
 )
 from journal.services.moderation import (
     AlreadyReported,
+    challenge_set_hidden,
     comment_set_hidden,
     entry_set_hidden,
     report_create,
@@ -72,6 +73,7 @@ __all__ = [
     "challenge_join",
     "challenge_leave",
     "challenge_renew_invite",
+    "challenge_set_hidden",
     "challenge_update",
     "cheer_toggle",
     "comment_create",

@@ -37,6 +37,8 @@ from journal.models import (
 class ChallengeLocked(Exception):
     """The challenge can no longer be changed that way: it has started, or it is over."""
 
+    OVER = "This challenge is over, so it takes no one new."
+
 
 def challenge_create(*, challenge: Challenge, topic_names: Iterable[str]) -> Challenge:
     """Save a new ``challenge`` (its creator set) with its topics; its creator joins it."""
@@ -121,7 +123,7 @@ def challenge_join(*, person: User, challenge: Challenge, on_board: bool = True)
     Raises ChallengeLocked when the challenge is over or closed.
     """
     if challenge.is_finished(person.local_today()):
-        raise ChallengeLocked("This challenge is over, so it takes no one new.")
+        raise ChallengeLocked(ChallengeLocked.OVER)
     with transaction.atomic():
         participation = _join(person=person, challenge=challenge, on_board=on_board)
         caching.changed(

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from journal import caching
 from journal.models import (
+    Challenge,
     Comment,
     Entry,
     EntryQuerySet,
@@ -28,24 +29,35 @@ Action = ModerationAction.Action
 
 
 # What each action takes away; undoing it, or dismissing a report, closes nothing.
-_TAKING_AWAY = {Action.HIDE_ENTRY, Action.HIDE_COMMENT, Action.SUSPEND_USER}
+_TAKING_AWAY = {
+    Action.HIDE_ENTRY,
+    Action.HIDE_COMMENT,
+    Action.SUSPEND_USER,
+    Action.HIDE_CHALLENGE,
+}
 
 
 # The fields of a Report and of a ModerationAction that name each kind of target.
-_REPORTED_AS = {Entry: "entry", Comment: "comment", User: "reported_user"}
+_REPORTED_AS = {
+    Entry: "entry",
+    Comment: "comment",
+    User: "reported_user",
+    Challenge: "challenge",
+}
 
 
-_LOGGED_AS = {Entry: "entry", Comment: "comment", User: "user"}
+_LOGGED_AS = {Entry: "entry", Comment: "comment", User: "user", Challenge: "challenge"}
+
+Target = Entry | Comment | User | Challenge
 
 
 class AlreadyReported(Exception):
     """This person has reported this thing before."""
 
 
-def report_create(
-    *, reporter: User, target: Entry | Comment | User, reason: str, note: str = ""
-) -> Report:
-    """Report an entry, a comment or a person; a second report of the same thing is refused."""
+def report_create(*, reporter: User, target: Target, reason: str, note: str = "") -> Report:
+    """Report an entry, a comment, a person or a challenge; a second report of the same
+    thing is refused."""
     field = _REPORTED_AS[type(target)]
     if Report.objects.filter(reporter=reporter, **{field: target}).exists():
         raise AlreadyReported
@@ -64,7 +76,7 @@ def _log(
     moderator: User,
     action: str,
     reason: str = "",
-    **targets: Entry | Comment | User | Report | None,
+    **targets: Target | Report | None,
 ) -> None:
     """Append to the moderation log, naming the target in words that outlive it."""
     label = str(next(obj for obj in targets.values() if obj is not None))
@@ -75,7 +87,7 @@ def _log(
     caching.changed()
 
 
-def _close_reports(*, moderator: User, state: str, **target: Entry | Comment | User) -> None:
+def _close_reports(*, moderator: User, state: str, **target: Target) -> None:
     Report.objects.filter(state=Report.State.OPEN, **target).update(
         state=state, resolved_by=moderator, resolved_at=timezone.now()
     )
@@ -84,7 +96,7 @@ def _close_reports(*, moderator: User, state: str, **target: Entry | Comment | U
 def _moderate(
     *,
     moderator: User,
-    target: Entry | Comment | User,
+    target: Target,
     action: str,
     reason: str,
     state: dict[str, Any],
@@ -157,6 +169,21 @@ def comment_set_hidden(
         reason=reason,
         state=_hidden_state(hidden, reason),
         counted=[comment.entry_id],
+    )
+
+
+def challenge_set_hidden(
+    *, moderator: User, challenge: Challenge, hidden: bool, reason: str = ""
+) -> None:
+    """Hide a challenge from every public place and from its participants (its creator and
+    moderators still see it, marked), or restore it as it was: participations and their
+    figures are never touched, so the days people write meanwhile still count."""
+    _moderate(
+        moderator=moderator,
+        target=challenge,
+        action=Action.HIDE_CHALLENGE if hidden else Action.RESTORE_CHALLENGE,
+        reason=reason,
+        state=_hidden_state(hidden, reason),
     )
 
 

@@ -119,9 +119,11 @@ def challenge_detail(request, slug):
 
 
 def _invited_page(request, slug):
-    invite = _invite(request)
+    invite = invite_in(request)
     challenge = get_object_or_404(
-        Challenge.objects.visible_to(request.user, invite=invite).select_related("creator"),
+        Challenge.objects.visible_to(request.user, invite=invite, moderating=True).select_related(
+            "creator"
+        ),
         slug=slug,
     )
     if challenge.is_public:
@@ -132,7 +134,8 @@ def _invited_page(request, slug):
 
 def _shared_challenge_page(request, slug):
     challenge = get_object_or_404(
-        Challenge.objects.visible_to(request.user).select_related("creator"), slug=slug
+        Challenge.objects.visible_to(request.user, moderating=True).select_related("creator"),
+        slug=slug,
     )
     return _challenge_page(request, challenge)
 
@@ -143,7 +146,7 @@ INVITE_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 BOARD_CURSOR = re.compile(r"(\d{1,9})\.(\d{1,18})")
 
 
-def _invite(request):
+def invite_in(request):
     """The invite token the request carries, from its form or its address, if any."""
     token = request.POST.get("invite") or request.GET.get("invite") or ""
     return token if INVITE_TOKEN.fullmatch(token) else None
@@ -172,6 +175,9 @@ def _challenge_page(request, challenge, invite=None):
             "checkins": _checkins(challenge) if running else None,
             "latest": latest,
             "is_creator": is_creator,
+            # Hidden, and not the creator's: only a moderator opens it, to judge or restore.
+            "under_review": not is_creator
+            and challenge.moderation_state == Challenge.ModerationState.HIDDEN,
             "editable": is_creator and challenge.is_editable(request.user.local_today()),
             "invite": invite,
             "invite_url": request.build_absolute_uri(
@@ -259,7 +265,7 @@ def _challenge_for(request, slug):
     """The challenge ``slug`` as the asking person may see it, the invite they hold
     counting."""
     return get_object_or_404(
-        Challenge.objects.visible_to(request.user, invite=_invite(request)).select_related(
+        Challenge.objects.visible_to(request.user, invite=invite_in(request)).select_related(
             "creator"
         ),
         slug=slug,
@@ -272,7 +278,7 @@ def challenge_join(request, slug):
     """Join: a form post; GET, where a visitor lands after logging in or signing up,
     asks to confirm."""
     challenge = _challenge_for(request, slug)
-    invite = _invite(request)
+    invite = invite_in(request)
     if request.method == "POST":
         try:
             services.challenge_join(
@@ -282,13 +288,18 @@ def challenge_join(request, slug):
             messages.error(request, str(refusal))
         else:
             messages.success(request, f"You joined “{challenge.title}”.")
-        return redirect(_page_address(challenge, invite))
+        return redirect(challenge_address(challenge, invite))
     if Participation.objects.filter(person=request.user, challenge=challenge).exists():
-        return redirect(_page_address(challenge, invite))
+        return redirect(challenge_address(challenge, invite))
+    if challenge.is_finished(request.user.local_today()):
+        # Nothing to confirm: its page says why, as a refused join does.
+        messages.error(request, services.ChallengeLocked.OVER)
+        return redirect(challenge_address(challenge, invite))
     return render(request, "challenges/join.html", {"challenge": challenge, "invite": invite})
 
 
-def _page_address(challenge, invite):
+def challenge_address(challenge, invite):
+    """The address of ``challenge``'s page for a reader who came with ``invite``."""
     if invite and not challenge.is_public:
         return f"{challenge.get_absolute_url()}?invite={invite}"
     return challenge.get_absolute_url()
@@ -312,6 +323,7 @@ def challenge_board(request, slug):
         Participation.objects.select_related("challenge__creator"),
         person=request.user,
         challenge__slug=slug,
+        challenge__in=Challenge.objects.visible_to(request.user),
     )
     on_board = request.POST.get("on_board") == "on"
     services.participation_set_on_board(participation=participation, on_board=on_board)

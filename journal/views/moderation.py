@@ -9,9 +9,18 @@ from django.views.decorators.http import require_POST, require_safe
 from journal import services
 from journal.access import participant_required
 from journal.forms import ModerationForm, ReportForm
-from journal.models import Comment, Entry, ModerationAction, Report, User
+from journal.models import (
+    SITE_CHALLENGE_SLUG,
+    Challenge,
+    Comment,
+    Entry,
+    ModerationAction,
+    Report,
+    User,
+)
 from journal.pagination import keyset_page
 from journal.ratelimit import rate_limited
+from journal.views.challenges import challenge_address, invite_in
 
 
 def _report_target(request, kind, key):
@@ -32,6 +41,15 @@ def _report_target(request, kind, key):
         owner = target.author
     elif kind == "person":
         target = owner = get_object_or_404(User.objects.visible_to(viewer), username=key)
+    elif kind == "challenge":
+        # The site's own challenge holds everyone and is nobody's to take away.
+        target = get_object_or_404(
+            Challenge.objects.visible_to(viewer, invite=invite_in(request))
+            .exclude(slug=SITE_CHALLENGE_SLUG)
+            .select_related("creator"),
+            slug=key,
+        )
+        owner = target.creator
     else:
         raise Http404
     if owner == viewer:
@@ -53,19 +71,27 @@ def report(request, kind, key):
             )
         else:
             messages.success(request, "Thank you. A moderator will look at your report.")
-        return redirect(_back_to(target))
+        return redirect(_back_to(target, invite=invite_in(request)))
     return render(
         request,
         "journal/report_form.html",
-        {"form": form, "target": target, "kind": kind, "back": _back_to(target)},
+        {
+            "form": form,
+            "target": target,
+            "kind": kind,
+            "back": _back_to(target, invite=invite_in(request)),
+        },
         status=400 if form.errors else 200,
     )
 
 
-def _back_to(target):
-    """The page that shows ``target``: an entry's, a comment's place on it, a journey."""
+def _back_to(target, invite=None):
+    """The page that shows ``target``: an entry's, a comment's place on it, a journey, a
+    challenge's (with the ``invite`` its reader came with)."""
     if isinstance(target, Comment):
         return f"{target.entry.get_absolute_url()}#comment-{target.pk}"
+    if isinstance(target, Challenge):
+        return challenge_address(target, invite)
     return target.get_absolute_url()
 
 
@@ -93,6 +119,8 @@ def queue(request):
             key, kind, target = ("entry", item.entry_id), "entry", item.entry
         elif item.comment_id:
             key, kind, target = ("comment", item.comment_id), "comment", item.comment
+        elif item.challenge_id:
+            key, kind, target = ("challenge", item.challenge_id), "challenge", item.challenge
         else:
             key, kind, target = ("person", item.reported_user_id), "person", item.reported_user
         groups.setdefault(key, {"kind": kind, "target": target, "reports": []})["reports"].append(
@@ -114,8 +142,8 @@ def queue(request):
 @_staff_only
 @require_safe
 def hidden(request):
-    """What moderators took away and is still away (hidden entries and comments, suspended
-    people), the latest step first, with who took it, when and why, and the way back."""
+    """What moderators took away and is still away (hidden entries, comments and
+    challenges, suspended people), the latest step first, with who took it, when and why, and the way back."""
     page = keyset_page(ModerationAction.objects.in_force(), request.GET.get("before"))
     return render(request, "journal/moderation_hidden.html", {"page": page})
 
@@ -125,9 +153,16 @@ _UNDO = {
     "hide_entry": "restore_entry",
     "hide_comment": "restore_comment",
     "suspend_user": "unsuspend_user",
+    "hide_challenge": "restore_challenge",
 }
 _UNDO_KEY = "moderation-undo"
-_TARGETS = {"entry": Entry, "comment": Comment, "user": User, "report": Report}
+_TARGETS = {
+    "entry": Entry,
+    "comment": Comment,
+    "user": User,
+    "challenge": Challenge,
+    "report": Report,
+}
 
 
 @_staff_only
@@ -159,6 +194,13 @@ def act(request):
         services.user_set_suspended(
             moderator=moderator, user=target, suspended=action == "suspend_user", reason=reason
         )
+    elif action in ("hide_challenge", "restore_challenge"):
+        services.challenge_set_hidden(
+            moderator=moderator,
+            challenge=target,
+            hidden=action == "hide_challenge",
+            reason=reason,
+        )
     else:
         services.report_dismiss(moderator=moderator, report=target, reason=reason)
     # The log's own words give the verb: "Hid an entry", "Unsuspended a person".
@@ -185,4 +227,6 @@ def _described(target):
         return f"the comment by {target.author.name} on “{target.entry.title}”"
     if isinstance(target, User):
         return f"{target.name} (@{target.username})"
+    if isinstance(target, Challenge):
+        return f"the challenge “{target.title}”"
     return "the report"
