@@ -7,7 +7,15 @@ from django.utils.formats import date_format
 from markdownx.widgets import MarkdownxWidget
 
 from journal.markdown import MAX_ENTRY_TEXT
-from journal.models import Challenge, Comment, Entry, Report, User, available_time_zones
+from journal.models import (
+    BlogFeed,
+    Challenge,
+    Comment,
+    Entry,
+    Report,
+    User,
+    available_time_zones,
+)
 from journal.porting import images
 from journal.porting.limits import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
 
@@ -433,4 +441,26 @@ class EmailSettingsForm(forms.ModelForm):
             "last one. Nothing you have already read on the site.",
             "email_digest": "On Monday morning: your week's hours, days, topics and key "
             "lessons, and the most cheered entries of the people you follow.",
+        }
+
+
+class BlogFeedForm(forms.ModelForm):
+    """The learner's own blog (journal:blog_settings): its feed's address and whether the
+    entries its posts become are public."""
+
+    url = forms.URLField(
+        label="Feed address",
+        max_length=BlogFeed._meta.get_field("url").max_length,
+        assume_scheme="https",
+        validators=[validators.URLValidator(schemes=["http", "https"])],
+        help_text="The Atom or RSS feed of your blog, such as https://example.com/feed.xml "
+        "(Jekyll), /index.xml (Hugo) or /feed/ (WordPress).",
+    )
+
+    class Meta:
+        model = BlogFeed
+        fields = ("url", "visibility")
+        widgets: ClassVar = {"visibility": forms.RadioSelect()}
+        help_texts: ClassVar = {
+            "visibility": "For posts read from now on; entries already made keep theirs.",
         }

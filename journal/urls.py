@@ -116,6 +116,7 @@ urlpatterns = [
     path("settings/", accounts.profile_settings, name="settings"),
     path("settings/reminders/", accounts.reminder_settings, name="reminder_settings"),
     path("settings/emails/", accounts.email_settings, name="email_settings"),
+    path("settings/blog/", accounts.blog_settings, name="blog_settings"),
     path("unsubscribe/<str:token>/", accounts.unsubscribe, name="unsubscribe"),
     path("settings/delete/", accounts.account_delete, name="account_delete"),
     path("settings/export/", porting.export, name="export"),

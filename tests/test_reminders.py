@@ -417,7 +417,9 @@ def test_a_post_unsubscribes_without_login_or_csrf_token(reminded, body):
 TOKENS_THAT_MUST_NOT_WORK = {
     "another_purpose": lambda user: signing.dumps(user.pk, salt="another.purpose"),
     "id_as_text": lambda user: signing.dumps(str(user.pk), salt=emails.UNSUBSCRIBE_SALT),
-    "unknown_kind": lambda user: signing.dumps([user.pk, "everything"], salt=emails.UNSUBSCRIBE_SALT),
+    "unknown_kind": lambda user: signing.dumps(
+        [user.pk, "everything"], salt=emails.UNSUBSCRIBE_SALT
+    ),
     "tampered": lambda user: emails.unsubscribe_token(user, "reminder")[:-2] + "xx",
 }
 
