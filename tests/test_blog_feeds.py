@@ -384,3 +384,28 @@ def test_the_settings_page_needs_a_login(client):
     response = client.get(reverse("journal:blog_settings"))
     assert response.status_code == 302
     assert "login" in response.url
+
+
+def test_the_settings_page_runs_the_same_queries_however_many_posts_were_read(
+    client, alice, blog, local_server, django_assert_num_queries
+):
+    client.force_login(alice)
+    url = reverse("journal:blog_settings")
+    client.get(url)
+    # Session, person, the feed.
+    with django_assert_num_queries(3):
+        assert client.get(url).status_code == 200
+    serve(local_server, jekyll_atom(*[(f"p{n}", f"P{n}", ago(n + 1), "t", []) for n in range(5)]))
+    fetch(blog)
+    with django_assert_num_queries(3):
+        assert client.get(url).status_code == 200
+
+
+def test_due_feeds_are_found_in_one_query_and_claimed_in_four_each(
+    alice, bob, blog, django_assert_num_queries
+):
+    blogfeeds.blog_feed_save(user=bob, url="https://bob.example/feed", visibility="public")
+    # One query finds them; each claim is a savepoint, its update, the task's row and the
+    # savepoint's release.
+    with django_assert_num_queries(1 + 2 * 4):
+        assert blogfeeds.blog_feeds_enqueue_due() == 2

@@ -68,6 +68,7 @@ QUERY = {
     "journal:image_upload": [],
     "journal:settings": [],
     "journal:reminder_settings": [],
+    "journal:blog_settings": [],
     "journal:unsubscribe": [],
     "journal:welcome": [],
     "journal:account_delete": [],

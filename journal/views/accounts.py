@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from journal import emails, services
+from journal.access import participant_required
 from journal.forms import (
     AccountDeleteForm,
     BlogFeedForm,
@@ -74,10 +75,11 @@ def email_settings(request):
     return redirect("journal:settings")
 
 
-@login_required
+@participant_required
 def blog_settings(request):
     """The learner's own blog: its feed's address, and how its last fetch went. A POST
-    with ``remove`` stops reading it."""
+    with ``remove`` stops reading it. Its posts become entries, so suspended people, who
+    cannot write, cannot set it."""
     feed = BlogFeed.objects.filter(person=request.user).first()
     if request.method == "POST" and "remove" in request.POST:
         blogfeeds.blog_feed_remove(user=request.user)
