@@ -18,7 +18,7 @@ from journal import safefetch
 from journal.models import BlogFeed, BlogPost, Entry, User
 from journal.porting.feeds import FeedPost, NotAFeed, read_feed
 from journal.porting.plan import _problem
-from journal.services.porting import journal_import
+from journal.services.porting import ImportResult, journal_import
 
 logger = logging.getLogger(__name__)
 
@@ -159,21 +159,30 @@ def _import_posts(person: User, posts: list[FeedPost]) -> tuple[str, bool]:
             new.append(post)
         elif read.digest != post.digest and read.entry_id is not None:
             edited.append((post, read))
-    work = len(new) + len(edited)
+    more_to_come = len(new) + len(edited) > MAX_POSTS_PER_FETCH
     new = new[:MAX_POSTS_PER_FETCH]
     edited = edited[: MAX_POSTS_PER_FETCH - len(new)]
+    # An edit updates its entry on the entry's own day, even when the post's date moved;
+    # one whose entry was deleted meanwhile is dropped, never written over another day.
+    entry_ids = [read.entry_id for _, read in edited if read.entry_id]
+    entry_days = (
+        dict(Entry.objects.filter(pk__in=entry_ids).values_list("pk", "day")) if edited else {}
+    )
+    still_there = []
+    for post, read in edited:
+        if day := entry_days.get(read.entry_id or 0):
+            post.draft.day = day
+            still_there.append((post, read))
+    edited = still_there
     if not new and not edited:
         return " ".join(["No new posts.", *notes]), True
-    # An edit updates its entry on the entry's own day, even when the post's date moved.
-    entry_days = dict(
-        Entry.objects.filter(pk__in=[read.entry_id for _, read in edited]).values_list("pk", "day")
-    )
-    for post, read in edited:
-        post.draft.day = entry_days.get(read.entry_id, post.draft.day)
     try:
         with transaction.atomic():
-            imported = journal_import(user=person, items=[post.draft for post in new])
-            journal_import(user=person, items=[post.draft for post, _ in edited], replace=True)
+            imported = ImportResult()
+            if new:
+                imported = journal_import(user=person, items=[post.draft for post in new])
+            if edited:
+                journal_import(user=person, items=[d.draft for d, _ in edited], replace=True)
             entries = dict(
                 Entry.objects.filter(
                     author=person, day__in=[post.draft.day for post in new]
@@ -203,9 +212,9 @@ def _import_posts(person: User, posts: list[FeedPost]) -> tuple[str, bool]:
     words = [_count(len(imported.created), "new entry", "new entries")]
     if edited:
         words.append(_count(len(edited), "entry updated", "entries updated"))
-    if work > len(new) + len(edited):
+    if more_to_come:
         words.append("more posts come with the next fetch")
-    return " ".join([", ".join(words).capitalize() + ".", *notes]), work == len(new) + len(edited)
+    return " ".join([", ".join(words).capitalize() + ".", *notes]), not more_to_come
 
 
 def _count(number: int, one: str, many: str) -> str:
