@@ -8,6 +8,7 @@ from markdownx.widgets import MarkdownxWidget
 
 from journal.markdown import MAX_ENTRY_TEXT
 from journal.models import (
+    BlogFeed,
     Challenge,
     Comment,
     Entry,
@@ -507,3 +508,23 @@ class RestPeriodForm(forms.Form):
     def declaration_fields(self):
         """The cleaned fields services.rest_period_declare takes."""
         return {name: self.cleaned_data[name] for name in ("first_day", "last_day", "weekday")}
+class BlogFeedForm(forms.ModelForm):
+    """The learner's own blog (journal:blog_settings): its feed's address and whether the
+    entries its posts become are public."""
+
+    url = forms.URLField(
+        label="Feed address",
+        max_length=BlogFeed._meta.get_field("url").max_length,
+        assume_scheme="https",
+        validators=[validators.URLValidator(schemes=["http", "https"])],
+        help_text="The Atom or RSS feed of your blog, such as https://example.com/feed.xml "
+        "(Jekyll), /index.xml (Hugo) or /feed/ (WordPress).",
+    )
+
+    class Meta:
+        model = BlogFeed
+        fields = ("url", "visibility")
+        widgets: ClassVar = {"visibility": forms.RadioSelect()}
+        help_texts: ClassVar = {
+            "visibility": "For posts read from now on; entries already made keep theirs.",
+        }

@@ -1420,3 +1420,61 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.person} for {self.day}"
+
+
+class BlogFeed(models.Model):
+    """A learner's own blog, whose posts become their entries (journal/services/blogfeeds.py)."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blog_feed"
+    )
+    url = models.URLField("Feed address", max_length=500)
+    visibility = models.CharField(
+        "Entries from the blog are",
+        max_length=10,
+        choices=Entry.Visibility.choices,
+        default=Entry.Visibility.PUBLIC,
+    )
+    # What the blog answered last time, sent back so that an unchanged feed answers 304.
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    # When the scheduler next hands this feed to a worker; moved on when it claims it.
+    next_fetch_at = models.DateTimeField(default=timezone.now, editable=False)
+    fetched_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Why the last fetch failed, in plain words, or "".
+    problem = models.CharField(max_length=300, blank=True, editable=False)
+    # What the last fetch did ("Imported 2 entries. …"), for the settings page.
+    outcome = models.TextField(max_length=2000, blank=True, editable=False)
+
+    class Meta:
+        indexes = (
+            # The scheduler's pass: feeds due now, soonest first (next_fetch_at <= now).
+            models.Index(fields=["next_fetch_at"], name="blog_feed_due"),
+        )
+
+    def __str__(self):
+        return f"{self.person}'s blog {self.url}"
+
+
+class BlogPost(models.Model):
+    """A post of a learner's blog that was read once: never imported twice, and an edit of
+    it updates the entry it became."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blog_posts"
+    )
+    # sha256 of the post's id (Atom id, RSS guid, else its link): ids have no length limit.
+    key = models.CharField(max_length=64)
+    # The entry it became; None when its day was already written on Momentum, or when the
+    # learner deleted the entry: either way it is left alone from then on.
+    entry = models.ForeignKey(Entry, on_delete=models.SET_NULL, null=True, blank=True)
+    # sha256 of what was imported (day, title, body, topics): another one means an edit.
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["person", "key"], name="one_blog_post_per_person"),
+        )
+
+    def __str__(self):
+        return f"{self.person}'s post {self.key[:8]}"

@@ -14,7 +14,7 @@ from django.tasks.signals import task_enqueued, task_finished, task_started
 from django.utils import timezone
 
 from journal.middleware import request_id_var
-from journal.services import emails, reminders
+from journal.services import blogfeeds, emails, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +55,14 @@ def send_email(delivery_id: int, attempt: int = 0) -> bool:
     except MAIL_ERRORS as error:
         _retry_later(send_email, (delivery_id,), attempt, error)
         raise
+
+
+@task
+def fetch_blog_feed(feed_id: int) -> str:
+    """Fetch a learner's blog feed and import its new and edited posts. A feed that cannot
+    be read is no failure of the task: the problem is shown in the learner's settings and
+    the feed is asked again later."""
+    return blogfeeds.blog_feed_fetch(feed_id=feed_id)
 
 
 @receiver(task_enqueued)

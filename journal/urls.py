@@ -135,6 +135,7 @@ urlpatterns = [
     path("settings/emails/", accounts.email_settings, name="email_settings"),
     path("settings/rest/", rest.rest_settings, name="rest_settings"),
     path("settings/rest/<int:pk>/end/", rest.rest_period_end, name="rest_period_end"),
+    path("settings/blog/", accounts.blog_settings, name="blog_settings"),
     path("unsubscribe/<str:token>/", accounts.unsubscribe, name="unsubscribe"),
     path("settings/delete/", accounts.account_delete, name="account_delete"),
     path("settings/export/", porting.export, name="export"),

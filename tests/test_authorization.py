@@ -185,6 +185,8 @@ POLICY = {
     "journal:markdown_preview": (NO_ARGS, editor_requests(OK)),
     "journal:image_upload": (NO_ARGS, editor_requests(BAD)),
     "journal:import_upload": (NO_ARGS, participants(OK, BAD)),
+    # A blog's posts become entries: participants only, as for an import.
+    "journal:blog_settings": (NO_ARGS, participants(OK, BAD)),
     # Without an upload first there is nothing to preview: back to the upload page.
     "journal:import_preview": (NO_ARGS, participants(REDIRECT, REDIRECT)),
     # Encouraging: not oneself (tests/test_cheers.py). A GET only goes back to the entry or

@@ -26,6 +26,7 @@ FIELDS = {
     "journal:moderation_act": ["action", "target", "reason", "back"],
     "journal:markdown_preview": ["content"],
     "journal:import_upload": ["files", "replace"],
+    "journal:blog_settings": ["url", "visibility", "remove"],
     "account_signup": ["email", "username", "password1", "password2", "time_zone"],
     "account_login": ["login", "password", "remember"],
 }  # fmt: skip

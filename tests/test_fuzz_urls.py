@@ -74,6 +74,7 @@ QUERY = {
     "journal:email_settings": [],
     "journal:rest_settings": [],
     "journal:rest_period_end": [],
+    "journal:blog_settings": [],
     "journal:unsubscribe": [],
     "journal:welcome": [],
     "journal:account_delete": [],

@@ -9,15 +9,18 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from journal import emails, services
+from journal.access import participant_required
 from journal.forms import (
     AccountDeleteForm,
+    BlogFeedForm,
     EmailSettingsForm,
     ProfileForm,
     ReminderForm,
     WelcomeForm,
 )
+from journal.models import BlogFeed
+from journal.services import blogfeeds, reminders
 from journal.services import emails as email_services
-from journal.services import reminders
 
 
 def settings_page(request, *, form=None, reminder_form=None, email_form=None):
@@ -70,6 +73,29 @@ def email_settings(request):
     email_services.email_settings_update(user=request.user, **form.cleaned_data)
     messages.success(request, "Your email settings are saved.")
     return redirect("journal:settings")
+
+
+@participant_required
+def blog_settings(request):
+    """The learner's own blog: its feed's address, and how its last fetch went. A POST
+    with ``remove`` stops reading it. Its posts become entries, so suspended people, who
+    cannot write, cannot set it."""
+    feed = BlogFeed.objects.filter(person=request.user).first()
+    if request.method == "POST" and "remove" in request.POST:
+        blogfeeds.blog_feed_remove(user=request.user)
+        messages.success(request, "Your blog is no longer read. Its entries stay.")
+        return redirect("journal:blog_settings")
+    form = BlogFeedForm(request.POST if request.method == "POST" else None, instance=feed)
+    if request.method == "POST" and form.is_valid():
+        blogfeeds.blog_feed_save(user=request.user, **form.cleaned_data)
+        messages.success(request, "Your blog is saved. Its feed is read within a minute.")
+        return redirect("journal:blog_settings")
+    return render(
+        request,
+        "journal/blog_settings.html",
+        {"form": form, "feed": feed},
+        status=400 if form.errors else 200,
+    )
 
 
 # The signed token is the authorization: mail clients unsubscribe with a bare POST from
