@@ -14,6 +14,7 @@ from journal.views import (
     health,
     moderation,
     porting,
+    push,
     reading,
     sharing,
     social,
@@ -116,6 +117,18 @@ urlpatterns = [
     path("settings/", accounts.profile_settings, name="settings"),
     path("settings/reminders/", accounts.reminder_settings, name="reminder_settings"),
     path("settings/emails/", accounts.email_settings, name="email_settings"),
+    path("settings/push/subscribe/", push.push_subscribe, name="push_subscribe"),
+    path("settings/push/unsubscribe/", push.push_unsubscribe, name="push_unsubscribe"),
+    path(
+        "settings/push/devices/<int:pk>/remove/",
+        push.push_device_remove,
+        name="push_device_remove",
+    ),
+    # The installable app: the worker's scope is the directory it is served from, so it is
+    # served from the root.
+    path("sw.js", push.service_worker, name="service_worker"),
+    path("manifest.webmanifest", push.manifest, name="manifest"),
+    path("offline/", push.offline, name="offline"),
     path("unsubscribe/<str:token>/", accounts.unsubscribe, name="unsubscribe"),
     path("settings/delete/", accounts.account_delete, name="account_delete"),
     path("settings/export/", porting.export, name="export"),

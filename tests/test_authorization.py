@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from journal import services, sharecards
 from journal.emails import unsubscribe_token
-from journal.models import Challenge, Entry, User, attach_topics
+from journal.models import Challenge, Entry, PushSubscription, User, attach_topics
 from tests.conftest import make_user, write_entry
 
 VISITORS = ["anonymous", "other", "owner", "suspended", "suspended_staff", "staff"]
@@ -133,6 +133,18 @@ POLICY = {
     "journal:settings": (NO_ARGS, members(OK, BAD)),
     "journal:reminder_settings": (NO_ARGS, members(NOT_ALLOWED, BAD)),
     "journal:email_settings": (NO_ARGS, members(NOT_ALLOWED, REDIRECT)),
+    # Browser push (tests/test_push.py): an empty body is no subscription; a device is
+    # removed by its owner only, whose it is whether suspended or not.
+    "journal:push_subscribe": (NO_ARGS, members(NOT_ALLOWED, BAD)),
+    "journal:push_unsubscribe": (NO_ARGS, members(NOT_ALLOWED, BAD)),
+    "journal:push_device_remove": (
+        lambda w: [w["push_device"].pk],
+        members(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
+    ),
+    # The installable app: the same for everyone, and only for reading.
+    "journal:service_worker": (NO_ARGS, PUBLIC_PAGE),
+    "journal:manifest": (NO_ARGS, PUBLIC_PAGE),
+    "journal:offline": (NO_ARGS, PUBLIC_PAGE),
     # The signed token in the link is the authorization: no login, no CSRF (RFC 8058).
     "journal:unsubscribe": (
         lambda w: [unsubscribe_token(w["owner"], "reminder")],
@@ -234,8 +246,12 @@ def world(db):
         ),
         topic_names=[],
     )
+    push_device = PushSubscription.objects.create(
+        person=owner, endpoint="https://push.example.net/owner", p256dh="k", auth="a"
+    )
     return {
         "anonymous": None,
+        "push_device": push_device,
         "other": other,
         "owner": owner,
         "suspended": suspended,
