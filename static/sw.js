@@ -27,7 +27,10 @@ var NEVER_KEPT = /^\/(accounts|settings|moderation|admin|api|markdown|notificati
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
-    caches.open(SHELL).then(function (cache) { return cache.add(OFFLINE_URL); }).then(function () {
+    // Fetched as a visitor: the same page for whoever is offline on this device.
+    caches.open(SHELL).then(function (cache) {
+      return cache.add(new Request(OFFLINE_URL, { credentials: "omit" }));
+    }).then(function () {
       return self.skipWaiting();
     })
   );
@@ -84,7 +87,7 @@ function markedOffline(saved) {
   var savedAt = new Date(saved.headers.get("X-Momentum-Saved-At") || Date.now());
   return saved.text().then(function (html) {
     var banner = '<p class="offline-banner" role="status" data-offline-copy><strong>Offline.</strong> ' +
-      "You are reading a copy saved on this device on " + escapeHtml(savedAt.toLocaleString()) +
+      "You are reading a copy saved on this device on " + escapeHtml(savedAt.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })) +
       "; it may be out of date, and nothing can be sent until you are back online.</p>";
     var marked = html.replace(/<main\b[^>]*>/, function (tag) { return tag + banner; });
     return new Response(marked, { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });

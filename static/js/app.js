@@ -60,7 +60,7 @@
       return registration.pushManager.getSubscription();
     }).then(function (subscription) {
       show(subscription);
-      if (subscription) status.textContent = "Push is on for this device.";
+      status.textContent = subscription ? "Push is on for this device." : "Push is off for this device.";
     }, failed);
 
     function turnOn(registration) {
@@ -71,9 +71,9 @@
           applicationServerKey: keyBytes(section.dataset.vapidKey),
         });
       }).then(function (subscription) {
+        // The page again, with this device in its list.
         return post(section.dataset.subscribeUrl, subscription.toJSON()).then(function () {
-          show(subscription);
-          status.textContent = "Push is on for this device. Reload the page to see it in the list.";
+          window.location.reload();
         }, function (error) {
           // The server refused it: leave the browser as unsubscribed as the server knows it.
           return subscription.unsubscribe().then(function () { throw error; });
@@ -88,8 +88,7 @@
           return subscription.unsubscribe();
         });
       }).then(function () {
-        show(null);
-        status.textContent = "Push is off for this device.";
+        window.location.reload();
       });
     }
 

@@ -242,7 +242,7 @@
       notice.setAttribute("data-draft-notice", "");
       var text = document.createElement("p");
       text.textContent = "Restored a draft kept on this device from " +
-        new Date(draft.savedAt).toLocaleString() + ". It is not published yet.";
+        new Date(draft.savedAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) + ". It is not published yet.";
       var discard = document.createElement("button");
       discard.type = "button";
       discard.className = "button button-ghost button-small";
