@@ -17,6 +17,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from py_vapid import b64urlencode
 from pywebpush import WebPushException
 
@@ -25,7 +28,7 @@ from journal.models import Delivery, Notification, PushSubscription
 from journal.services import push as push_services
 from journal.services import reminders, social
 from journal.tasks import RETRY_DELAYS, send_push
-from tests.conftest import days_ago, write_entry
+from tests.conftest import days_ago, queries_for, write_entry
 
 ENDPOINT = "https://push.example.net/send/abc123"
 SUBSCRIBE = "journal:push_subscribe"
@@ -172,6 +175,23 @@ def test_subscribing_needs_a_login_and_a_csrf_token(client, alice, push_keys):
     assert not PushSubscription.objects.exists()
 
 
+def test_the_settings_page_lists_any_number_of_devices_in_one_query(
+    client, alice, push_keys, django_assert_num_queries
+):
+    client.force_login(alice)
+    url = reverse("journal:settings")
+    push_services.push_subscribe(
+        person=alice, endpoint=ENDPOINT, device="Chrome on Linux", **browser_keys()
+    )
+    with_one = queries_for(client, url)
+    for n in range(4):
+        push_services.push_subscribe(
+            person=alice, endpoint=f"{ENDPOINT}/{n}", device="Firefox on Android", **browser_keys()
+        )
+    with django_assert_num_queries(with_one):
+        assert client.get(url).text.count("Firefox on Android") == 4
+
+
 def test_without_keys_push_is_not_offered(client, alice, settings):
     settings.VAPID_PUBLIC_KEY = settings.VAPID_PRIVATE_KEY = ""
     client.force_login(alice)
@@ -199,6 +219,41 @@ def test_a_browser_unsubscribes_its_own_device_only(client, alice, bob, alice_de
     assert PushSubscription.objects.exists()
     client.force_login(alice)
     assert post_json(client, UNSUBSCRIBE, {"endpoint": ENDPOINT}).json() == {"removed": True}
+    assert not PushSubscription.objects.exists()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=200),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+bodies = st.one_of(
+    st.binary(max_size=300),
+    json_values.map(json.dumps),
+    st.fixed_dictionaries({"endpoint": json_values | st.just(ENDPOINT), "keys": json_values}).map(
+        json.dumps
+    ),
+)
+
+
+@pytest.mark.parametrize("name", [SUBSCRIBE, UNSUBSCRIBE])
+def test_random_bodies_are_refused_with_a_message_never_a_server_error(
+    client, alice, push_keys, name
+):
+    client.force_login(alice)
+
+    @hypothesis_settings(
+        max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(body=bodies)
+    def post(body):
+        response = post_json(client, name, body)
+        assert response.status_code in (200, 400), response.status_code
+        assert "error" in response.json() or response.json() == {"removed": False}
+
+    post()
     assert not PushSubscription.objects.exists()
 
 
