@@ -6,6 +6,7 @@ from django.core import validators
 from django.utils.formats import date_format
 from markdownx.widgets import MarkdownxWidget
 
+from journal import push
 from journal.markdown import MAX_ENTRY_TEXT
 from journal.models import (
     BlogFeed,
@@ -92,14 +93,21 @@ class ReminderForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("remind_by_email", "reminder_time")
+        fields = ("remind_by_email", "remind_by_push", "reminder_time")
         widgets: ClassVar = {
             "reminder_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
         }
         help_texts: ClassVar = {
             "remind_by_email": "Only on days you have not written yet.",
+            "remind_by_push": "To every device where push is on (below).",
             "reminder_time": "On your own clock, in the time zone of your profile.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Without the site's push keys there is no push to choose.
+        if not push.enabled():
+            self.fields.pop("remind_by_push", None)
 
     def clean_reminder_time(self):
         # Reminders go out on the minute; seconds typed by hand would only confuse.
@@ -117,7 +125,9 @@ class WelcomeForm(ProfileForm, ReminderForm):
             "daily_goal_minutes",
             "time_zone",
             "learning_focus",
-            *ReminderForm.Meta.fields,
+            # Push needs a device turned on in settings first; the welcome offers email.
+            "remind_by_email",
+            "reminder_time",
         )
         widgets: ClassVar = {**ProfileForm.Meta.widgets, **ReminderForm.Meta.widgets}
         help_texts: ClassVar = {**ProfileForm.Meta.help_texts, **ReminderForm.Meta.help_texts}
@@ -528,3 +538,29 @@ class BlogFeedForm(forms.ModelForm):
         help_texts: ClassVar = {
             "visibility": "For posts read from now on; entries already made keep theirs.",
         }
+class PushSubscriptionForm(forms.Form):
+    """A browser's push subscription (its PushSubscription.toJSON(), flattened), as the
+    settings' script posts it (journal:push_subscribe)."""
+
+    endpoint = forms.URLField(max_length=push.ENDPOINT_MAX, assume_scheme="https")
+    p256dh = forms.CharField(max_length=push.KEY_LENGTHS["p256dh"][1])
+    auth = forms.CharField(max_length=push.KEY_LENGTHS["auth"][1])
+
+    def clean_endpoint(self):
+        endpoint = self.cleaned_data["endpoint"]
+        # Push services are reached over TLS only (RFC 8030 §8).
+        if not endpoint.startswith("https://"):
+            raise forms.ValidationError("A push endpoint is an https:// address.")
+        return endpoint
+
+    def _clean_key(self, name):
+        key = push.key_bytes(self.cleaned_data[name], name=name)
+        if key is None:
+            raise forms.ValidationError("This is not a browser's push key.")
+        return key
+
+    def clean_p256dh(self):
+        return self._clean_key("p256dh")
+
+    def clean_auth(self):
+        return self._clean_key("auth")

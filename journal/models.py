@@ -104,6 +104,11 @@ class User(AbstractUser):
     # Reminders (journal/reminders.py), off until the person turns them on in settings.
     # Defaults in the database too, for rows written without the ORM (the bench's COPY).
     remind_by_email = models.BooleanField("Email me a reminder", default=False, db_default=False)
+    # By browser push, to every device where push is on (PushSubscription); offered only
+    # when the site has push keys (journal/push.py).
+    remind_by_push = models.BooleanField(
+        "Send me a reminder by push", default=False, db_default=False
+    )
     reminder_time = models.TimeField(
         "Reminder time", default=dt.time(20, 0), db_default=dt.time(20, 0)
     )
@@ -1478,3 +1483,36 @@ class BlogPost(models.Model):
 
     def __str__(self):
         return f"{self.person}'s post {self.key[:8]}"
+class PushSubscription(models.Model):
+    """A browser where a person turned push on: where the push service takes messages for
+    it (``endpoint``, a secret URL of that service) and the keys messages are encrypted
+    with (RFC 8291). Removed when the service answers that it is gone (404, 410)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="push_subscriptions",
+        db_index=False,  # push_person_idx below starts with it
+    )
+    endpoint = models.URLField(max_length=500, unique=True)
+    p256dh = models.CharField(max_length=100)
+    auth = models.CharField(max_length=50)
+    # Which browser it is, in words (from its User-Agent), so a person can tell their
+    # devices apart in settings.
+    device = models.CharField(max_length=60)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = (
+            # A person's devices: the settings list and every message sent to them.
+            models.Index(fields=["person", "created_at"], name="push_person_idx"),
+        )
+
+    def __str__(self):
+        return f"{self.device} of {self.person}"
+
+    @property
+    def info(self) -> dict:
+        """What pywebpush takes as the subscription (the browser's PushSubscription)."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

@@ -13,8 +13,10 @@ from django.tasks import Task, task
 from django.tasks.signals import task_enqueued, task_finished, task_started
 from django.utils import timezone
 
+from journal import push
 from journal.middleware import request_id_var
 from journal.services import blogfeeds, emails, reminders
+from journal.services import push as push_services
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +65,14 @@ def fetch_blog_feed(feed_id: int) -> str:
     be read is no failure of the task: the problem is shown in the learner's settings and
     the feed is asked again later."""
     return blogfeeds.blog_feed_fetch(feed_id=feed_id)
+def send_push(subscription_id: int, payload: str, attempt: int = 0) -> bool:
+    """Send a push message to one device. A device the push service says is gone is
+    removed; any other failure is retried as emails are."""
+    try:
+        return push_services.push_send(subscription_id=subscription_id, payload=payload)
+    except push.Failed as error:
+        _retry_later(send_push, (subscription_id, payload), attempt, error)
+        raise
 
 
 @receiver(task_enqueued)

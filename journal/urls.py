@@ -15,6 +15,7 @@ from journal.views import (
     health,
     moderation,
     porting,
+    push,
     reading,
     rest,
     sharing,
@@ -136,6 +137,18 @@ urlpatterns = [
     path("settings/rest/", rest.rest_settings, name="rest_settings"),
     path("settings/rest/<int:pk>/end/", rest.rest_period_end, name="rest_period_end"),
     path("settings/blog/", accounts.blog_settings, name="blog_settings"),
+    path("settings/push/subscribe/", push.push_subscribe, name="push_subscribe"),
+    path("settings/push/unsubscribe/", push.push_unsubscribe, name="push_unsubscribe"),
+    path(
+        "settings/push/devices/<int:pk>/remove/",
+        push.push_device_remove,
+        name="push_device_remove",
+    ),
+    # The installable app: the worker's scope is the directory it is served from, so it is
+    # served from the root.
+    path("sw.js", push.service_worker, name="service_worker"),
+    path("manifest.webmanifest", push.manifest, name="manifest"),
+    path("offline/", push.offline, name="offline"),
     path("unsubscribe/<str:token>/", accounts.unsubscribe, name="unsubscribe"),
     path("settings/delete/", accounts.account_delete, name="account_delete"),
     path("settings/export/", porting.export, name="export"),

@@ -232,6 +232,20 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Momentum <noreply@loc
 # Links in emails sent by the worker, which has no request to take the address from.
 MOMENTUM_SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Browser push (journal/push.py): a VAPID key pair (RFC 8292) identifies Momentum to the
+# browsers' push services; without one, push is not offered. VAPID_PUBLIC_KEY is the
+# uncompressed P-256 point and VAPID_PRIVATE_KEY the private key, both base64url, as
+# `python manage.py vapid_keys` prints them; VAPID_SUBJECT is how a push service reaches us.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = (
+    os.environ.get("VAPID_SUBJECT", "") or f"mailto:noreply@{urlsplit(MOMENTUM_SITE_URL).hostname}"
+)
+if bool(VAPID_PUBLIC_KEY) != bool(VAPID_PRIVATE_KEY):
+    raise ImproperlyConfigured(
+        "VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together: set both or neither"
+    )
+
 # Background work (reminders) waits in the database, in the same DATABASE_URL as the rest,
 # until a worker (`manage.py db_worker`) runs it; see docs/architecture.md.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -338,6 +352,10 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
+    # The installable app (journal/views/push.py): its service worker and manifest come
+    # from the site itself, as default-src would allow; said out loud so nobody narrows it.
+    "worker-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from journal import services, sharecards
 from journal.emails import unsubscribe_token
-from journal.models import Challenge, Entry, Participation, User, attach_topics
+from journal.models import Challenge, Entry, Participation, PushSubscription, User, attach_topics
 from journal.services import rest
 from tests.conftest import make_user, write_entry
 
@@ -160,6 +160,18 @@ POLICY = {
         lambda w: [w["rest_period"].pk],
         participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
     ),
+    # Browser push (tests/test_push.py): an empty body is no subscription; a device is
+    # removed by its owner only, whose it is whether suspended or not.
+    "journal:push_subscribe": (NO_ARGS, members(NOT_ALLOWED, BAD)),
+    "journal:push_unsubscribe": (NO_ARGS, members(NOT_ALLOWED, BAD)),
+    "journal:push_device_remove": (
+        lambda w: [w["push_device"].pk],
+        members(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
+    ),
+    # The installable app: the same for everyone, and only for reading.
+    "journal:service_worker": (NO_ARGS, PUBLIC_PAGE),
+    "journal:manifest": (NO_ARGS, PUBLIC_PAGE),
+    "journal:offline": (NO_ARGS, PUBLIC_PAGE),
     # The signed token in the link is the authorization: no login, no CSRF (RFC 8058).
     "journal:unsubscribe": (
         lambda w: [unsubscribe_token(w["owner"], "reminder")],
@@ -276,9 +288,14 @@ def world(db):
     finished = Participation.objects.select_related("challenge__creator", "person").get(
         challenge=sprint, person=owner, finished_on__isnull=False
     )
+        "rest_period": rest_period,
+    push_device = PushSubscription.objects.create(
+        person=owner, endpoint="https://push.example.net/owner", p256dh="k", auth="a"
+    )
     return {
         "anonymous": None,
         "rest_period": rest_period,
+        "push_device": push_device,
         "other": other,
         "owner": owner,
         "suspended": suspended,

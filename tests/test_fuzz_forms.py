@@ -15,6 +15,7 @@ FIELDS = {
     "journal:entry_edit": ["title", "minutes", "topic_names", "body", "key_lesson", "reflection",
                            "visibility"],
     "journal:settings": ["display_name", "bio", "learning_focus", "time_zone", "daily_goal_minutes"],
+    "journal:reminder_settings": ["remind_by_email", "remind_by_push", "reminder_time"],
     "journal:welcome": ["display_name", "daily_goal_minutes", "time_zone", "learning_focus", "skip"],
     "journal:account_delete": ["password"],
     "journal:rest_settings": ["kind", "weekday", "first_day", "last_day"],

@@ -37,7 +37,7 @@ def user_update_profile(
             columns.append("welcomed_at")
         # Only the profile's own columns: the streak figures belong to the entry writes.
         user.save(update_fields=columns)
-        if profile.keys() & {"time_zone", "remind_by_email", "reminder_time"}:
+        if profile.keys() & {"time_zone", "remind_by_email", "remind_by_push", "reminder_time"}:
             # The reminder's time is on the person's clock, which may have moved.
             reminder_reschedule(user=user)
         if "time_zone" in profile:

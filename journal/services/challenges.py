@@ -32,6 +32,7 @@ from journal.models import (
     day_ends_at,
     new_invite_token,
 )
+from journal.services.push import notifications_push
 
 
 class ChallengeLocked(Exception):
@@ -144,12 +145,13 @@ def _join(*, person: User, challenge: Challenge, on_board: bool) -> Participatio
         )
         challenge.participant_count += 1
         if challenge.creator_id not in (None, person.pk):
-            Notification.objects.create(
+            notification = Notification.objects.create(
                 recipient_id=challenge.creator_id,
                 actor=person,
                 kind=Notification.Kind.JOINED,
                 challenge=challenge,
             )
+            notifications_push([notification])
         # Today's entry, if written already, counts.
         participation.challenge = challenge
         _recount([participation], person=person, since=participation.counts_from)

@@ -21,6 +21,7 @@ from journal.services.figures import (
     store_stats,
     user_refresh_stats,
 )
+from journal.services.push import notifications_push
 
 
 class DayTaken(Exception):
@@ -99,18 +100,17 @@ def _announce_milestones(author: User, before: streaks.Stats) -> list[streaks.Mi
     """Notify ``author`` of the milestones their figures reached since ``before``; each is
     announced once ever (a constraint), and returned for the confirmation to celebrate."""
     reached = streaks.new_milestones(before, author)
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=author,
-                actor=author,
-                kind=Notification.Kind.MILESTONE,
-                milestone=milestone.in_words,
-            )
-            for milestone in reached
-        ],
-        ignore_conflicts=True,
-    )
+    notifications = [
+        Notification(
+            recipient=author,
+            actor=author,
+            kind=Notification.Kind.MILESTONE,
+            milestone=milestone.in_words,
+        )
+        for milestone in reached
+    ]
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    notifications_push(notifications)
     return reached
 
 

@@ -1,4 +1,5 @@
-"""Daily reminders: their settings, the scheduler's pass, sending one, unsubscribing.
+"""Daily reminders, by email and/or browser push: their settings, the scheduler's pass,
+sending one, unsubscribing.
 
 Each person's next due moment is stored (``User.next_reminder_at``), so the scheduler finds
 everyone due with one indexed query. It hands each of them to the task queue; the worker
@@ -11,13 +12,14 @@ import logging
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from journal import emails
-from journal.models import Delivery, Entry, User
+from journal import emails, push
+from journal.models import Delivery, Entry, PushSubscription, User
 from journal.reminders import next_reminder_at, reminder_day
+from journal.services import push as push_services
 
 logger = logging.getLogger(__name__)
 
@@ -35,19 +37,23 @@ def reminder_reschedule(*, user: User, now: dt.datetime | None = None) -> None:
             at=user.reminder_time,
             written_through=user.last_entry_day,
         )
-        if user.remind_by_email
+        if user.remind_by_email or user.remind_by_push
         else None
     )
     # No save(): nothing any page shows changes, so no cache is made stale.
     User.objects.filter(pk=user.pk).update(next_reminder_at=user.next_reminder_at)
 
 
-def reminder_settings_update(*, user: User, remind_by_email: bool, reminder_time: dt.time) -> None:
-    """Turn ``user``'s email reminders on or off, at ``reminder_time`` on their clock."""
+def reminder_settings_update(
+    *, user: User, remind_by_email: bool, reminder_time: dt.time, remind_by_push: bool = False
+) -> None:
+    """Turn ``user``'s reminders by email and by push on or off, at ``reminder_time`` on
+    their clock."""
     user.remind_by_email = remind_by_email
+    user.remind_by_push = remind_by_push
     user.reminder_time = reminder_time
     User.objects.filter(pk=user.pk).update(
-        remind_by_email=remind_by_email, reminder_time=reminder_time
+        remind_by_email=remind_by_email, remind_by_push=remind_by_push, reminder_time=reminder_time
     )
     reminder_reschedule(user=user)
 
@@ -89,11 +95,15 @@ def reminders_enqueue_due(*, now: dt.datetime | None = None) -> int:
 
 
 def reminder_send(*, person_id: int, day: dt.date) -> bool:
-    """Email ``day``'s reminder to the person unless it was sent already, their entry for
-    that day is written, reminders were turned off, they are suspended or the day is over. Returns whether it
-    was sent. Raises what the mail server raises, with nothing recorded, so a retry sends."""
+    """Send ``day``'s reminder to the person, by email and/or push as they chose, unless it
+    was sent already, their entry for that day is written, reminders were turned off, they
+    are suspended or the day is over. Returns whether it was sent. Raises what the mail
+    server raises, with nothing recorded, so a retry sends."""
     person = User.objects.filter(
-        pk=person_id, is_active=True, is_suspended=False, remind_by_email=True
+        Q(remind_by_email=True) | Q(remind_by_push=True),
+        pk=person_id,
+        is_active=True,
+        is_suspended=False,
     ).first()
     if (
         person is None
@@ -101,12 +111,25 @@ def reminder_send(*, person_id: int, day: dt.date) -> bool:
         or Entry.objects.filter(author=person, day=day).exists()
     ):
         return False
+    by_push = (
+        person.remind_by_push
+        and push.enabled()
+        and PushSubscription.objects.filter(person=person).exists()
+    )
+    if not (person.remind_by_email or by_push):
+        return False
     try:
         # The row is written first and kept only if the email goes: a second worker
-        # sending the same reminder waits on it, then finds it and stops.
+        # sending the same reminder waits on it, then finds it and stops. The push
+        # messages are queued in the same transaction, so they go exactly when it is kept.
         with transaction.atomic():
             Delivery.objects.create(kind=Delivery.Kind.REMINDER, person=person, day=day)
-            reminder_message(person).send()
+            if by_push:
+                push_services.person_push(
+                    person_id=person.pk, message=push_services.reminder_message(person)
+                )
+            if person.remind_by_email:
+                reminder_message(person).send()
     except IntegrityError:
         logger.info("reminder for person %s on %s was sent already", person_id, day)
         return False
@@ -131,5 +154,11 @@ def reminder_message(person: User) -> EmailMultiAlternatives:
 
 
 def reminders_unsubscribe(*, user: User) -> None:
-    """Turn every reminder of ``user`` off."""
-    reminder_settings_update(user=user, remind_by_email=False, reminder_time=user.reminder_time)
+    """Turn ``user``'s reminders by email off (the link came in one); push reminders stay
+    as they were, to be turned off where they were turned on."""
+    reminder_settings_update(
+        user=user,
+        remind_by_email=False,
+        reminder_time=user.reminder_time,
+        remind_by_push=user.remind_by_push,
+    )

@@ -17,6 +17,7 @@ from journal.models import (
 from journal.services.figures import (
     entries_refresh_counts,
 )
+from journal.services.push import notifications_push
 
 
 def _notify(
@@ -29,9 +30,10 @@ def _notify(
 ) -> None:
     # Acting on one's own entry is not news to anyone.
     if recipient.pk != actor.pk:
-        Notification.objects.create(
+        notification = Notification.objects.create(
             recipient=recipient, actor=actor, kind=kind, entry=entry, comment=comment
         )
+        notifications_push([notification])
 
 
 def cheer_toggle(*, user: User, entry: Entry) -> tuple[bool, int]:

@@ -1,5 +1,6 @@
 """A person's own settings, and the welcome step of their first day."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -8,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from journal import emails, services
+from journal import emails, push, services
 from journal.access import participant_required
 from journal.forms import (
     AccountDeleteForm,
@@ -32,7 +33,15 @@ def settings_page(request, *, form=None, reminder_form=None, email_form=None):
     return render(
         request,
         "journal/settings.html",
-        {"form": form, "reminder_form": reminder_form, "email_form": email_form},
+        {
+            "form": form,
+            "reminder_form": reminder_form,
+            "email_form": email_form,
+            "push_enabled": push.enabled(),
+            "push_vapid_key": settings.VAPID_PUBLIC_KEY,
+            # The devices where push is on (includes/push_settings.html reads them).
+            "push_devices": request.user.push_subscriptions.order_by("created_at"),
+        },
         status=400 if refused else 200,
     )
 
@@ -56,12 +65,22 @@ def reminder_settings(request):
     reminders.reminder_settings_update(user=request.user, **form.cleaned_data)
     messages.success(
         request,
-        f"You will get a reminder at {request.user.reminder_time:%H:%M} on days you have "
-        "not written yet."
-        if request.user.remind_by_email
+        f"You will get a reminder at {request.user.reminder_time:%H:%M} "
+        f"{reminder_ways(request.user)} on days you have not written yet."
+        if request.user.remind_by_email or request.user.remind_by_push
         else "Reminders are off.",
     )
     return redirect("journal:settings")
+
+
+def reminder_ways(person) -> str:
+    """How ``person``'s reminders come, in words."""
+    ways = [
+        way
+        for way, on in (("by email", person.remind_by_email), ("by push", person.remind_by_push))
+        if on
+    ]
+    return " and ".join(ways)
 
 
 @login_required

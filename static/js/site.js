@@ -139,6 +139,132 @@
     });
   });
 
+  // An entry not published yet is kept on this device (localStorage), one draft per form
+  // address, so a closed tab, a crash or a lost network loses nothing. It comes back with a
+  // notice and a button that discards it; it goes once the page after sending the form
+  // says the entry was saved (a refused form comes back as the form, and keeps it).
+  var DRAFT_PREFIX = "momentum-draft:";
+  // How long after sending a form a success message may be taken as its answer.
+  var SENT_WITHIN_MS = 10 * 60 * 1000;
+  var drafts = null;
+  try {
+    drafts = window.localStorage;
+    drafts.getItem(DRAFT_PREFIX);
+  } catch (error) {
+    drafts = null;
+  }
+
+  function readDraft(key) {
+    try {
+      return JSON.parse(drafts.getItem(key));
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function draftFields(form) {
+    return Array.prototype.filter.call(form.elements, function (field) {
+      return field.name && field.name !== "csrfmiddlewaretoken" && field.type !== "file" &&
+        field.type !== "submit" && field.type !== "button" && field.type !== "hidden";
+    });
+  }
+
+  function formValues(form) {
+    var values = {};
+    draftFields(form).forEach(function (field) {
+      if (field.type === "radio") {
+        if (field.checked) values[field.name] = field.value;
+      } else if (field.type === "checkbox") {
+        values[field.name] = field.checked;
+      } else {
+        values[field.name] = field.value;
+      }
+    });
+    return values;
+  }
+
+  function fillForm(form, values) {
+    draftFields(form).forEach(function (field) {
+      if (!(field.name in values)) return;
+      var value = values[field.name];
+      if (field.type === "radio") field.checked = field.value === value;
+      else if (field.type === "checkbox") field.checked = value === true;
+      else field.value = value;
+      // The editor's live preview follows its text.
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  }
+
+  function sameValues(a, b) {
+    return Object.keys(a).concat(Object.keys(b)).every(function (name) { return a[name] === b[name]; });
+  }
+
+  if (drafts) {
+    var saved = document.querySelector(".message-success");
+    Object.keys(drafts).forEach(function (key) {
+      if (key.indexOf(DRAFT_PREFIX) !== 0) return;
+      var draft = readDraft(key);
+      if (!draft || (draft.sentAt && saved && !document.querySelector("form.entry-form") &&
+          Date.now() - draft.sentAt < SENT_WITHIN_MS)) {
+        drafts.removeItem(key);
+      }
+    });
+  }
+
+  document.querySelectorAll("form.entry-form").forEach(function (form) {
+    if (!drafts) return;
+    var key = DRAFT_PREFIX + window.location.pathname;
+    var original = formValues(form);
+    var draft = readDraft(key);
+    var refused = form.querySelector(".form-errors");
+    var notice = null;
+
+    function save(sentAt) {
+      var values = formValues(form);
+      // What a refused form holds was never published either, so it is kept too.
+      if (sameValues(values, original) && !sentAt && !refused) {
+        drafts.removeItem(key);
+        return;
+      }
+      try {
+        drafts.setItem(key, JSON.stringify({ values: values, savedAt: Date.now(), sentAt: sentAt || null }));
+      } catch (error) {
+        // The device's storage is full: the form still works, only the copy is missing.
+      }
+    }
+
+    // A refused form comes back with what was sent in it, newer than any draft.
+    if (draft && draft.values && !refused && !sameValues(draft.values, original)) {
+      fillForm(form, draft.values);
+      notice = document.createElement("div");
+      notice.className = "draft-notice";
+      notice.setAttribute("role", "status");
+      notice.setAttribute("data-draft-notice", "");
+      var text = document.createElement("p");
+      text.textContent = "Restored a draft kept on this device from " +
+        new Date(draft.savedAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) + ". It is not published yet.";
+      var discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "button button-ghost button-small";
+      discard.textContent = "Discard draft";
+      discard.addEventListener("click", function () {
+        drafts.removeItem(key);
+        fillForm(form, original);
+        notice.remove();
+        form.querySelector("input:not([type=hidden]), textarea").focus();
+      });
+      notice.appendChild(text);
+      notice.appendChild(discard);
+      form.parentNode.insertBefore(notice, form);
+    } else {
+      save(null);
+    }
+
+    form.addEventListener("input", function () { save(null); });
+    form.addEventListener("change", function () { save(null); });
+    form.addEventListener("submit", function () { save(Date.now()); });
+  });
+
   // django-markdownx makes Tab insert a tab character, which leaves a keyboard user no way
   // out of the editor (WCAG 2.1.2). Tab is stopped on its way down, before django-markdownx's
   // handler on the editor, so it moves focus as everywhere else; indenting stays on

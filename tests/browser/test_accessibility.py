@@ -127,6 +127,7 @@ def signed_out_pages(entry):
         reverse("account_signup"),
         reverse("account_reset_password"),
         reverse("journal:unsubscribe", args=[unsubscribe_token(entry.author, "notifications")]),
+        reverse("journal:offline"),
     ]
 
 
