@@ -72,6 +72,9 @@ CSRF_FAILURE_VIEW = "journal.views.entries.csrf_failure"
 
 INSTALLED_APPS = [
     "journal",
+    # django-ninja, for its Swagger UI files at /api/docs (served locally: the CSP allows
+    # no CDN).
+    "ninja",
     "momentum.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
