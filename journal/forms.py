@@ -7,7 +7,15 @@ from django.utils.formats import date_format
 from markdownx.widgets import MarkdownxWidget
 
 from journal.markdown import MAX_ENTRY_TEXT
-from journal.models import Challenge, Comment, Entry, Report, User, available_time_zones
+from journal.models import (
+    AccessToken,
+    Challenge,
+    Comment,
+    Entry,
+    Report,
+    User,
+    available_time_zones,
+)
 from journal.porting import images
 from journal.porting.limits import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
 
@@ -434,3 +442,29 @@ class EmailSettingsForm(forms.ModelForm):
             "email_digest": "On Monday morning: your week's hours, days, topics and key "
             "lessons, and the most cheered entries of the people you follow.",
         }
+
+
+class AccessTokenForm(forms.ModelForm):
+    """A new personal access token for the API (journal:tokens)."""
+
+    class Meta:
+        model = AccessToken
+        fields = ("name", "scope")
+        widgets: ClassVar = {"scope": forms.RadioSelect()}
+        help_texts: ClassVar = {
+            "name": "Where you will use it, e.g. “my editor” or “study log script”.",
+        }
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean(self):
+        if self.person.access_tokens.filter(revoked_at__isnull=True).count() >= MAX_TOKENS:
+            raise forms.ValidationError(
+                f"You have {MAX_TOKENS} tokens in use, the most one can have: revoke one first."
+            )
+        return super().clean()
+
+
+MAX_TOKENS = 20

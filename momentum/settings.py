@@ -315,6 +315,8 @@ MOMENTUM_RATE_LIMITS = {
     "challenge": (30, 3600),
     "report": (10, 3600),
     "upload": (30, 3600),
+    # Making a personal access token (/settings/tokens/).
+    "token": (20, 3600),
     "preview": (600, 600),
     # Drawing a share image (journal/views/sharing.py); serving a drawn one is not counted.
     "share_image": (30, 600),
