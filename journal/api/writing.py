@@ -10,7 +10,7 @@ came through).
 import datetime as dt
 
 from django.core.files.storage import default_storage
-from ninja import File
+from ninja import File, Status
 from ninja.files import UploadedFile
 
 from journal import ratelimit, services
@@ -86,7 +86,7 @@ def entry_write(request, payload: schemas.EntryIn):
             409, "This day's entry was written meanwhile: send it again to change it."
         ) from taken
     attach_topics([written])
-    return (201 if entry is None else 200), written
+    return Status(201 if entry is None else 200, written)
 
 
 @router.post(
@@ -102,7 +102,7 @@ def upload(request, image: File[UploadedFile]):
             422, "This image cannot be used.", fields={"image": form.errors.get("image", [])}
         )
     url = request.build_absolute_uri(default_storage.url(form.save()))
-    return 201, {"url": url, "markdown": f"![]({url})"}
+    return Status(201, {"url": url, "markdown": f"![]({url})"})
 
 
 @router.post(
@@ -142,8 +142,9 @@ def comment(request, entry_id: int, payload: schemas.CommentIn):
     form = CommentForm({"body": payload.body})
     if not form.is_valid():
         _refuse_form(form)
-    return 201, services.comment_create(
-        author=request.user, entry=entry, body=form.cleaned_data["body"]
+    return Status(
+        201,
+        services.comment_create(author=request.user, entry=entry, body=form.cleaned_data["body"]),
     )
 
 
