@@ -103,10 +103,18 @@ def unknown_address(request, rest):
     return error_response(404, "The API has no such address: see /api/docs.")
 
 
-def _methods_refused_in_json(view):
+# ninja's own views, which answer any method: they are for reading.
+READ_ONLY = {"openapi-json", "openapi-view"}
+
+
+def _methods_refused_in_json(view, *, read_only):
     """ninja answers a method an address does not take with a bare 405: the API's is JSON."""
 
     def wrapped(request, *args, **kwargs):
+        if read_only and request.method not in ("GET", "HEAD"):
+            refusal = error_response(405, f"This address does not take {request.method}.")
+            refusal["Allow"] = "GET, HEAD"
+            return refusal
         response = view(request, *args, **kwargs)
         if response.status_code == 405:
             refusal = error_response(405, f"This address does not take {request.method}.")
@@ -121,7 +129,9 @@ def _methods_refused_in_json(view):
 def api_urls():
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        pattern.callback = _methods_refused_in_json(pattern.callback)
+        pattern.callback = _methods_refused_in_json(
+            pattern.callback, read_only=pattern.name in READ_ONLY
+        )
     # Last: any other address under /api/ is a JSON 404, not the site's page.
     patterns.append(re_path(r"^(?P<rest>.*)$", unknown_address, name="unknown"))
     return patterns, app_name, namespace
