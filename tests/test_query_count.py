@@ -24,7 +24,7 @@ API_READS = {
     "/api/v1/entries/": 2,
     "/api/v1/entries/?topic=python": 3,
     "/api/v1/people/alice/": 1,
-    "/api/v1/people/alice/entries/": 2,
+    "/api/v1/people/alice/entries/": 3,
     "/api/v1/topics/python/entries/": 3,
     "/api/v1/challenges/": 1,
     "/api/v1/challenges/one-hour-a-day/": 1,
