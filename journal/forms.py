@@ -10,6 +10,7 @@ from journal import push
 from journal.markdown import MAX_ENTRY_TEXT
 from journal.models import (
     BlogFeed,
+    AccessToken,
     Challenge,
     Comment,
     Entry,
@@ -564,3 +565,27 @@ class PushSubscriptionForm(forms.Form):
 
     def clean_auth(self):
         return self._clean_key("auth")
+class AccessTokenForm(forms.ModelForm):
+    """A new personal access token for the API (journal:tokens)."""
+
+    class Meta:
+        model = AccessToken
+        fields = ("name", "scope")
+        widgets: ClassVar = {"scope": forms.RadioSelect()}
+        help_texts: ClassVar = {
+            "name": "Where you will use it, e.g. “my editor” or “study log script”.",
+        }
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean(self):
+        if self.person.access_tokens.filter(revoked_at__isnull=True).count() >= MAX_TOKENS:
+            raise forms.ValidationError(
+                f"You have {MAX_TOKENS} tokens in use, the most one can have: revoke one first."
+            )
+        return super().clean()
+
+
+MAX_TOKENS = 20

@@ -13,6 +13,8 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from journal.api.errors import error_response, is_api_request
+
 request_id_var = contextvars.ContextVar("request_id", default="-")
 access_log = logging.getLogger("momentum.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -62,6 +64,10 @@ class AllowedMethodsMiddleware:
 
     def __call__(self, request):
         if request.method not in self.ALLOWED:
+            if is_api_request(request):
+                refusal = error_response(405, f"The API does not take {request.method}.")
+                refusal["Allow"] = ", ".join(self.ALLOWED)
+                return refusal
             return HttpResponseNotAllowed(self.ALLOWED)
         return self.get_response(request)
 
@@ -73,6 +79,10 @@ class RequestSizeMiddleware:
     without this an anonymous 300 MB POST fills the disk and holds a worker while it
     arrives. Visitors only ever send small forms (log in, sign up); signed-in people up to
     the import's limit. The proxy in front refuses anything larger still (see the README).
+
+    A request to the API that carries a token is let through up to the same limit without
+    the token being read here: the API authenticates it first, then holds each endpoint to
+    its own, smaller cap, still before reading the body (journal/api/auth.py).
     """
 
     def __init__(self, get_response):
@@ -86,13 +96,18 @@ class RequestSizeMiddleware:
         # Who is asking is looked up only for a large body: most requests have none.
         if size <= settings.MOMENTUM_MAX_ANONYMOUS_REQUEST_BYTES:
             return self.get_response(request)
+        api = is_api_request(request)
         limit = (
             settings.MOMENTUM_MAX_REQUEST_BYTES
-            if request.user.is_authenticated
+            if (api and "Authorization" in request.headers)
+            or (not api and request.user.is_authenticated)
             else settings.MOMENTUM_MAX_ANONYMOUS_REQUEST_BYTES
         )
         if size > limit:
-            response = render(request, "413.html", {"limit": limit}, status=413)
+            if api:
+                response = error_response(413, f"A request's body can be {limit} bytes at most.")
+            else:
+                response = render(request, "413.html", {"limit": limit}, status=413)
             # The body is never read: the connection cannot carry another request.
             response["Connection"] = "close"
             return response

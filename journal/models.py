@@ -1516,3 +1516,47 @@ class PushSubscription(models.Model):
     def info(self) -> dict:
         """What pywebpush takes as the subscription (the browser's PushSubscription)."""
         return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+class AccessTokenQuerySet(models.QuerySet):
+    def in_force(self):
+        """Tokens that still open the API: not revoked, and their person active and not
+        suspended."""
+        return self.filter(
+            revoked_at__isnull=True, person__is_active=True, person__is_suspended=False
+        )
+
+
+class AccessToken(models.Model):
+    """A personal access token for the JSON API (journal/api/). Only a hash of its secret
+    is stored: the secret is shown once, when made (journal.services.tokens)."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read: my private entries and notifications"
+        READ_WRITE = "read-write", "Read and write: also post entries, images, cheers, comments"
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens"
+    )
+    name = models.CharField(max_length=80)
+    # The first characters of the secret, shown in settings so that a person can tell
+    # their tokens apart; too short to find one by.
+    prefix = models.CharField(max_length=16, editable=False)
+    # sha256 of the whole secret, in hex: the secret is random, so no salt is needed.
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = AccessTokenQuerySet.as_manager()
+
+    class Meta:
+        # (Every API request finds its token by the unique digest's index; the settings
+        # page lists a person's tokens through the foreign key's.)
+        ordering = ("-created_at", "-id")
+
+    def __str__(self):
+        return f"{self.person}: {self.name} ({self.prefix}…)"
+
+    @property
+    def can_write(self):
+        return self.scope == self.Scope.READ_WRITE

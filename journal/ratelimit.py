@@ -40,6 +40,12 @@ def hit(scope, request):
     return count <= limit
 
 
+def retry_after(scope):
+    """Seconds until ``scope``'s current window ends and its count starts again."""
+    _, period = settings.MOMENTUM_RATE_LIMITS[scope]
+    return period - int(time.time()) % period
+
+
 def too_many_requests(request):
     return render(request, "429.html", status=429)
 

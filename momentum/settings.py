@@ -72,6 +72,9 @@ CSRF_FAILURE_VIEW = "journal.views.entries.csrf_failure"
 
 INSTALLED_APPS = [
     "journal",
+    # django-ninja, for its Swagger UI files at /api/docs (served locally: the CSP allows
+    # no CDN).
+    "ninja",
     "momentum.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -330,6 +333,8 @@ MOMENTUM_RATE_LIMITS = {
     "challenge": (30, 3600),
     "report": (10, 3600),
     "upload": (30, 3600),
+    # Making a personal access token (/settings/tokens/).
+    "token": (20, 3600),
     "preview": (600, 600),
     # Drawing a share image (journal/views/sharing.py); serving a drawn one is not counted.
     "share_image": (30, 600),

@@ -3,10 +3,13 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from journal.api.urls import api_urls
+
 urlpatterns = [
     path("", include("journal.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("api/", api_urls()),
 ]
 
 

@@ -81,9 +81,86 @@ def certificate_image(world):
     return [participation.pk, card.digest]
 
 
+MY_TOKEN = lambda w: [w["token"].pk]  # noqa: E731
 # Pages about accounts that allauth serves to anyone (the link in an email, the sign-up).
 ACCOUNT_PAGE = same_for_all(OK, NOT_ALLOWED)
 SIGNED_OUT_ONLY = members(REDIRECT, REDIRECT, anonymous=(OK, OK))
+
+# The API's addresses: (their arguments, (GET, POST) with a session or nothing, and
+# {token holder: (GET, POST)} with a token, TOKEN_HOLDERS below). An empty POST to a write
+# is a body without its fields (422), or an action with its defaults.
+UNAUTHORIZED, INVALID, CONFLICT = 401, 422, 409
+TOKEN_HOLDERS = ["visitor", "other", "owner", "owner_read", "revoked", "suspended", "staff"]
+
+
+def by_token(get, post, **overrides):
+    """Every token holder gets (get, post); a revoked token or a suspended person's is
+    refused, and a read token cannot write."""
+    table = dict.fromkeys(TOKEN_HOLDERS, (get, post))
+    # A method the address does not take is refused before anyone is asked who they are.
+    refused = tuple(NOT_ALLOWED if seen == NOT_ALLOWED else UNAUTHORIZED for seen in (get, post))
+    table["revoked"] = table["suspended"] = refused
+    if post not in (NOT_ALLOWED, UNAUTHORIZED):
+        table["owner_read"] = (get, FORBIDDEN)
+    table.update(overrides)
+    return table
+
+
+def api_read(**overrides):
+    return by_token(OK, NOT_ALLOWED, **overrides)
+
+
+def api_write(post, **overrides):
+    return by_token(NOT_ALLOWED, post, visitor=(NOT_ALLOWED, UNAUTHORIZED), **overrides)
+
+
+OPEN_READ = ((OK, NOT_ALLOWED), api_read())
+NOTHING_HERE = dict.fromkeys(TOKEN_HOLDERS, (NOT_FOUND, NOT_FOUND))
+API = {
+    "api:api-root": (NO_ARGS, (NOT_FOUND, NOT_FOUND), NOTHING_HERE),
+    "api:unknown": (
+        lambda w: ["v1/nothing/"],
+        (NOT_FOUND, NOT_FOUND),
+        NOTHING_HERE,
+    ),
+    "api:openapi-view": (
+        NO_ARGS,
+        (OK, NOT_ALLOWED),
+        dict.fromkeys(TOKEN_HOLDERS, (OK, NOT_ALLOWED)),
+    ),
+    "api:openapi-json": (
+        NO_ARGS,
+        (OK, NOT_ALLOWED),
+        dict.fromkeys(TOKEN_HOLDERS, (OK, NOT_ALLOWED)),
+    ),
+    # GET the feed, POST today's entry.
+    "api:entries": (NO_ARGS, (OK, UNAUTHORIZED), by_token(OK, INVALID, visitor=(OK, UNAUTHORIZED))),
+    "api:entry": (MY_ENTRY, *OPEN_READ),
+    "api:person": (OWNER, *OPEN_READ),
+    "api:journey": (OWNER, *OPEN_READ),
+    "api:topic_entries": (TOPIC, *OPEN_READ),
+    "api:challenges": (NO_ARGS, *OPEN_READ),
+    "api:challenge": (CHALLENGE, *OPEN_READ),
+    "api:challenge_entries": (CHALLENGE, *OPEN_READ),
+    "api:challenge_board": (CHALLENGE, *OPEN_READ),
+    "api:me": (NO_ARGS, (UNAUTHORIZED, NOT_ALLOWED), api_read(visitor=(UNAUTHORIZED, NOT_ALLOWED))),
+    "api:notifications": (
+        NO_ARGS,
+        (UNAUTHORIZED, NOT_ALLOWED),
+        api_read(visitor=(UNAUTHORIZED, NOT_ALLOWED)),
+    ),
+    "api:uploads": (NO_ARGS, (NOT_ALLOWED, UNAUTHORIZED), api_write(INVALID)),
+    # The owner's own entry takes no cheer from them (404), as on the page.
+    "api:cheer": (
+        MY_ENTRY,
+        (NOT_ALLOWED, UNAUTHORIZED),
+        api_write(OK, owner=(NOT_ALLOWED, NOT_FOUND)),
+    ),
+    "api:comments": (MY_ENTRY, (NOT_ALLOWED, UNAUTHORIZED), api_write(INVALID)),
+    "api:join": (CHALLENGE, (NOT_ALLOWED, UNAUTHORIZED), api_write(OK)),
+    "api:leave": (CHALLENGE, (NOT_ALLOWED, UNAUTHORIZED), api_write(OK)),
+}
+
 
 # name: (how to build its URL from the world, {visitor: (GET outcome, POST outcome)}).
 # "owner" owns the entry, the comment (on other's entry) and the journey in the URL; an
@@ -172,6 +249,14 @@ POLICY = {
     "journal:service_worker": (NO_ARGS, PUBLIC_PAGE),
     "journal:manifest": (NO_ARGS, PUBLIC_PAGE),
     "journal:offline": (NO_ARGS, PUBLIC_PAGE),
+    # An empty form is refused (400); suspended people make no tokens.
+    "journal:tokens": (NO_ARGS, participants(OK, BAD)),
+    "journal:token_revoke": (
+        MY_TOKEN,
+        participants(
+            NOT_ALLOWED, REDIRECT, other=(NOT_ALLOWED, NOT_FOUND), staff=(NOT_ALLOWED, NOT_FOUND)
+        ),
+    ),
     # The signed token in the link is the authorization: no login, no CSRF (RFC 8058).
     "journal:unsubscribe": (
         lambda w: [unsubscribe_token(w["owner"], "reminder")],
@@ -247,6 +332,9 @@ POLICY = {
     # Password set is for accounts without one, login codes are off: both send people on.
     "account_set_password": (NO_ARGS, members(REDIRECT, REDIRECT)),
     "account_confirm_login_code": (NO_ARGS, members(REDIRECT, REDIRECT)),
+    # The API: a session opens nothing there, so every visitor here is a visitor to it
+    # (who may use it with a token is API, above).
+    **{name: (build, same_for_all(*session)) for name, (build, session, _) in API.items()},
 }
 
 
@@ -288,7 +376,6 @@ def world(db):
     finished = Participation.objects.select_related("challenge__creator", "person").get(
         challenge=sprint, person=owner, finished_on__isnull=False
     )
-        "rest_period": rest_period,
     push_device = PushSubscription.objects.create(
         person=owner, endpoint="https://push.example.net/owner", p256dh="k", auth="a"
     )
@@ -308,6 +395,7 @@ def world(db):
         "challenge": challenge,
         "invite_only": invite_only,
         "finished": finished,
+        "token": services.token_create(person=owner, name="owner's", scope="read")[0],
     }
 
 
@@ -698,3 +786,76 @@ def test_challenge_access_policy(client, challenge_world):
     for name, address in CHALLENGE_URLS.items():
         seen[name] = seen_by_everyone(client, people, address(challenge), READERS)
     assert seen == CHALLENGE_POLICY[kind]
+def token_holders(world):
+    """Each holder's Authorization header: read-write tokens, but for owner_read; the
+    suspended person's was made before the suspension."""
+    secrets = {
+        holder: services.token_create(person=world[holder], name=holder, scope="read-write")[1]
+        for holder in ("other", "owner", "staff")
+    }
+    secrets["owner_read"] = services.token_create(person=world["owner"], name="read", scope="read")[
+        1
+    ]
+    revoked, secrets["revoked"] = services.token_create(
+        person=world["owner"], name="gone", scope="read-write"
+    )
+    services.token_revoke(token=revoked)
+    suspended = world["suspended"]
+    services.user_set_suspended(moderator=world["staff"], user=suspended, suspended=False)
+    secrets["suspended"] = services.token_create(person=suspended, name="s", scope="read-write")[1]
+    services.user_set_suspended(moderator=world["staff"], user=suspended, suspended=True)
+    return {
+        holder: {"HTTP_AUTHORIZATION": f"Bearer {secret}"} for holder, secret in secrets.items()
+    }
+
+
+@pytest.mark.parametrize("name", sorted(API))
+def test_api_access_policy_by_token(client, world, name):
+    build, _, expected = API[name]
+    url = reverse(name, args=build(world))
+    headers = {"visitor": {}, **token_holders(world)}
+    seen = {}
+    for holder in TOKEN_HOLDERS:
+        outcomes = []
+        for method in ("GET", "POST"):
+            try:
+                with transaction.atomic():
+                    outcomes.append(
+                        client.generic(
+                            method, url, content_type="application/json", **headers[holder]
+                        ).status_code
+                    )
+                    raise Rollback
+            except Rollback:
+                pass
+        seen[holder] = tuple(outcomes)
+    assert seen == expected
+
+
+def test_the_api_hides_what_its_pages_hide(client, world):
+    """Private, hidden and invite-only things never appear to another token holder."""
+    owner, other = world["owner"], world["other"]
+    private = write_entry(
+        owner, day=owner.local_today() - dt.timedelta(days=1), visibility="private"
+    )
+    secret = services.token_create(person=other, name="o", scope="read")[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    invite_only = world["invite_only"]
+    for url in (
+        reverse("api:entry", args=[private.pk]),
+        reverse("api:challenge", args=[invite_only.slug]),
+        reverse("api:challenge_board", args=[invite_only.slug]),
+        reverse("api:person", args=["suspended"]),
+    ):
+        assert client.get(url, **headers).status_code == NOT_FOUND, url
+    services.entry_set_hidden(
+        moderator=world["staff"], entry=world["entry"], hidden=True, reason="x"
+    )
+    staff = services.token_create(person=world["staff"], name="s", scope="read")[1]
+    # A token is no moderator's: staff see through the API what everyone sees.
+    assert (
+        client.get(
+            reverse("api:entry", args=[world["entry"].pk]), HTTP_AUTHORIZATION=f"Bearer {staff}"
+        ).status_code
+        == NOT_FOUND
+    )

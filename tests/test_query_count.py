@@ -1,5 +1,6 @@
 """The benchmark's X-Query-Count header, installed only when MOMENTUM_COUNT_QUERIES is set."""
 
+import pytest
 from django.urls import reverse
 
 COUNTER = "journal.middleware.QueryCountMiddleware"
@@ -14,3 +15,69 @@ def test_it_counts_the_queries_of_a_request(client, db, settings):
 def test_it_is_off_unless_asked_for(client, db, settings):
     assert COUNTER not in settings.MIDDLEWARE
     assert "X-Query-Count" not in client.get(reverse("journal:healthz"))
+
+
+# The API's endpoints (journal/api/): the same number of queries whatever the data size.
+# With a token, one more: the token and its person (last_used_at is written at most once a
+# minute, so not on the measured request).
+API_READS = {
+    "/api/v1/entries/": 2,
+    "/api/v1/entries/?topic=python": 3,
+    "/api/v1/people/alice/": 1,
+    "/api/v1/people/alice/entries/": 3,
+    "/api/v1/topics/python/entries/": 3,
+    "/api/v1/challenges/": 1,
+    "/api/v1/challenges/one-hour-a-day/": 1,
+    "/api/v1/challenges/one-hour-a-day/entries/": 3,
+    "/api/v1/challenges/one-hour-a-day/board/": 2,
+}
+
+
+def _grow(people, days):
+    from journal import services
+    from journal.models import Challenge
+    from tests.conftest import days_ago, make_user, write_entry
+
+    site = Challenge.objects.site()
+    for index in range(people):
+        person = make_user(f"reader{index}") if index else make_user("alice")
+        services.challenge_join(person=person, challenge=site)
+        for n in range(days):
+            write_entry(person, day=days_ago(person, n), topics=["python", f"t{index}"])
+        services.token_create(person=person, name="t", scope="read-write")
+
+
+@pytest.mark.parametrize(("url", "queries"), sorted(API_READS.items()))
+@pytest.mark.parametrize(("people", "days"), [(1, 1), (6, 4)])
+def test_api_reads_run_constant_queries(
+    client, db, django_assert_num_queries, url, queries, people, days
+):
+    from journal import services
+    from journal.models import User
+
+    _grow(people, days)
+    _, secret = services.token_create(
+        person=User.objects.get(username="alice"), name="q", scope="read"
+    )
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    assert client.get(url).status_code == 200
+    assert client.get(url, **headers).status_code == 200
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(queries + 1):
+        assert client.get(url, **headers).status_code == 200
+
+
+@pytest.mark.parametrize(("people", "days"), [(1, 1), (6, 4)])
+def test_api_own_reads_run_constant_queries(client, db, django_assert_num_queries, people, days):
+    from journal import services
+    from journal.models import User
+
+    _grow(people, days)
+    alice = User.objects.get(username="alice")
+    _, secret = services.token_create(person=alice, name="q", scope="read")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    for url, queries in (("/api/v1/me/", 1), ("/api/v1/me/notifications/", 2)):
+        assert client.get(url, **headers).status_code == 200
+        with django_assert_num_queries(queries):
+            assert client.get(url, **headers).status_code == 200

@@ -9,6 +9,7 @@
 - ``porting``: writing an import in one go.
 - ``challenges``: starting, editing, closing, joining and leaving challenges, and each
   participant's figures, which follow every entry write.
+- ``tokens``: personal access tokens for the JSON API.
 - ``figures``: the stored figures every one of them keeps.
 - ``rest``: declaring and ending rest days, and recounting the streaks they keep (called
   as ``rest.rest_period_declare(...)``).
@@ -62,6 +63,7 @@ from journal.services.social import (
     follow_toggle,
     notifications_mark_read,
 )
+from journal.services.tokens import token_create, token_find, token_revoke
 
 __all__ = [
     "AlreadyReported",
@@ -94,6 +96,9 @@ __all__ = [
     "participations_recount_all",
     "report_create",
     "report_dismiss",
+    "token_create",
+    "token_find",
+    "token_revoke",
     "topics_recount",
     "user_delete",
     "user_join_site_challenge",

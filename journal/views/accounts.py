@@ -5,13 +5,15 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from journal import emails, push, services
 from journal.access import participant_required
 from journal.forms import (
+    AccessTokenForm,
     AccountDeleteForm,
     BlogFeedForm,
     EmailSettingsForm,
@@ -19,7 +21,8 @@ from journal.forms import (
     ReminderForm,
     WelcomeForm,
 )
-from journal.models import BlogFeed
+from journal.models import AccessToken, BlogFeed
+from journal.ratelimit import rate_limited
 from journal.services import blogfeeds, reminders
 from journal.services import emails as email_services
 
@@ -178,3 +181,32 @@ def account_delete(request):
     return render(
         request, "journal/account_delete.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@participant_required
+@rate_limited("token")
+def tokens(request):
+    """Personal access tokens for the API: made here, their secret shown once (this
+    response, never stored, never cached), listed with their last use, revoked."""
+    form = AccessTokenForm(request.POST if request.method == "POST" else None, person=request.user)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        _, secret = services.token_create(person=request.user, **form.cleaned_data)
+        form = AccessTokenForm(person=request.user)
+    response = render(
+        request,
+        "journal/tokens.html",
+        {"form": form, "secret": secret, "tokens": request.user.access_tokens.all()},
+        status=400 if form.errors else 200,
+    )
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+@participant_required
+@require_POST
+def token_revoke(request, pk):
+    token = get_object_or_404(AccessToken, pk=pk, person=request.user)
+    services.token_revoke(token=token)
+    messages.success(request, f"“{token.name}” is revoked: it no longer opens the API.")
+    return redirect("journal:tokens")

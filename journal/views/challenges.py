@@ -156,7 +156,7 @@ def _challenge_page(request, challenge, invite=None):
     """The page of ``challenge``, which the reader may see (``invite``: the token they
     came with)."""
     today = challenge.local_today()
-    board = _board_page(challenge, request.GET.get("after"))
+    board = board_page(challenge, request.GET.get("after"))
     running = challenge.has_started(today) and not challenge.is_finished(today)
     latest = prepare_cards(challenge.public_entries().for_cards().newest_first()[:LATEST_ENTRIES])
     is_creator = request.user.is_authenticated and challenge.creator_id == request.user.pk
@@ -197,7 +197,7 @@ _shared_challenge_page = shared_page(reads=("after",), personal_to=_challenge_cr
 )
 
 
-def _board_page(challenge, cursor):
+def board_page(challenge, cursor):
     """The participants on the board, most days counted first, after ``cursor``
     ("<days counted>.<id>" of the last row shown): read through participation_board_idx,
     a page costs the same at any depth."""

@@ -271,6 +271,35 @@ def plan_pages(readers, writers, targets):
             "goal": SIGNED_IN_GOAL,
             "requests": gets(searches, signed_in),
         },
+        # The API's reading endpoints (journal/api/reading.py), at the same data size,
+        # without a token: what a script or a feed reader asks for.
+        {
+            "name": "API /api/v1/entries/",
+            "goal": ANONYMOUS_GOAL,
+            "requests": gets(["/api/v1/entries/"]),
+        },
+        {
+            "name": "API person's entries",
+            "goal": ANONYMOUS_GOAL,
+            "requests": gets(
+                [f"/api/v1/people/{path.strip('/@')}/entries/" for path in targets["journeys"]]
+            ),
+        },
+        {
+            "name": "API topic's entries",
+            "goal": ANONYMOUS_GOAL,
+            "requests": gets([f"/api/v1{path}entries/" for path in targets["topics"]]),
+        },
+        {
+            "name": "API /api/v1/challenges/",
+            "goal": ANONYMOUS_GOAL,
+            "requests": gets(["/api/v1/challenges/"]),
+        },
+        {
+            "name": "API challenge's board",
+            "goal": ANONYMOUS_GOAL,
+            "requests": gets([f"/api/v1{path}board/" for path in targets["challenges"]]),
+        },
         {
             # What the editor asks for while a person types: their Markdown rendered as it
             # will be published, through the same checks as a write, but nothing stored.
