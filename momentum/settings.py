@@ -303,6 +303,10 @@ MOMENTUM_PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
 # the person who added it; removals and edits show at once whatever this says.
 MOMENTUM_PAGE_STALE_SECONDS = env_int("DJANGO_PAGE_STALE_SECONDS", 5)
 
+# Outbound requests (journal/safefetch.py) may reach private and loopback addresses: for
+# development and tests only, never where members type the URLs.
+MOMENTUM_ALLOW_PRIVATE_ADDRESSES = env_bool("MOMENTUM_ALLOW_PRIVATE_ADDRESSES", False)
+
 # (requests, seconds) per person, or per address for visitors; see journal/ratelimit.py.
 MOMENTUM_RATE_LIMITS = {
     "entry": (30, 3600),

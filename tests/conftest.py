@@ -1,6 +1,9 @@
 """Shared fixtures: named people (alice, bob, a moderator) and their entries."""
 
 import datetime as dt
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest import mock
 
 import pytest
@@ -132,3 +135,70 @@ def clock():
     frozen = FrozenClock(dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC))
     with mock.patch("django.utils.timezone.now", frozen):
         yield frozen
+
+
+@pytest.fixture
+def allow_private_addresses(settings):
+    """Let journal/safefetch.py reach 127.0.0.1, where the tests' servers listen."""
+    settings.MOMENTUM_ALLOW_PRIVATE_ADDRESSES = True
+
+
+class Answer:
+    """What the local server answers on one path; ``delay`` seconds before answering."""
+
+    def __init__(self, status=200, body=b"", headers=None, delay=0):
+        self.status, self.body, self.headers, self.delay = status, body, headers or {}, delay
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A client that hangs up mid-answer (a refused size, a timeout) is what some tests
+        are about, not an error to print."""
+
+
+class LocalServer:
+    """An HTTP server on 127.0.0.1 answering what a test put in ``answers`` per path (an
+    Answer, or a function of the request's headers returning one; 404 otherwise), keeping
+    each request it got as (method, path, headers, body)."""
+
+    def __init__(self):
+        self.answers = {}
+        self.requests = []
+        local = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def answer(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                local.requests.append(
+                    (self.command, self.path, dict(self.headers), self.rfile.read(length))
+                )
+                answer = local.answers.get(self.path, Answer(404, b"Not here"))
+                if callable(answer):
+                    answer = answer(self.headers)
+                time.sleep(answer.delay)
+                self.send_response(answer.status)
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(answer.body)))
+                self.end_headers()
+                self.wfile.write(answer.body)
+
+            do_GET = do_POST = answer
+
+            def log_message(self, *args):
+                pass
+
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+
+@pytest.fixture
+def local_server():
+    server = LocalServer()
+    thread = threading.Thread(target=server.server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
