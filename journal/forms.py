@@ -6,8 +6,17 @@ from django.core import validators
 from django.utils.formats import date_format
 from markdownx.widgets import MarkdownxWidget
 
+from journal import safefetch
 from journal.markdown import MAX_ENTRY_TEXT
-from journal.models import Challenge, Comment, Entry, Report, User, available_time_zones
+from journal.models import (
+    Challenge,
+    Comment,
+    Entry,
+    Report,
+    User,
+    Webhook,
+    available_time_zones,
+)
 from journal.porting import images
 from journal.porting.limits import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
 
@@ -434,3 +443,30 @@ class EmailSettingsForm(forms.ModelForm):
             "email_digest": "On Monday morning: your week's hours, days, topics and key "
             "lessons, and the most cheered entries of the people you follow.",
         }
+
+
+class WebhookForm(forms.ModelForm):
+    """A new webhook (journal:webhooks): a public web address, and what to send it."""
+
+    url = forms.URLField(
+        label="Address",
+        max_length=500,
+        assume_scheme="https",
+        validators=[validators.URLValidator(schemes=["http", "https"])],
+        help_text="A web address of yours that accepts POST requests, such as "
+        "https://example.com/momentum-hook.",
+    )
+
+    class Meta:
+        model = Webhook
+        fields = ("url", "send_entries", "send_comments", "send_cheers")
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        try:
+            # Resolved here to tell the owner at once; the worker checks again at each
+            # delivery, as the name may later point elsewhere.
+            safefetch.check_address(url)
+        except safefetch.Refused as refused:
+            raise forms.ValidationError(f"Momentum cannot send there: {refused}") from None
+        return url

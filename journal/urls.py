@@ -17,6 +17,7 @@ from journal.views import (
     reading,
     sharing,
     social,
+    webhooks,
 )
 
 
@@ -116,6 +117,10 @@ urlpatterns = [
     path("settings/", accounts.profile_settings, name="settings"),
     path("settings/reminders/", accounts.reminder_settings, name="reminder_settings"),
     path("settings/emails/", accounts.email_settings, name="email_settings"),
+    path("settings/webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("settings/webhooks/<int:pk>/ping/", webhooks.webhook_ping, name="webhook_ping"),
+    path("settings/webhooks/<int:pk>/active/", webhooks.webhook_active, name="webhook_active"),
+    path("settings/webhooks/<int:pk>/delete/", webhooks.webhook_delete, name="webhook_delete"),
     path("unsubscribe/<str:token>/", accounts.unsubscribe, name="unsubscribe"),
     path("settings/delete/", accounts.account_delete, name="account_delete"),
     path("settings/export/", porting.export, name="export"),

@@ -10,6 +10,8 @@
 - ``challenges``: starting, editing, closing, joining and leaving challenges, and each
   participant's figures, which follow every entry write.
 - ``figures``: the stored figures every one of them keeps.
+- ``webhooks``: a person's webhooks, the events they are sent and their delivery
+  (called as ``services.webhooks.webhook_create(...)``).
 
 Views and commands call them as ``services.entry_save(...)``.
 """

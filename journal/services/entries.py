@@ -10,6 +10,7 @@ from journal.models import (
     Notification,
     Topic,
     User,
+    Webhook,
 )
 from journal.services.challenges import participations_follow_entry
 from journal.services.figures import (
@@ -20,6 +21,7 @@ from journal.services.figures import (
     store_stats,
     user_refresh_stats,
 )
+from journal.services.webhooks import entry_data, webhooks_notify
 
 
 class DayTaken(Exception):
@@ -77,6 +79,11 @@ def entry_save(*, entry: Entry, topic_names: Iterable[str]) -> Entry:
                 entry.refresh_from_db(fields=["number"])
             participations_follow_entry(author=author, day=entry.day, minutes=entry.minutes)
             entry.milestones = _announce_milestones(author, figures_before)
+            webhooks_notify(
+                person=author,
+                event=Webhook.Event.ENTRY_PUBLISHED if adding else Webhook.Event.ENTRY_EDITED,
+                data=entry_data(entry, topics),
+            )
     except IntegrityError as error:
         # Caught outside the transaction, which is gone with the failed insert: no
         # savepoint is paid on every write for the rare second tab.
