@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from journal import services, sharecards
 from journal.emails import unsubscribe_token
-from journal.models import Challenge, Entry, User, attach_topics
+from journal.models import Challenge, Entry, User, Webhook, attach_topics
 from tests.conftest import make_user, write_entry
 
 VISITORS = ["anonymous", "other", "owner", "suspended", "suspended_staff", "staff"]
@@ -50,6 +50,7 @@ NO_ARGS = lambda w: []  # noqa: E731
 OWNER = lambda w: ["owner"]  # noqa: E731
 MY_ENTRY = lambda w: [w["entry"].pk]  # noqa: E731
 MY_COMMENT = lambda w: [w["comment"].pk]  # noqa: E731
+MY_WEBHOOK = lambda w: [w["webhook"].pk]  # noqa: E731
 TOPIC = lambda w: ["python"]  # noqa: E731
 
 
@@ -133,6 +134,20 @@ POLICY = {
     "journal:settings": (NO_ARGS, members(OK, BAD)),
     "journal:reminder_settings": (NO_ARGS, members(NOT_ALLOWED, BAD)),
     "journal:email_settings": (NO_ARGS, members(NOT_ALLOWED, REDIRECT)),
+    # Webhooks: one's own only (anyone else's is a 404), and not while suspended.
+    "journal:webhooks": (NO_ARGS, participants(OK, BAD)),
+    "journal:webhook_ping": (
+        MY_WEBHOOK,
+        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
+    ),
+    "journal:webhook_active": (
+        MY_WEBHOOK,
+        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
+    ),
+    "journal:webhook_delete": (
+        MY_WEBHOOK,
+        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
+    ),
     # The signed token in the link is the authorization: no login, no CSRF (RFC 8058).
     "journal:unsubscribe": (
         lambda w: [unsubscribe_token(w["owner"], "reminder")],
@@ -247,6 +262,7 @@ def world(db):
         "report": report,
         "challenge": challenge,
         "invite_only": invite_only,
+        "webhook": Webhook.objects.create(person=owner, url="https://hooks.example.com/owner"),
     }
 
 

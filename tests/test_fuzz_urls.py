@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from journal import services, sharecards
 from journal.emails import unsubscribe_token
-from journal.models import Challenge, Entry, User, attach_topics
+from journal.models import Challenge, Entry, User, Webhook, attach_topics
 from journal.urls import urlpatterns
 from tests.conftest import days_ago, write_entry
 
@@ -68,6 +68,10 @@ QUERY = {
     "journal:image_upload": [],
     "journal:settings": [],
     "journal:reminder_settings": [],
+    "journal:webhooks": [],
+    "journal:webhook_ping": [],
+    "journal:webhook_active": [],
+    "journal:webhook_delete": [],
     "journal:unsubscribe": [],
     "journal:welcome": [],
     "journal:account_delete": [],
@@ -143,6 +147,7 @@ def world(alice, bob, moderator):
         topic_names=["python"],
     )
     services.challenge_join(person=bob, challenge=challenge)
+    webhook = Webhook.objects.create(person=alice, url="https://hooks.example.com/alice")
     return {
         "visitor": None,
         "alice": alice,
@@ -153,7 +158,7 @@ def world(alice, bob, moderator):
             "day": [earlier.day.isoformat().encode(), entry.day.isoformat().encode()],
             "number": [b"1", b"2"],
             "slug": [b"python", challenge.slug.encode(), b"one-hour-a-day"],
-            "pk": [str(entry.pk).encode(), str(comment.pk).encode()],
+            "pk": [str(entry.pk).encode(), str(comment.pk).encode(), str(webhook.pk).encode()],
             "kind": [b"entry", b"comment", b"person"],
             "key": [b"alice", b"bob", str(entry.pk).encode(), str(comment.pk).encode()],
             "digest": [image.digest.encode() for image in images],

@@ -2,6 +2,9 @@
 
 from django.urls import reverse
 
+from journal.models import Webhook
+from journal.services import webhooks
+
 COUNTER = "journal.middleware.QueryCountMiddleware"
 
 
@@ -14,3 +17,20 @@ def test_it_counts_the_queries_of_a_request(client, db, settings):
 def test_it_is_off_unless_asked_for(client, db, settings):
     assert COUNTER not in settings.MIDDLEWARE
     assert "X-Query-Count" not in client.get(reverse("journal:healthz"))
+
+
+def test_the_webhooks_page_costs_four_queries_with_every_hook_full(
+    client, alice, django_assert_num_queries
+):
+    client.force_login(alice)
+    url = reverse("journal:webhooks")
+    for n in range(webhooks.MAX_WEBHOOKS):
+        hook = Webhook.objects.create(person=alice, url=f"https://hooks.example.com/{n}")
+        # One more than is kept: the oldest is pruned.
+        for _ in range(webhooks.KEPT_DELIVERIES + 1):
+            webhooks.webhook_ping(webhook=hook)
+    # The session, the person, their hooks, and all their kept deliveries in one.
+    with django_assert_num_queries(4):
+        page = client.get(url).content.decode()
+    rows = page.count('<td class="import-day">')
+    assert rows == webhooks.MAX_WEBHOOKS * webhooks.KEPT_DELIVERIES
