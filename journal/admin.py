@@ -25,6 +25,8 @@ from journal.models import (
     Report,
     Topic,
     User,
+    Webhook,
+    WebhookDelivery,
 )
 
 # Moderation from the admin goes through the same services as /moderation/, so every
@@ -279,6 +281,27 @@ class DeliveryAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "day")
     search_fields = ("person__username",)
     list_select_related = ("person",)
+
+
+@admin.register(Webhook)
+class WebhookAdmin(ReadOnlyAdmin):
+    """People's webhooks, without their secrets: only their owners manage them."""
+
+    list_display = ("created_at", "person", "url", "active")
+    list_filter = ("active",)
+    search_fields = ("person__username", "url")
+    list_select_related = ("person",)
+    exclude = ("secret",)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    """What the worker sent to webhooks, and how it went."""
+
+    list_display = ("created_at", "webhook", "event", "status", "attempts", "last_result")
+    list_filter = ("event", "status")
+    search_fields = ("webhook__person__username", "webhook__url")
+    list_select_related = ("webhook__person",)
 
 
 # django-tasks-db lists the queue, failed tasks and their tracebacks; staff retry a failed

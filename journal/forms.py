@@ -11,12 +11,17 @@ from journal.markdown import MAX_ENTRY_TEXT
 from journal.models import (
     BlogFeed,
     AccessToken,
+from journal import safefetch
+from journal.markdown import MAX_ENTRY_TEXT
+from journal.models import (
     Challenge,
     Comment,
     Entry,
     Report,
     RestPeriod,
     User,
+    User,
+    Webhook,
     available_time_zones,
 )
 from journal.porting import images
@@ -589,3 +594,28 @@ class AccessTokenForm(forms.ModelForm):
 
 
 MAX_TOKENS = 20
+class WebhookForm(forms.ModelForm):
+    """A new webhook (journal:webhooks): a public web address, and what to send it."""
+
+    url = forms.URLField(
+        label="Address",
+        max_length=500,
+        assume_scheme="https",
+        validators=[validators.URLValidator(schemes=["http", "https"])],
+        help_text="A web address of yours that accepts POST requests, such as "
+        "https://example.com/momentum-hook.",
+    )
+
+    class Meta:
+        model = Webhook
+        fields = ("url", "send_entries", "send_comments", "send_cheers")
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        try:
+            # Resolved here to tell the owner at once; the worker checks again at each
+            # delivery, as the name may later point elsewhere.
+            safefetch.check_address(url)
+        except safefetch.Refused as refused:
+            raise forms.ValidationError(f"Momentum cannot send there: {refused}") from None
+        return url

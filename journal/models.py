@@ -1560,3 +1560,76 @@ class AccessToken(models.Model):
     @property
     def can_write(self):
         return self.scope == self.Scope.READ_WRITE
+def new_webhook_secret() -> str:
+    return secrets.token_hex(32)
+
+
+class Webhook(models.Model):
+    """An address of a person's own that receives a signed POST when something happens to
+    their entries (journal/services/webhooks.py sends them, through the worker)."""
+
+    class Event(models.TextChoices):
+        ENTRY_PUBLISHED = "entry.published", "entry published"
+        ENTRY_EDITED = "entry.edited", "entry edited"
+        COMMENT_RECEIVED = "comment.received", "comment received"
+        CHEER_RECEIVED = "cheer.received", "cheer received"
+        PING = "ping", "test ping"
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhooks"
+    )
+    url = models.URLField("Address", max_length=500)
+    # Signs every delivery (HMAC-SHA256); shown to its owner so that the receiver can check.
+    secret = models.CharField(max_length=64, default=new_webhook_secret, editable=False)
+    send_entries = models.BooleanField("When I publish or edit an entry", default=True)
+    send_comments = models.BooleanField("When someone comments on my entry", default=True)
+    send_cheers = models.BooleanField("When someone cheers my entry", default=True)
+    # A paused hook keeps its address and secret but is sent nothing but test pings.
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["person", "url"], name="one_webhook_per_address"),
+            models.CheckConstraint(
+                condition=Q(send_entries=True) | Q(send_comments=True) | Q(send_cheers=True),
+                name="webhook_listens_to_something",
+                violation_error_message="Choose at least one thing to send.",
+            ),
+        )
+        # No index of its own: one_webhook_per_address starts with the person, which is how
+        # every query finds hooks (the settings page, and an event's hooks).
+
+    def __str__(self):
+        return f"{self.person}'s webhook to {self.url}"
+
+
+class WebhookDelivery(models.Model):
+    """One event on its way to one webhook: written when the event happens, then sent and
+    retried by the worker. Only the latest few of each hook are kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "waiting"
+        SENT = "sent", "sent"
+        FAILED = "failed", "failed"
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=20, choices=Webhook.Event.choices)
+    # What the event is about, as the receiver gets it under "data".
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # How the last attempt went, in plain words ("HTTP 200", "Could not connect to ...").
+    last_result = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "webhook deliveries"
+        indexes = (
+            # A hook's latest deliveries: the settings page, and pruning all but the latest.
+            models.Index(fields=["webhook", "-id"], name="webhook_delivery_latest_idx"),
+        )
+
+    def __str__(self):
+        return f"{self.get_event_display()} to {self.webhook.url}: {self.get_status_display()}"

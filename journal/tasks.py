@@ -15,20 +15,21 @@ from django.utils import timezone
 
 from journal import push
 from journal.middleware import request_id_var
-from journal.services import blogfeeds, emails, reminders
+from journal.services import blogfeeds, emails, reminders, webhooks
 from journal.services import push as push_services
 
 logger = logging.getLogger(__name__)
 
-# How long to wait before each new attempt when the mail server cannot be reached; a
-# reminder's own day ending stops them sooner (reminders.reminder_send). After the last,
-# staff retry the task from the admin.
+# How long to wait before each new attempt when the mail server or a webhook's receiver
+# cannot be reached; a reminder's own day ending stops them sooner
+# (reminders.reminder_send). After the last, staff retry an email's task from the admin,
+# and a webhook's delivery is marked failed.
 RETRY_DELAYS = [dt.timedelta(minutes=minutes) for minutes in (1, 5, 15, 60, 180)]
 # What a mail server that is down or refusing raises; anything else is a bug, not retried.
 MAIL_ERRORS = (OSError, smtplib.SMTPException)
 
 
-def _retry_later(task: Task, args: tuple, attempt: int, error: Exception) -> None:
+def _retry_later(task: Task, args: tuple, attempt: int, error: Exception | str) -> None:
     """Queue ``task`` again with ``args`` and the next attempt number, after the delay
     that attempt waits, unless the attempts have run out."""
     if attempt < len(RETRY_DELAYS):
@@ -65,6 +66,9 @@ def fetch_blog_feed(feed_id: int) -> str:
     be read is no failure of the task: the problem is shown in the learner's settings and
     the feed is asked again later."""
     return blogfeeds.blog_feed_fetch(feed_id=feed_id)
+
+
+@task
 def send_push(subscription_id: int, payload: str, attempt: int = 0) -> bool:
     """Send a push message to one device. A device the push service says is gone is
     removed; any other failure is retried as emails are."""
@@ -73,6 +77,16 @@ def send_push(subscription_id: int, payload: str, attempt: int = 0) -> bool:
     except push.Failed as error:
         _retry_later(send_push, (subscription_id, payload), attempt, error)
         raise
+
+
+@task
+def deliver_webhook(delivery_id: int, attempt: int = 0) -> None:
+    """POST a webhook's delivery; on a network error or a 5xx answer, queue another
+    attempt after the next delay, until the last, after which the delivery is failed. The
+    task itself never fails: how each attempt went is on the delivery, for its owner."""
+    last_attempt = attempt >= len(RETRY_DELAYS)
+    if reason := webhooks.delivery_send(delivery_id=delivery_id, last_attempt=last_attempt):
+        _retry_later(deliver_webhook, (delivery_id,), attempt, reason)
 
 
 @receiver(task_enqueued)

@@ -20,6 +20,7 @@ from journal.views import (
     rest,
     sharing,
     social,
+    webhooks,
 )
 
 
@@ -151,6 +152,10 @@ urlpatterns = [
     path("offline/", push.offline, name="offline"),
     path("settings/tokens/", accounts.tokens, name="tokens"),
     path("settings/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
+    path("settings/webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("settings/webhooks/<int:pk>/ping/", webhooks.webhook_ping, name="webhook_ping"),
+    path("settings/webhooks/<int:pk>/active/", webhooks.webhook_active, name="webhook_active"),
+    path("settings/webhooks/<int:pk>/delete/", webhooks.webhook_delete, name="webhook_delete"),
     path("unsubscribe/<str:token>/", accounts.unsubscribe, name="unsubscribe"),
     path("settings/delete/", accounts.account_delete, name="account_delete"),
     path("settings/export/", porting.export, name="export"),

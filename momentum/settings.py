@@ -338,6 +338,8 @@ MOMENTUM_RATE_LIMITS = {
     "preview": (600, 600),
     # Drawing a share image (journal/views/sharing.py); serving a drawn one is not counted.
     "share_image": (30, 600),
+    # Adding a webhook (a DNS lookup) and its test pings (a POST by the worker).
+    "webhook": (30, 3600),
 }
 
 # One Markdown pipeline: the live preview is rendered by the function that renders

@@ -14,6 +14,7 @@ from journal import services, sharecards
 from journal.emails import unsubscribe_token
 from journal.models import Challenge, Entry, Participation, PushSubscription, User, attach_topics
 from journal.services import rest
+from journal.models import Challenge, Entry, User, Webhook, attach_topics
 from tests.conftest import make_user, write_entry
 
 VISITORS = ["anonymous", "other", "owner", "suspended", "suspended_staff", "staff"]
@@ -51,6 +52,7 @@ NO_ARGS = lambda w: []  # noqa: E731
 OWNER = lambda w: ["owner"]  # noqa: E731
 MY_ENTRY = lambda w: [w["entry"].pk]  # noqa: E731
 MY_COMMENT = lambda w: [w["comment"].pk]  # noqa: E731
+MY_WEBHOOK = lambda w: [w["webhook"].pk]  # noqa: E731
 TOPIC = lambda w: ["python"]  # noqa: E731
 
 
@@ -256,6 +258,19 @@ POLICY = {
         participants(
             NOT_ALLOWED, REDIRECT, other=(NOT_ALLOWED, NOT_FOUND), staff=(NOT_ALLOWED, NOT_FOUND)
         ),
+    # Webhooks: one's own only (anyone else's is a 404), and not while suspended.
+    "journal:webhooks": (NO_ARGS, participants(OK, BAD)),
+    "journal:webhook_ping": (
+        MY_WEBHOOK,
+        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
+    ),
+    "journal:webhook_active": (
+        MY_WEBHOOK,
+        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
+    ),
+    "journal:webhook_delete": (
+        MY_WEBHOOK,
+        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
     ),
     # The signed token in the link is the authorization: no login, no CSRF (RFC 8058).
     "journal:unsubscribe": (
@@ -396,6 +411,7 @@ def world(db):
         "invite_only": invite_only,
         "finished": finished,
         "token": services.token_create(person=owner, name="owner's", scope="read")[0],
+        "webhook": Webhook.objects.create(person=owner, url="https://hooks.example.com/owner"),
     }
 
 

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journal import services
+from journal.models import Webhook
 from tests.conftest import make_user, write_entry
 
 FIELDS = {
@@ -16,6 +17,8 @@ FIELDS = {
                            "visibility"],
     "journal:settings": ["display_name", "bio", "learning_focus", "time_zone", "daily_goal_minutes"],
     "journal:reminder_settings": ["remind_by_email", "remind_by_push", "reminder_time"],
+    "journal:webhooks": ["url", "send_entries", "send_comments", "send_cheers"],
+    "journal:webhook_active": ["active"],
     "journal:welcome": ["display_name", "daily_goal_minutes", "time_zone", "learning_focus", "skip"],
     "journal:account_delete": ["password"],
     "journal:rest_settings": ["kind", "weekday", "first_day", "last_day"],
@@ -39,7 +42,9 @@ values = st.one_of(
     st.dates().map(lambda day: day.isoformat()),
     st.sampled_from(["public", "private", "spam", "hide_entry", "suspend_user", "Europe/Paris",
                      "", "0", "1", "-1", "1e9", "NaN", "null", "//evil.example/", "javascript:x",
-                     "hidden", "target", "weekly", "holiday"]),
+                     "hidden", "target", "weekly", "holiday", "on", "http://127.0.0.1/",
+                     "http://[::1]:8000/", "https://example.com:99999/", "http://a..b/",
+                     "file:///etc/passwd"]),
 )  # fmt: skip
 
 
@@ -62,6 +67,7 @@ def people(db):
         "newcomer": newcomer,
         "entry": theirs,
         "comment": comment,
+        "webhook": Webhook.objects.create(person=owner, url="https://hooks.example.com/owner"),
     }
 
 
@@ -72,6 +78,7 @@ def url_for(name, people):
         "journal:comment_edit": lambda: [people["comment"].pk],
         "journal:follow": lambda: ["other"],
         "journal:report": lambda: ["entry", people["entry"].pk],
+        "journal:webhook_active": lambda: [people["webhook"].pk],
     }.get(name, list)()
     return reverse(name, args=args)
 

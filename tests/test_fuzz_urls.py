@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from journal import services, sharecards
 from journal.emails import unsubscribe_token
 from journal.models import Challenge, Entry, Participation, User, attach_topics
+from journal.models import Challenge, Entry, User, Webhook, attach_topics
 from journal.urls import urlpatterns
 from tests.conftest import days_ago, write_entry
 
@@ -81,6 +82,10 @@ QUERY = {
     "journal:service_worker": [],
     "journal:manifest": [],
     "journal:offline": [],
+    "journal:webhooks": [],
+    "journal:webhook_ping": [],
+    "journal:webhook_active": [],
+    "journal:webhook_delete": [],
     "journal:unsubscribe": [],
     "journal:welcome": [],
     "journal:account_delete": [],
@@ -171,6 +176,7 @@ def world(alice, bob, moderator):
         sharecards.challenge_card(sprint, topics),
         sharecards.certificate_card(finished, topics, finished.finished_minutes()[1]),
     ]
+    webhook = Webhook.objects.create(person=alice, url="https://hooks.example.com/alice")
     return {
         "visitor": None,
         "alice": alice,
@@ -190,6 +196,10 @@ def world(alice, bob, moderator):
                 str(comment.pk).encode(),
                 challenge.slug.encode(),
             ],
+            "slug": [b"python", challenge.slug.encode(), b"one-hour-a-day"],
+            "pk": [str(entry.pk).encode(), str(comment.pk).encode(), str(webhook.pk).encode()],
+            "kind": [b"entry", b"comment", b"person"],
+            "key": [b"alice", b"bob", str(entry.pk).encode(), str(comment.pk).encode()],
             "digest": [image.digest.encode() for image in images],
             "token": [challenge.invite_token.encode(), unsubscribe_token(alice, "digest").encode()],
         },

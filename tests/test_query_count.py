@@ -3,6 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from journal.models import Webhook
+from journal.services import webhooks
+
 COUNTER = "journal.middleware.QueryCountMiddleware"
 
 
@@ -81,3 +84,18 @@ def test_api_own_reads_run_constant_queries(client, db, django_assert_num_querie
         assert client.get(url, **headers).status_code == 200
         with django_assert_num_queries(queries):
             assert client.get(url, **headers).status_code == 200
+def test_the_webhooks_page_costs_four_queries_with_every_hook_full(
+    client, alice, django_assert_num_queries
+):
+    client.force_login(alice)
+    url = reverse("journal:webhooks")
+    for n in range(webhooks.MAX_WEBHOOKS):
+        hook = Webhook.objects.create(person=alice, url=f"https://hooks.example.com/{n}")
+        # One more than is kept: the oldest is pruned.
+        for _ in range(webhooks.KEPT_DELIVERIES + 1):
+            webhooks.webhook_ping(webhook=hook)
+    # The session, the person, their hooks, and all their kept deliveries in one.
+    with django_assert_num_queries(4):
+        page = client.get(url).content.decode()
+    rows = page.count('<td class="import-day">')
+    assert rows == webhooks.MAX_WEBHOOKS * webhooks.KEPT_DELIVERIES

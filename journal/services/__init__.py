@@ -13,6 +13,8 @@
 - ``figures``: the stored figures every one of them keeps.
 - ``rest``: declaring and ending rest days, and recounting the streaks they keep (called
   as ``rest.rest_period_declare(...)``).
+- ``webhooks``: a person's webhooks, the events they are sent and their delivery
+  (called as ``services.webhooks.webhook_create(...)``).
 
 Views and commands call them as ``services.entry_save(...)``.
 """

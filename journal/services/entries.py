@@ -11,6 +11,7 @@ from journal.models import (
     RestPeriod,
     Topic,
     User,
+    Webhook,
 )
 from journal.services.challenges import participations_follow_entry
 from journal.services.figures import (
@@ -22,6 +23,7 @@ from journal.services.figures import (
     user_refresh_stats,
 )
 from journal.services.push import notifications_push
+from journal.services.webhooks import entry_data, webhooks_notify
 
 
 class DayTaken(Exception):
@@ -86,6 +88,11 @@ def entry_save(*, entry: Entry, topic_names: Iterable[str]) -> Entry:
                 author=author, day=entry.day, minutes=entry.minutes, rest_days=rest_days
             )
             entry.milestones = _announce_milestones(author, figures_before)
+            webhooks_notify(
+                person=author,
+                event=Webhook.Event.ENTRY_PUBLISHED if adding else Webhook.Event.ENTRY_EDITED,
+                data=entry_data(entry, topics),
+            )
     except IntegrityError as error:
         # Caught outside the transaction, which is gone with the failed insert: no
         # savepoint is paid on every write for the rare second tab.

@@ -13,11 +13,13 @@ from journal.models import (
     Follow,
     Notification,
     User,
+    Webhook,
 )
 from journal.services.figures import (
     entries_refresh_counts,
 )
 from journal.services.push import notifications_push
+from journal.services.webhooks import cheer_data, comment_data, webhooks_notify
 
 
 def _notify(
@@ -58,6 +60,12 @@ def cheer_toggle(*, user: User, entry: Entry) -> tuple[bool, int]:
                 kind=Notification.Kind.CHEER, actor=user, entry=entry
             ).delete()
         entry.refresh_from_db(fields=["cheer_count"])
+        if created and entry.author_id != user.pk:
+            webhooks_notify(
+                person=entry.author,
+                event=Webhook.Event.CHEER_RECEIVED,
+                data=cheer_data(cheer, entry.cheer_count),
+            )
     return created, entry.cheer_count
 
 
@@ -73,6 +81,13 @@ def comment_create(*, author: User, entry: Entry, body: str) -> Comment:
             entry=entry,
             comment=comment,
         )
+        # Comments on one's own entry are not news, here as in notifications.
+        if entry.author_id != author.pk:
+            webhooks_notify(
+                person=entry.author,
+                event=Webhook.Event.COMMENT_RECEIVED,
+                data=comment_data(comment),
+            )
     return comment
 
 
