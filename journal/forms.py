@@ -6,20 +6,16 @@ from django.core import validators
 from django.utils.formats import date_format
 from markdownx.widgets import MarkdownxWidget
 
-from journal import push
+from journal import push, safefetch
 from journal.markdown import MAX_ENTRY_TEXT
 from journal.models import (
-    BlogFeed,
     AccessToken,
-from journal import safefetch
-from journal.markdown import MAX_ENTRY_TEXT
-from journal.models import (
+    BlogFeed,
     Challenge,
     Comment,
     Entry,
     Report,
     RestPeriod,
-    User,
     User,
     Webhook,
     available_time_zones,
@@ -524,6 +520,8 @@ class RestPeriodForm(forms.Form):
     def declaration_fields(self):
         """The cleaned fields services.rest_period_declare takes."""
         return {name: self.cleaned_data[name] for name in ("first_day", "last_day", "weekday")}
+
+
 class BlogFeedForm(forms.ModelForm):
     """The learner's own blog (journal:blog_settings): its feed's address and whether the
     entries its posts become are public."""
@@ -544,6 +542,8 @@ class BlogFeedForm(forms.ModelForm):
         help_texts: ClassVar = {
             "visibility": "For posts read from now on; entries already made keep theirs.",
         }
+
+
 class PushSubscriptionForm(forms.Form):
     """A browser's push subscription (its PushSubscription.toJSON(), flattened), as the
     settings' script posts it (journal:push_subscribe)."""
@@ -570,6 +570,8 @@ class PushSubscriptionForm(forms.Form):
 
     def clean_auth(self):
         return self._clean_key("auth")
+
+
 class AccessTokenForm(forms.ModelForm):
     """A new personal access token for the API (journal:tokens)."""
 
@@ -594,6 +596,8 @@ class AccessTokenForm(forms.ModelForm):
 
 
 MAX_TOKENS = 20
+
+
 class WebhookForm(forms.ModelForm):
     """A new webhook (journal:webhooks): a public web address, and what to send it."""
 

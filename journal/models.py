@@ -1341,6 +1341,8 @@ class RestPeriod(models.Model):
         if last is None:
             return f"{every} from {first}"
         return f"{every}, {first} to {charts.day_in_words(last)}"
+
+
 @dataclasses.dataclass(frozen=True)
 class CountsFor:
     """A challenge an entry counts for, and which of its days the entry is there."""
@@ -1483,6 +1485,8 @@ class BlogPost(models.Model):
 
     def __str__(self):
         return f"{self.person}'s post {self.key[:8]}"
+
+
 class PushSubscription(models.Model):
     """A browser where a person turned push on: where the push service takes messages for
     it (``endpoint``, a secret URL of that service) and the keys messages are encrypted
@@ -1516,6 +1520,8 @@ class PushSubscription(models.Model):
     def info(self) -> dict:
         """What pywebpush takes as the subscription (the browser's PushSubscription)."""
         return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
 class AccessTokenQuerySet(models.QuerySet):
     def in_force(self):
         """Tokens that still open the API: not revoked, and their person active and not
@@ -1560,6 +1566,8 @@ class AccessToken(models.Model):
     @property
     def can_write(self):
         return self.scope == self.Scope.READ_WRITE
+
+
 def new_webhook_secret() -> str:
     return secrets.token_hex(32)
 

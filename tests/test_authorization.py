@@ -12,9 +12,16 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from journal import services, sharecards
 from journal.emails import unsubscribe_token
-from journal.models import Challenge, Entry, Participation, PushSubscription, User, attach_topics
+from journal.models import (
+    Challenge,
+    Entry,
+    Participation,
+    PushSubscription,
+    User,
+    Webhook,
+    attach_topics,
+)
 from journal.services import rest
-from journal.models import Challenge, Entry, User, Webhook, attach_topics
 from tests.conftest import make_user, write_entry
 
 VISITORS = ["anonymous", "other", "owner", "suspended", "suspended_staff", "staff"]
@@ -258,6 +265,7 @@ POLICY = {
         participants(
             NOT_ALLOWED, REDIRECT, other=(NOT_ALLOWED, NOT_FOUND), staff=(NOT_ALLOWED, NOT_FOUND)
         ),
+    ),
     # Webhooks: one's own only (anyone else's is a 404), and not while suspended.
     "journal:webhooks": (NO_ARGS, participants(OK, BAD)),
     "journal:webhook_ping": (
@@ -802,6 +810,8 @@ def test_challenge_access_policy(client, challenge_world):
     for name, address in CHALLENGE_URLS.items():
         seen[name] = seen_by_everyone(client, people, address(challenge), READERS)
     assert seen == CHALLENGE_POLICY[kind]
+
+
 def token_holders(world):
     """Each holder's Authorization header: read-write tokens, but for owner_read; the
     suspended person's was made before the suspension."""

@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 
 from journal import services, sharecards
 from journal.emails import unsubscribe_token
-from journal.models import Challenge, Entry, Participation, User, attach_topics
-from journal.models import Challenge, Entry, User, Webhook, attach_topics
+from journal.models import Challenge, Entry, Participation, User, Webhook, attach_topics
 from journal.urls import urlpatterns
 from tests.conftest import days_ago, write_entry
 
@@ -187,7 +186,12 @@ def world(alice, bob, moderator):
             "day": [earlier.day.isoformat().encode(), entry.day.isoformat().encode()],
             "number": [b"1", b"2"],
             "slug": [b"python", challenge.slug.encode(), b"one-hour-a-day", sprint.slug.encode()],
-            "pk": [str(entry.pk).encode(), str(comment.pk).encode(), str(finished.pk).encode()],
+            "pk": [
+                str(entry.pk).encode(),
+                str(comment.pk).encode(),
+                str(finished.pk).encode(),
+                str(webhook.pk).encode(),
+            ],
             "kind": [b"entry", b"comment", b"person", b"challenge"],
             "key": [
                 b"alice",
@@ -196,10 +200,6 @@ def world(alice, bob, moderator):
                 str(comment.pk).encode(),
                 challenge.slug.encode(),
             ],
-            "slug": [b"python", challenge.slug.encode(), b"one-hour-a-day"],
-            "pk": [str(entry.pk).encode(), str(comment.pk).encode(), str(webhook.pk).encode()],
-            "kind": [b"entry", b"comment", b"person"],
-            "key": [b"alice", b"bob", str(entry.pk).encode(), str(comment.pk).encode()],
             "digest": [image.digest.encode() for image in images],
             "token": [challenge.invite_token.encode(), unsubscribe_token(alice, "digest").encode()],
         },

@@ -84,6 +84,8 @@ def test_api_own_reads_run_constant_queries(client, db, django_assert_num_querie
         assert client.get(url, **headers).status_code == 200
         with django_assert_num_queries(queries):
             assert client.get(url, **headers).status_code == 200
+
+
 def test_the_webhooks_page_costs_four_queries_with_every_hook_full(
     client, alice, django_assert_num_queries
 ):

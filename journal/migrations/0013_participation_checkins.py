@@ -27,7 +27,7 @@ def check_in_recent_days(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journal', '0011_emails'),
+        ('journal', '0012_rest_periods'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journal', '0011_emails'),
+        ('journal', '0016_push'),
     ]
 
     operations = [

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from journal import sharecards
 from journal.caching.pages import shared_page
 from journal.models import Challenge, Entry, Participation, User
-from journal.views.challenges import _invite
+from journal.views.challenges import invite_in
 
 # A run of the longest challenges has a lesson a day: the page shows the first ones.
 KEY_LESSONS_SHOWN = 100
@@ -40,7 +40,7 @@ def _shared_certificate(request, slug, username):
 
 
 def _invited_certificate(request, slug, username):
-    participation = _finished(request, slug, username, invite=_invite(request))
+    participation = _finished(request, slug, username, invite=invite_in(request))
     if participation.challenge.is_public:
         # A public challenge's certificate has one address, the one the page cache keeps.
         return redirect(participation)

@@ -14,11 +14,11 @@ from journal.models import (
     Challenge,
     Comment,
     Entry,
+    Participation,
     RestPeriod,
     Topic,
     User,
     attach_counts_for,
-    Participation,
     attach_topics,
 )
 from journal.pagination import journey_page, keyset_page

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journal', '0011_emails'),
+        ('journal', '0017_api_tokens'),
     ]
 
     operations = [
