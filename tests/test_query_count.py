@@ -1,10 +1,13 @@
 """The benchmark's X-Query-Count header, installed only when MOMENTUM_COUNT_QUERIES is set."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
-from journal.models import Webhook
-from journal.services import webhooks
+from journal import services
+from journal.models import Challenge, Webhook
+from journal.services import rest, webhooks
 
 COUNTER = "journal.middleware.QueryCountMiddleware"
 
@@ -101,3 +104,26 @@ def test_the_webhooks_page_costs_four_queries_with_every_hook_full(
         page = client.get(url).content.decode()
     rows = page.count('<td class="import-day">')
     assert rows == webhooks.MAX_WEBHOOKS * webhooks.KEPT_DELIVERIES
+
+
+def test_the_rest_days_page_runs_a_fixed_number_of_queries(
+    client, alice, clock, django_assert_num_queries
+):
+    """The session, the person, their rest periods and their challenges (the navigation's
+    figures come from the cache, warmed by a first request): the same with no declaration
+    as with many, in one challenge as in several."""
+    client.force_login(alice)
+    url = reverse("journal:rest_settings")
+    client.get(url)
+    with django_assert_num_queries(4):
+        assert client.get(url).status_code == 200
+    tomorrow = alice.local_today() + dt.timedelta(days=1)
+    for weekday in range(5):
+        rest.rest_period_declare(person=alice, first_day=tomorrow, last_day=None, weekday=weekday)
+    for n in range(3):
+        services.challenge_create(
+            challenge=Challenge(creator=alice, title=f"Challenge {n}"), topic_names=[]
+        )
+    client.get(url)
+    with django_assert_num_queries(4):
+        assert client.get(url).status_code == 200

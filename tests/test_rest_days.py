@@ -2,8 +2,10 @@
 and the journey's heatmap marks for rest and frozen days."""
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 
 from journal import services, streaks
@@ -241,3 +243,16 @@ def test_a_streak_kept_by_nothing_says_only_its_length(client, alice, clock):
     html = journey_html(client)
     assert "Current streak: 1 day.</p>" in html
     assert 'class="hm-mark hm-rest"' not in html.split("heatmap-legend")[0]
+
+
+def test_the_migration_counts_every_persons_streak_again_with_freezes(alice, bob, clock):
+    migration = importlib.import_module("journal.migrations.0012_rest_periods")
+    # Six days, one missed, one more: before freezes kept personal streaks, a run of 1.
+    for n in [*range(9, 1, -1), 0]:
+        write_entry(alice, day=TODAY - dt.timedelta(days=n))
+    expected = User.objects.get(pk=alice.pk).stored_stats()
+    User.objects.update(latest_run_length=1, latest_run_start=None, saved_days=0)
+    migration.recount_personal_streaks(django_apps, None)
+    assert User.objects.get(pk=alice.pk).stored_stats() == expected
+    assert expected.latest_run_length == 9
+    assert User.objects.get(pk=bob.pk).stored_stats() == streaks.Stats()

@@ -143,6 +143,7 @@ def signed_in_pages(entry, own, hidden):
         reverse("journal:challenges_mine"),
         reverse("journal:entry_edit", kwargs={"pk": own.pk}),
         reverse("journal:settings"),
+        reverse("journal:rest_settings"),
         reverse("journal:import_upload"),
         reverse("journal:blog_settings"),
         reverse("journal:notifications"),
