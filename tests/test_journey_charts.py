@@ -135,9 +135,9 @@ def test_journey_lists_key_lessons_most_recent_first_with_links(client, alice):
 
 
 def test_journey_runs_a_constant_number_of_queries(client, django_assert_num_queries, db):
-    # The person, the page of entries (no COUNT: pages go by day), their topics, the
-    # heatmap, the hours per topic and the key lessons.
-    expected = 6
+    # The person, the page of entries (no COUNT: pages go by day), the challenges they
+    # count for, their topics, the heatmap, the hours per topic and the key lessons.
+    expected = 7
     one = make_user("one")
     write_entry(one, topics=["rust"], key_lesson="One lesson")
     with django_assert_num_queries(expected):
@@ -196,5 +196,6 @@ def test_key_lessons_are_the_latest_whichever_page_holds_them(
         :KEY_LESSONS_SHOWN
     ]
     query = query.replace("older", (today - dt.timedelta(days=3)).isoformat())
-    with django_assert_num_queries(6):
+    # As test_journey_runs_a_constant_number_of_queries.
+    with django_assert_num_queries(7):
         assert lessons_shown(client, "alice", query) == latest
