@@ -100,6 +100,14 @@ def community(transactional_db):
         ),
         topic_names=["computer vision"],
     )  # fmt: skip
+    # A challenge waiting in the queue, and one a moderator hid.
+    for title in ("Get rich reading", "Hidden offers"):
+        taken = services.challenge_create(
+            challenge=Challenge(creator=bob, title=title, description="Click my link."),
+            topic_names=[],
+        )
+        services.report_create(reporter=alice, target=taken, reason="spam", note="Ads.")
+    services.challenge_set_hidden(moderator=moderator, challenge=taken, hidden=True, reason="Ads")
     return {"entry": entry, "own": own, "hidden": spam}
 
 
@@ -152,6 +160,8 @@ def signed_in_pages(entry, own, hidden):
         hidden.get_absolute_url(),
         own.get_absolute_url(),
         reverse("journal:report", kwargs={"kind": "entry", "key": entry.pk}),
+        reverse("journal:challenge_detail", kwargs={"slug": "hidden-offers"}),
+        reverse("journal:report", kwargs={"kind": "challenge", "key": "get-rich-reading"}),
     ]
 
 
