@@ -31,6 +31,8 @@ def push_subscribe(
     else's (they logged out, this person logged in) becomes this person's: its endpoint is
     the browser's, not the account's."""
     with transaction.atomic():
+        # The person's row is locked so that two tabs subscribing at once cannot both
+        # pass the count below.
         User.objects.select_for_update().filter(pk=person.pk).first()
         mine = PushSubscription.objects.filter(person=person)
         if mine.count() >= MAX_DEVICES and not mine.filter(endpoint=endpoint).exists():

@@ -8,7 +8,7 @@ from functools import cache
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
@@ -81,10 +81,10 @@ def push_unsubscribe(request):
 @require_POST
 def push_device_remove(request, pk):
     """Turn push off for one of one's devices, from the list in settings (no script needed)."""
-    if push_services.push_unsubscribe(person=request.user, pk=pk):
-        messages.success(request, "Push is off for that device.")
-        return redirect("journal:settings")
-    return render(request, "404.html", status=404)
+    if not push_services.push_unsubscribe(person=request.user, pk=pk):
+        raise Http404("No such device of yours.")
+    messages.success(request, "Push is off for that device.")
+    return redirect("journal:settings")
 
 
 @cache
