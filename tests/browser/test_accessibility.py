@@ -133,6 +133,7 @@ def signed_in_pages(entry, own, hidden):
         reverse("journal:challenges_mine"),
         reverse("journal:entry_edit", kwargs={"pk": own.pk}),
         reverse("journal:settings"),
+        reverse("journal:tokens"),
         reverse("journal:import_upload"),
         reverse("journal:notifications"),
         reverse("journal:moderation"),
