@@ -17,6 +17,7 @@ FIELDS = {
     "journal:settings": ["display_name", "bio", "learning_focus", "time_zone", "daily_goal_minutes"],
     "journal:welcome": ["display_name", "daily_goal_minutes", "time_zone", "learning_focus", "skip"],
     "journal:account_delete": ["password"],
+    "journal:tokens": ["name", "scope"],
     "journal:comment_create": ["body", "next"],
     "journal:comment_edit": ["body"],
     "journal:cheer": ["entry", "next"],

@@ -68,6 +68,8 @@ QUERY = {
     "journal:image_upload": [],
     "journal:settings": [],
     "journal:reminder_settings": [],
+    "journal:tokens": [],
+    "journal:token_revoke": [],
     "journal:unsubscribe": [],
     "journal:welcome": [],
     "journal:account_delete": [],
