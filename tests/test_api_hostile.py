@@ -5,6 +5,9 @@ nothing is written; what people wrote comes back sanitised (tests/hostile_inputs
 import re
 
 import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from journal import services
 from journal.models import Entry
@@ -144,3 +147,39 @@ def test_hostile_comments_and_uploads_are_refused_cleanly(client, alice, bob, se
         post(client, f"{API}/challenges/one-hour-a-day/join/", {"on_board": "maybe"}, secret), 422
     )
     assert_refused(post(client, f"{API}/uploads/", "{}", secret), 422)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=200),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=8,
+)
+ENTRY_FIELDS = ["day", "title", "minutes", "body", "key_lesson", "reflection", "visibility"]
+
+
+class Rollback(Exception):
+    pass
+
+
+@pytest.mark.parametrize(
+    "url", [f"{API}/entries/", f"{API}/challenges/one-hour-a-day/join/", f"{API}/uploads/"]
+)
+def test_random_json_never_breaks_the_api(client, alice, secret, url):
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        body=st.dictionaries(st.sampled_from([*ENTRY_FIELDS, "topics", "on_board"]), json_values)
+    )
+    def post_random(body):
+        try:
+            with transaction.atomic():
+                response = post(client, url, body, secret)
+                assert response.status_code < 500, (body, response.status_code)
+                raise Rollback
+        except Rollback:
+            pass
+
+    post_random()

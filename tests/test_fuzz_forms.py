@@ -22,6 +22,7 @@ FIELDS = {
     "journal:welcome": ["display_name", "daily_goal_minutes", "time_zone", "learning_focus", "skip"],
     "journal:account_delete": ["password"],
     "journal:rest_settings": ["kind", "weekday", "first_day", "last_day"],
+    "journal:tokens": ["name", "scope"],
     "journal:comment_create": ["body", "next"],
     "journal:comment_edit": ["body"],
     "journal:cheer": ["entry", "next"],

@@ -85,6 +85,8 @@ QUERY = {
     "journal:webhook_ping": [],
     "journal:webhook_active": [],
     "journal:webhook_delete": [],
+    "journal:tokens": [],
+    "journal:token_revoke": [],
     "journal:unsubscribe": [],
     "journal:welcome": [],
     "journal:account_delete": [],

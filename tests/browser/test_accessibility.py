@@ -152,6 +152,7 @@ def signed_in_pages(entry, own, hidden):
         reverse("journal:entry_edit", kwargs={"pk": own.pk}),
         reverse("journal:settings"),
         reverse("journal:rest_settings"),
+        reverse("journal:tokens"),
         reverse("journal:import_upload"),
         reverse("journal:blog_settings"),
         reverse("journal:notifications"),
