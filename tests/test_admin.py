@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from journal import services
-from journal.models import Comment, Delivery, Entry, ModerationAction, Report, User
+from journal.models import Comment, Delivery, Entry, ModerationAction, Report, User, Webhook
+from journal.services import webhooks
 from journal.tasks import send_reminder
 from tests.conftest import PASSWORD, make_user, write_entry
 
@@ -34,6 +35,10 @@ def one_of_each(superuser, alice, bob):
     # A reminder queued for the worker, and one it sent.
     send_reminder.enqueue(alice.pk, alice.local_today().isoformat())
     Delivery.objects.create(kind=Delivery.Kind.REMINDER, person=alice, day=alice.local_today())
+    # A webhook with a delivery waiting for the worker.
+    webhooks.webhook_ping(
+        webhook=Webhook.objects.create(person=alice, url="https://hooks.example.com/alice")
+    )
 
 
 def registered():

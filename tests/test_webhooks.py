@@ -19,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 from journal import services
 from journal.models import Entry, Webhook, WebhookDelivery
 from journal.services import webhooks
-from tests.conftest import Answer, write_entry
+from tests.conftest import Answer, make_user, write_entry
 
 # The worker commits as it goes (and closes the connection), so tests that run it run
 # outside a test transaction; their writes commit too, and their events are queued then.
@@ -448,3 +448,17 @@ def test_deleting_the_account_deletes_its_hooks(alice, receiver):
     hook_for(alice, receiver)
     services.user_delete(user=alice)
     assert not Webhook.objects.exists()
+
+
+def test_staff_see_deliveries_in_the_admin_but_never_a_secret(client, alice, receiver):
+    hook = hook_for(alice, receiver)
+    webhooks.webhook_ping(webhook=hook)
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    for page in (
+        reverse("admin:journal_webhook_change", args=[hook.pk]),
+        reverse("admin:journal_webhook_changelist"),
+        reverse("admin:journal_webhookdelivery_changelist"),
+    ):
+        response = client.get(page)
+        assert response.status_code == 200
+        assert hook.secret not in response.content.decode()

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from journal import services
 from journal.emails import unsubscribe_token
-from journal.models import Challenge, Entry
+from journal.models import Challenge, Entry, Webhook, WebhookDelivery
 from tests.browser.conftest import log_in, watched_page
 from tests.conftest import days_ago, make_user, write_entry
 
@@ -108,6 +108,16 @@ def community(transactional_db):
         )
         services.report_create(reporter=alice, target=taken, reason="spam", note="Ads.")
     services.challenge_set_hidden(moderator=moderator, challenge=taken, hidden=True, reason="Ads")
+    # A webhook with a delivery in each state.
+    hook = Webhook.objects.create(person=moderator, url="https://hooks.example.com/mod")
+    for status, result in [
+        ("sent", "HTTP 200 OK."),
+        ("failed", "HTTP 404 Not Found."),
+        ("pending", ""),
+    ]:
+        WebhookDelivery.objects.create(
+            webhook=hook, event="ping", payload={}, status=status, last_result=result, attempts=1
+        )
     return {"entry": entry, "own": own, "hidden": spam}
 
 
@@ -153,6 +163,7 @@ def signed_in_pages(entry, own, hidden):
         reverse("journal:settings"),
         reverse("journal:rest_settings"),
         reverse("journal:tokens"),
+        reverse("journal:webhooks"),
         reverse("journal:import_upload"),
         reverse("journal:blog_settings"),
         reverse("journal:notifications"),
