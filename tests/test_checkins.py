@@ -183,10 +183,10 @@ def test_the_list_of_names_is_bounded(client, clock, alice):
     assert "15 checked in today, 1 not yet" in section
 
 
-# Constant queries: the challenge with its creator, its topics, a page of the board, the
-# latest check-ins and their count, the latest entries and the challenges they count for
-# (the cards come from the cache).
-PAGE_QUERIES = 7
+# Constant queries: the challenge with its creator, its topics, a page of the board and
+# its people's rest days, the latest check-ins and their count, the latest entries and the
+# challenges they count for (the cards come from the cache).
+PAGE_QUERIES = 8
 
 
 @pytest.mark.parametrize("participants", [1, 30])

@@ -138,7 +138,7 @@ def test_journey_runs_a_constant_number_of_queries(client, django_assert_num_que
     # The person, the page of entries (no COUNT: pages go by day), their topics, the
     # heatmap with the counted days and rest days that kept the streak, the hours per topic,
     # the key lessons and the finished challenges' badges.
-    expected = 9
+    expected = 10
     one = make_user("one")
     write_entry(one, topics=["rust"], key_lesson="One lesson")
     with django_assert_num_queries(expected):
@@ -198,5 +198,5 @@ def test_key_lessons_are_the_latest_whichever_page_holds_them(
     ]
     query = query.replace("older", (today - dt.timedelta(days=3)).isoformat())
     # The journey's queries, as in test_journey_runs_a_constant_number_of_queries.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert lessons_shown(client, "alice", query) == latest
