@@ -367,6 +367,8 @@ class Entry(models.Model):
     card_html = ""
     # The milestones a save reached, given by services.entry_save.
     milestones: list[streaks.Milestone]
+    # The challenges it counts for, given by attach_counts_for to a page of entries.
+    counts_for: list["CountsFor"]
 
     class Meta:
         verbose_name_plural = "entries"

@@ -48,7 +48,12 @@ def push_unsubscribe(*, person: User, endpoint: str | None = None, pk: int | Non
     """Turn push off for one of ``person``'s devices, named by its endpoint or its id.
     Returns whether there was such a device."""
     devices = PushSubscription.objects.filter(person=person)
-    devices = devices.filter(endpoint=endpoint) if endpoint is not None else devices.filter(pk=pk)
+    if endpoint is not None:
+        devices = devices.filter(endpoint=endpoint)
+    elif pk is not None:
+        devices = devices.filter(pk=pk)
+    else:
+        return False
     deleted, _ = devices.delete()
     return bool(deleted)
 

@@ -41,7 +41,7 @@ KEPT_DELIVERIES = 20
 # Seconds a receiver has to answer each attempt.
 TIMEOUT = 10
 # The hook's switch for each event; a ping goes whatever is chosen.
-SWITCHES = {
+SWITCHES: dict[str, str] = {
     Webhook.Event.ENTRY_PUBLISHED: "send_entries",
     Webhook.Event.ENTRY_EDITED: "send_entries",
     Webhook.Event.COMMENT_RECEIVED: "send_comments",
@@ -268,7 +268,7 @@ def delivery_send(*, delivery_id: int, last_attempt: bool) -> str:
     return ""
 
 
-def _record(delivery: WebhookDelivery, status: str, result: str, *, attempted=True) -> None:
+def _record(delivery: WebhookDelivery, status: str, result: str, *, attempted: bool = True) -> None:
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         status=status,
         attempts=F("attempts") + int(attempted),
