@@ -84,8 +84,9 @@ class ShareCard:
     focus: str = ""
     figures: tuple[tuple[str, str], ...] = ()
     # Where the image is served (an entry's id, a username, a challenge's slug, a
-    # participation's id): not part of what it shows.
+    # participation's id) and the invite that opens it: not part of what it shows.
     key: str = field(default="", compare=False)
+    invite: str = field(default="", compare=False)
 
     @property
     def digest(self) -> str:
@@ -99,7 +100,8 @@ class ShareCard:
 
     @property
     def path(self) -> str:
-        return reverse(f"journal:share_{self.kind}", args=[self.key, self.digest])
+        path = reverse(f"journal:share_{self.kind}", args=[self.key, self.digest])
+        return f"{path}?invite={self.invite}" if self.invite else path
 
     @property
     def text(self) -> str:
@@ -188,16 +190,22 @@ def challenge_card(challenge: Challenge, topics: list[Topic]) -> ShareCard | Non
 
 
 def certificate_card(
-    participation: Participation, topics: list[Topic], public_minutes: int
+    participation: Participation, topics: list[Topic], public_minutes: int, invite: str = ""
 ) -> ShareCard | None:
-    """The image of a finished ``participation``'s certificate, or None when not everyone
-    may see it. Its hours are those of the public entries among the days that counted:
-    private minutes stay private, as on the journey."""
+    """The image of a finished ``participation``'s certificate, or None when it is not
+    finished or its person is not public. Its hours are those of the public entries among
+    the days that counted: private minutes stay private, as on the journey.
+
+    The image opens to whoever may see the certificate's page, as its view checks: for an
+    invite-only challenge, its members and the holders of ``invite``, which its address
+    then carries.
+    """
     challenge, person = participation.challenge, participation.person
-    if participation.finished_on is None or not (challenge.is_public and _public_person(person)):
+    if participation.finished_on is None or not _public_person(person):
         return None
     return ShareCard(
         kind="certificate",
+        invite="" if challenge.is_public else invite,
         key=str(participation.pk),
         name=person.name,
         handle=person.username,
@@ -308,12 +316,12 @@ def challenge_tags(
 
 
 def certificate_tags(
-    request: HttpRequest, participation: Participation, topics: list[Topic], public_minutes: int
+    request: HttpRequest, participation: Participation, card: ShareCard | None
 ) -> ShareTags | None:
-    """The tags of a certificate's page, the same for every reader; None when it has no
-    image."""
-    card = certificate_card(participation, topics, public_minutes)
-    if card is None:
+    """The tags of a certificate's page with its ``card``, the same for every reader; None
+    when it has no card, or when its challenge is not public: an invite-only certificate's
+    link must not unfold into a picture that leads strangers to the challenge."""
+    if card is None or not participation.challenge.is_public:
         return None
     days, hours_learned = (" ".join(figure) for figure in card.figures)
     return ShareTags(

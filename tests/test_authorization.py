@@ -536,6 +536,19 @@ def test_an_invite_only_certificate_opens_as_its_challenge_does(client, world):
         owner=(OK, NOT_ALLOWED),
     )
     assert seen_by_everyone(client, world, f"{url}?invite={challenge.invite_token}") == PUBLIC_PAGE
+    # Its image opens to the same readers.
+    participation = Participation.objects.get(challenge=challenge, person=owner)
+    card = sharecards.certificate_card(participation, [], participation.finished_minutes()[1])
+    image = reverse("journal:share_certificate", args=[participation.pk, card.digest])
+    assert seen_by_everyone(client, world, image) == members(
+        NOT_FOUND,
+        NOT_ALLOWED,
+        anonymous=(NOT_FOUND, NOT_ALLOWED),
+        owner=(OK, NOT_ALLOWED),
+    )
+    assert seen_by_everyone(client, world, f"{image}?invite={challenge.invite_token}") == (
+        PUBLIC_PAGE
+    )
 
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "OPTIONS"])

@@ -313,7 +313,7 @@ def test_a_certificate_image_changes_when_its_hours_do(client, alice, sprint, dr
 def test_invite_only_hidden_and_suspended_have_no_card(
     client, alice, moderator, sprint, drawn, change
 ):
-    images = [
+    challenge_image, certificate_image = [
         image_path(share_tags(client, url))
         for url in (sprint.get_absolute_url(), certificate_url(sprint, alice))
     ]
@@ -335,9 +335,32 @@ def test_invite_only_hidden_and_suspended_have_no_card(
         assert response.status_code == 200, url
         assert "og:image" not in response.content.decode()
         assert "twitter:card" not in response.content.decode()
-    for image in images:
-        assert client.get(image).status_code == 404
-    assert drawn == []
+    assert client.get(challenge_image).status_code == 404
+    # The certificate's image opens to whoever may see its page: its member, not a visitor.
+    member_sees_it = change != "suspended"
+    assert client.get(certificate_image).status_code == (200 if member_sees_it else 404)
+    client.logout()
+    assert client.get(certificate_image).status_code == 404
+    assert len(drawn) == int(member_sees_it)
+
+
+def test_an_invite_only_certificate_image_opens_with_the_invite(client, alice, sprint, drawn):
+    Challenge.objects.filter(pk=sprint.pk).update(visibility=Challenge.Visibility.INVITE)
+    sprint.refresh_from_db()
+    url = certificate_url(sprint, alice)
+    page = client.get(f"{url}?invite={sprint.invite_token}").content.decode()
+    assert "og:image" not in page
+    download = re.search(r'href="([^"]+)" download>Download the image', page)
+    assert download, "an invite holder can download the image"
+    image = html.unescape(download.group(1))
+    assert image.endswith(f"?invite={sprint.invite_token}")
+    response = client.get(image)
+    assert_share_image(response)
+    assert "private" in response["Cache-Control"]
+    assert client.get(image.split("?")[0]).status_code == 404
+    # A renewed invite closes the old image address with the old link.
+    services.challenge_renew_invite(challenge=sprint, by=alice)
+    assert client.get(image).status_code == 404
 
 
 def test_long_certificate_and_challenge_text_fits_the_image(alice, sprint):

@@ -44,7 +44,7 @@ def _invited_certificate(request, slug, username):
     if participation.challenge.is_public:
         # A public challenge's certificate has one address, the one the page cache keeps.
         return redirect(participation)
-    return _certificate_page(request, participation)
+    return _certificate_page(request, participation, invite=invite_in(request))
 
 
 def _finished(request, slug, username, invite=None):
@@ -59,11 +59,12 @@ def _finished(request, slug, username, invite=None):
     )
 
 
-def _certificate_page(request, participation):
+def _certificate_page(request, participation, invite=None):
     challenge, person = participation.challenge, participation.person
     own = request.user.is_authenticated and request.user.pk == person.pk
     topics = list(challenge.topics.all())
     every_minute, public_minutes = participation.finished_minutes()
+    card = sharecards.certificate_card(participation, topics, public_minutes, invite or "")
     # The key lessons of the run's days, as the journey shows them to this reader.
     lessons = list(
         Entry.objects.written_by(person, request.user)
@@ -89,7 +90,8 @@ def _certificate_page(request, participation):
             "lessons": lessons[:KEY_LESSONS_SHOWN],
             "more_lessons": len(lessons) > KEY_LESSONS_SHOWN,
             "certificate_url": request.build_absolute_uri(participation.get_absolute_url()),
-            "share": sharecards.certificate_tags(request, participation, topics, public_minutes),
+            "image": card.path if card else None,
+            "share": sharecards.certificate_tags(request, participation, card),
         },
     )
     if not challenge.is_public:

@@ -8,9 +8,12 @@ from django.views.decorators.http import require_safe
 
 from journal import ratelimit, sharecards
 from journal.models import Challenge, Entry, Participation, User, attach_topics
+from journal.views.challenges import invite_in
 
 # The address names what the image shows, so what it serves never changes.
 FOREVER = "public, max-age=31536000, immutable"
+# The image of what only some may see: never kept by a cache shared with others.
+MINE = "private, max-age=31536000, immutable"
 
 
 @require_safe
@@ -36,20 +39,23 @@ def challenge_image(request, slug, digest):
 
 @require_safe
 def certificate_image(request, pk, digest):
+    # Whoever may see the certificate's page may see its image (views/certificates.py).
+    invite = invite_in(request)
     participation = get_object_or_404(
         Participation.objects.finished().select_related("challenge__creator", "person"),
-        challenge__in=Challenge.objects.public(),
+        challenge__in=Challenge.objects.visible_to(request.user, invite=invite),
         person__in=User.objects.public(),
         pk=pk,
     )
     _, public_minutes = participation.finished_minutes()
+    challenge = participation.challenge
     card = sharecards.certificate_card(
-        participation, list(participation.challenge.topics.all()), public_minutes
+        participation, list(challenge.topics.all()), public_minutes, invite or ""
     )
-    return _image(request, card, digest)
+    return _image(request, card, digest, cache_control=FOREVER if challenge.is_public else MINE)
 
 
-def _image(request, card, digest):
+def _image(request, card, digest, cache_control=FOREVER):
     """The stored PNG of ``card``, drawn first when it is missing (at most one a request,
     within the client's rate limit); an address naming what the image showed before
     leads to what it shows now."""
@@ -62,5 +68,5 @@ def _image(request, card, digest):
             return ratelimit.too_many_requests(request)
         sharecards.store(card)
     response = FileResponse(default_storage.open(card.storage_name), content_type="image/png")
-    response["Cache-Control"] = FOREVER
+    response["Cache-Control"] = cache_control
     return response
