@@ -601,7 +601,7 @@ def test_the_list_costs_the_same_whatever_the_number_of_challenges(
     with django_assert_num_queries(LIST_QUERIES):
         client.get(url)
     for n in range(30):
-        start(alice, title=f"More {n}")
+        start(make_user(f"creator{n}"), title=f"More {n}")
     client.get(url)
     with django_assert_num_queries(LIST_QUERIES):
         client.get(url)
@@ -637,3 +637,34 @@ def test_everyone_made_later_joins_the_site_challenge(db):
     Challenge.objects.filter(slug=SITE_CHALLENGE_SLUG).delete()
     carol = User.objects.create_user(username="carol", password="x" * 12)
     assert Participation.objects.filter(person=carol, challenge__slug=SITE_CHALLENGE_SLUG).exists()
+
+
+def test_a_person_is_in_at_most_so_many_challenges_not_yet_over(client, monkeypatch, alice, bob):
+    # Every entry is counted for each of its author's challenges in the write that saves
+    # it: their number is what bounds a write's cost.
+    monkeypatch.setattr("journal.services.challenges.MAX_CHALLENGES", 3)
+    # The site's own and two more are three; a finished one does not count.
+    carol = make_user("carol")
+    first, second, finished, one_more = (
+        start(creator, title=title)
+        for creator, title in ((alice, "One"), (alice, "Two"), (carol, "Over"), (carol, "More"))
+    )
+    for challenge in (first, finished):
+        services.challenge_join(person=bob, challenge=challenge)
+    services.challenge_close(challenge=finished, by=carol)
+    services.challenge_join(person=bob, challenge=second)
+    services.challenge_join(person=bob, challenge=first)  # joining again changes nothing
+    client.force_login(bob)
+    response = client.post(reverse("journal:challenge_join", args=[one_more.slug]), follow=True)
+    assert "You are in 3 challenges that are not over yet" in response.content.decode()
+    assert not Participation.objects.filter(person=bob, challenge=one_more).exists()
+    response = client.post(
+        reverse("journal:challenge_new"),
+        {"title": "Mine", "daily_minimum": "60", "visibility": "public"},
+    )
+    assert response.status_code == 400
+    assert "leave one to start or join another" in response.content.decode()
+    assert not Challenge.objects.filter(title="Mine").exists()
+    # Leaving one makes room.
+    services.challenge_leave(person=bob, challenge=second)
+    services.challenge_join(person=bob, challenge=one_more)

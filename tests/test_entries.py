@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal import services
-from journal.models import Entry, Topic, User
+from journal.models import Challenge, Entry, Topic, User
 from tests.conftest import days_ago, make_user, write_entry
 
 WRITE = reverse("journal:write")
@@ -228,10 +228,17 @@ def test_writing_todays_entry_runs_a_fixed_number_of_queries(
     client, alice, bob, django_assert_num_queries
 ):
     # The session, the person, the author's lock and their rest days, the entry, its topics
-    # found, linked and counted, the author's figures, their participations read and their figures in the one
-    # challenge they are in (the site's own) stored, and the savepoint pair of the test's
-    # own transaction: the same for a first entry as after a long journal.
+    # found, linked and counted, the author's figures, their participations read and their
+    # figures in them stored, and the savepoint pair of the test's own transaction: the
+    # same for a first entry as after a long journal, in one challenge (bob: the site's
+    # own) as in four (alice).
     Topic.from_names(["Computer Vision", "python"])
+    carol = make_user("carol")
+    for title in ("Rust", "Go", "Zig"):
+        challenge = Challenge(creator=carol, title=title, starts_on=carol.local_today())
+        services.challenge_join(
+            person=alice, challenge=services.challenge_create(challenge=challenge, topic_names=[])
+        )
     for day in range(2, 40):
         Entry.objects.create(
             author=alice, day=days_ago(alice, day), number=0, minutes=60, title="Old", body="."

@@ -157,13 +157,14 @@ def comment(request, entry_id: int, payload: schemas.CommentIn):
 )
 def join(request, slug: str, payload: schemas.JoinIn | None = None):
     """Join a challenge (an invite-only one with its ``invite``); joining twice changes
-    nothing. 409 when it is over."""
+    nothing. 409 when it is over, or when the person is in as many challenges not yet
+    over as anyone may be."""
     _limit("challenge", request)
     payload = payload or schemas.JoinIn()
     challenge = challenge_for(request, slug, payload.invite)
     try:
         services.challenge_join(person=request.user, challenge=challenge, on_board=payload.on_board)
-    except services.ChallengeLocked as refusal:
+    except (services.ChallengeLocked, services.TooManyChallenges) as refusal:
         raise ApiError(409, str(refusal)) from refusal
     return _membership(challenge, joined=True)
 

@@ -27,6 +27,7 @@ from journal.services.accounts import (
 )
 from journal.services.challenges import (
     ChallengeLocked,
+    TooManyChallenges,
     challenge_close,
     challenge_create,
     challenge_join,
@@ -72,6 +73,7 @@ __all__ = [
     "ChallengeLocked",
     "DayTaken",
     "ImportResult",
+    "TooManyChallenges",
     "challenge_close",
     "challenge_create",
     "challenge_join",

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -41,11 +41,35 @@ class ChallengeLocked(Exception):
     OVER = "This challenge is over, so it takes no one new."
 
 
+class TooManyChallenges(Exception):
+    """The person is in as many challenges not yet over as anyone may be."""
+
+
+# Challenges not yet over that one person may be in at once: each of their entries is
+# counted for every one of them, in the write that saves it.
+MAX_CHALLENGES = 30
+
+
+# The participation's columns that _set_figures sets.
+FIGURE_FIELDS = [
+    *(field.name for field in dataclasses.fields(streaks.Progress)),
+    "finished_on",
+    "checked_in_at",
+    "checked_in_until",
+]
+# Rows a figures UPDATE sets at most: its CASE per column grows with them.
+STORE_BATCH = 100
+
+
 def challenge_create(*, challenge: Challenge, topic_names: Iterable[str]) -> Challenge:
-    """Save a new ``challenge`` (its creator set) with its topics; its creator joins it."""
+    """Save a new ``challenge`` (its creator set) with its topics; its creator joins it.
+
+    Raises TooManyChallenges when the creator is in MAX_CHALLENGES not yet over.
+    """
     creator = challenge.creator
     if creator is None:
         raise ValueError("A challenge people start needs its creator.")
+    _check_room(creator, Participation.objects.all())
     with transaction.atomic():
         challenge.slug = _free_slug(challenge.title)
         challenge.save()
@@ -55,6 +79,18 @@ def challenge_create(*, challenge: Challenge, topic_names: Iterable[str]) -> Cha
             public=challenge.is_public, only_added=True, writer=creator, own=_joined(creator)
         )
     return challenge
+
+
+def _check_room(person: User, participations: QuerySet[Participation]) -> None:
+    """Raise TooManyChallenges when ``participations`` hold MAX_CHALLENGES of ``person``'s
+    in challenges not yet over."""
+    finished = Challenge.objects.finished(person.local_today())
+    current = participations.filter(person=person).exclude(challenge__in=finished)
+    if current.count() >= MAX_CHALLENGES:
+        raise TooManyChallenges(
+            f"You are in {MAX_CHALLENGES} challenges that are not over yet, as many as "
+            "anyone can be: leave one to start or join another."
+        )
 
 
 def _free_slug(title: str) -> str:
@@ -121,10 +157,12 @@ def challenge_join(*, person: User, challenge: Challenge, on_board: bool = True)
     """Put ``person`` in ``challenge`` (nothing changes if they are already in it). Their
     entries count from today, their own day, on.
 
-    Raises ChallengeLocked when the challenge is over or closed.
+    Raises ChallengeLocked when the challenge is over or closed, TooManyChallenges when
+    the person is in MAX_CHALLENGES others not yet over.
     """
     if challenge.is_finished(person.local_today()):
         raise ChallengeLocked(ChallengeLocked.OVER)
+    _check_room(person, Participation.objects.exclude(challenge=challenge))
     with transaction.atomic():
         participation = _join(person=person, challenge=challenge, on_board=on_board)
         caching.changed(
@@ -219,7 +257,7 @@ def participations_follow_entry(
     earlier day, an edit, a deletion) counts the participation again from the author's
     entries. Must run inside the write's transaction, with the author locked.
     """
-    again = []
+    again, appended = [], []
     for participation in Participation.objects.filter(person=author).select_related("challenge"):
         participation.person = author
         challenge = participation.challenge
@@ -232,7 +270,9 @@ def participations_follow_entry(
             progress = streaks.append_counted_day(
                 participation.progress(), day, rest_days=rest_days
             )
-            _store(participation, progress, today=author.local_today(), rest_days=rest_days)
+            _set_figures(participation, progress, today=author.local_today(), rest_days=rest_days)
+            appended.append(participation)
+    _store(appended)
     if again:
         _recount(again, person=author, rest_days=rest_days)
 
@@ -293,9 +333,10 @@ def _recount(
             _counted_days(participation, days.get(participation.person_id, [])),
             rest_days=calendar,
         )
-        _store(
+        _set_figures(
             participation, progress, today=participation.person.local_today(), rest_days=calendar
         )
+    _store(participations)
 
 
 def _counted_days(
@@ -317,14 +358,14 @@ def _counted_days(
     return counted
 
 
-def _store(
+def _set_figures(
     participation: Participation,
     progress: streaks.Progress,
     *,
     today: dt.date,
     rest_days: streaks.RestCalendar,
 ) -> None:
-    """Store ``progress`` and what it finished on the participation's row and object."""
+    """Set ``progress`` and what it finished on the participation, for ``_store``."""
     challenge = participation.challenge
     finished_on = None
     first_day = challenge.starts_on or progress.first_counted
@@ -343,9 +384,25 @@ def _store(
     }
     for field, value in figures.items():
         setattr(participation, field, value)
-    Participation.objects.filter(pk=participation.pk).update(**figures)
+
+
+def _store(participations: list[Participation]) -> None:
+    """Store the figures ``_set_figures`` gave ``participations``: one UPDATE for a
+    person's write, however many challenges they are in."""
+    if len(participations) == 1:
+        # The common write, in the site's challenge only: bulk_update's CASE per column
+        # costs more to build than it saves for one row.
+        (participation,) = participations
+        Participation.objects.filter(pk=participation.pk).update(
+            **{field: getattr(participation, field) for field in FIGURE_FIELDS}
+        )
+    elif participations:
+        Participation.objects.bulk_update(participations, FIGURE_FIELDS, batch_size=STORE_BATCH)
+    else:
+        return
     # The person's day part shows whether today counts in each of their challenges.
-    caching.changed(public=False, own=[("progress", participation.person_id)])
+    people = {participation.person_id for participation in participations}
+    caching.changed(public=False, own=[("progress", person_id) for person_id in people])
 
 
 def _check_in(participation: Participation, latest_counted: dt.date | None) -> dict[str, Any]:

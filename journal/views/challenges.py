@@ -88,11 +88,15 @@ def challenges_mine(request):
 def challenge_new(request):
     form = ChallengeForm(request.POST if request.method == "POST" else None, creator=request.user)
     if request.method == "POST" and form.is_valid():
-        challenge = services.challenge_create(
-            challenge=form.save(commit=False), topic_names=form.topic_list()
-        )
-        messages.success(request, f"“{challenge.title}” has started. You are in it.")
-        return redirect(challenge)
+        try:
+            challenge = services.challenge_create(
+                challenge=form.save(commit=False), topic_names=form.topic_list()
+            )
+        except services.TooManyChallenges as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"“{challenge.title}” has started. You are in it.")
+            return redirect(challenge)
     return render(
         request, "challenges/form.html", {"form": form}, status=400 if form.errors else 200
     )
@@ -284,7 +288,7 @@ def challenge_join(request, slug):
             services.challenge_join(
                 person=request.user, challenge=challenge, on_board="on_board" in request.POST
             )
-        except services.ChallengeLocked as refusal:
+        except (services.ChallengeLocked, services.TooManyChallenges) as refusal:
             messages.error(request, str(refusal))
         else:
             messages.success(request, f"You joined “{challenge.title}”.")
