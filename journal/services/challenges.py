@@ -57,8 +57,6 @@ FIGURE_FIELDS = [
     "checked_in_at",
     "checked_in_until",
 ]
-# Rows a figures UPDATE sets at most: its CASE per column grows with them.
-STORE_BATCH = 100
 
 
 def challenge_create(*, challenge: Challenge, topic_names: Iterable[str]) -> Challenge:
@@ -387,22 +385,17 @@ def _set_figures(
 
 
 def _store(participations: list[Participation]) -> None:
-    """Store the figures ``_set_figures`` gave ``participations``: one UPDATE for a
-    person's write, however many challenges they are in."""
-    if len(participations) == 1:
-        # The common write, in the site's challenge only: bulk_update's CASE per column
-        # costs more to build than it saves for one row.
-        (participation,) = participations
+    """Store the figures ``_set_figures`` gave ``participations``, a row at a time: a
+    person's write touches at most MAX_CHALLENGES rows and most touch one or two, for
+    which bulk_update's CASE per column costs more to build than it saves."""
+    for participation in participations:
         Participation.objects.filter(pk=participation.pk).update(
             **{field: getattr(participation, field) for field in FIGURE_FIELDS}
         )
-    elif participations:
-        Participation.objects.bulk_update(participations, FIGURE_FIELDS, batch_size=STORE_BATCH)
-    else:
-        return
     # The person's day part shows whether today counts in each of their challenges.
     people = {participation.person_id for participation in participations}
-    caching.changed(public=False, own=[("progress", person_id) for person_id in people])
+    if people:
+        caching.changed(public=False, own=[("progress", person_id) for person_id in people])
 
 
 def _check_in(participation: Participation, latest_counted: dt.date | None) -> dict[str, Any]:
