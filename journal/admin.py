@@ -23,6 +23,7 @@ from journal.models import (
     Notification,
     Participation,
     Report,
+    RestPeriod,
     Topic,
     User,
     Webhook,
@@ -180,6 +181,17 @@ class EntryAdmin(ReadOnlyAdmin):
     search_fields = ("title", "key_lesson", "body", "author__username")
     list_select_related = ("author",)
     date_hierarchy = "day"
+
+
+@admin.register(RestPeriod)
+class RestPeriodAdmin(ReadOnlyAdmin):
+    """Rest days keep streaks: staff read who declared which, when a streak is questioned.
+    Only their person changes them, through the rest page, which counts streaks again."""
+
+    list_display = ("person", "weekday", "first_day", "last_day", "created_at")
+    list_filter = ("weekday", "first_day")
+    search_fields = ("person__username",)
+    list_select_related = ("person",)
 
 
 @admin.register(Cheer)

@@ -1,5 +1,6 @@
 """The Django admin: every registered model's list (searched and filtered) and change page."""
 
+import datetime as dt
 import html
 import re
 
@@ -10,8 +11,17 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from journal import services
-from journal.models import Comment, Delivery, Entry, ModerationAction, Report, User, Webhook
-from journal.services import webhooks
+from journal.models import (
+    Comment,
+    Delivery,
+    Entry,
+    ModerationAction,
+    Report,
+    RestPeriod,
+    User,
+    Webhook,
+)
+from journal.services import rest, webhooks
 from journal.tasks import send_reminder
 from tests.conftest import PASSWORD, make_user, write_entry
 
@@ -35,6 +45,13 @@ def one_of_each(superuser, alice, bob):
     # A reminder queued for the worker, and one it sent.
     send_reminder.enqueue(alice.pk, alice.local_today().isoformat())
     Delivery.objects.create(kind=Delivery.Kind.REMINDER, person=alice, day=alice.local_today())
+    # Rest days alice declared: every Sunday from next week.
+    rest.rest_period_declare(
+        person=alice,
+        first_day=alice.local_today() + dt.timedelta(days=7),
+        last_day=None,
+        weekday=RestPeriod.Weekday.SUNDAY,
+    )
     # A webhook with a delivery waiting for the worker.
     webhooks.webhook_ping(
         webhook=Webhook.objects.create(person=alice, url="https://hooks.example.com/alice")

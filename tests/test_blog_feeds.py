@@ -351,6 +351,26 @@ def test_the_settings_page_adds_shows_and_removes_the_feed(client, alice, local_
     assert not BlogFeed.objects.filter(person=alice).exists()
 
 
+def test_read_it_now_queues_the_feed_at_most_every_five_minutes(client, alice, blog, clock):
+    url = reverse("journal:blog_settings")
+    client.force_login(alice)
+    assert "Read it now" in client.get(url).text
+    an_hour_on = clock.instant + dt.timedelta(hours=1)
+    BlogFeed.objects.filter(pk=blog.pk).update(
+        fetched_at=clock.instant - dt.timedelta(minutes=6), next_fetch_at=an_hour_on
+    )
+    page = client.post(url, {"fetch_now": "1"}, follow=True)
+    assert "Your blog is read within a minute." in page.text
+    assert blogfeeds.blog_feeds_enqueue_due() == 1
+
+    # Just read: the blog's server is spared another request for five minutes.
+    BlogFeed.objects.filter(pk=blog.pk).update(fetched_at=clock.instant, next_fetch_at=an_hour_on)
+    page = client.post(url, {"fetch_now": "1"}, follow=True)
+    assert "it can be read again from 14:05 (your time)" in page.text
+    assert BlogFeed.objects.get(pk=blog.pk).next_fetch_at == an_hour_on
+    assert blogfeeds.blog_feeds_enqueue_due() == 0
+
+
 def test_a_new_address_is_fetched_afresh(alice, blog):
     BlogFeed.objects.filter(pk=blog.pk).update(
         etag='"v1"', next_fetch_at=timezone.now() + dt.timedelta(hours=1), problem="Old"

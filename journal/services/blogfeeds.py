@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 FETCH_EVERY = dt.timedelta(hours=1)
 # A feed that failed is asked again less often; saving its settings asks at once.
 FETCH_AFTER_PROBLEM = dt.timedelta(hours=6)
+# How soon after a fetch the learner may ask for another ("Read it now").
+FETCH_AGAIN_AFTER = dt.timedelta(minutes=5)
 MAX_FEED_BYTES = 2_000_000
 # Posts written per fetch; the rest come with the next fetch, a minute later.
 MAX_POSTS_PER_FETCH = 20
@@ -44,6 +46,18 @@ def blog_feed_save(*, user: User, url: str, visibility: str) -> BlogFeed:
     feed.visibility = visibility
     feed.save()
     return feed
+
+
+def blog_feed_fetch_soon(*, user: User) -> dt.datetime | None:
+    """Have ``user``'s feed read at the scheduler's next pass. Returns None when done, or,
+    when it was read less than FETCH_AGAIN_AFTER ago, the moment it may be asked again:
+    the blog's server is someone else's, and one learner's clicks must not hammer it."""
+    now = timezone.now()
+    feed = BlogFeed.objects.get(person=user)
+    if feed.fetched_at is not None and now < feed.fetched_at + FETCH_AGAIN_AFTER:
+        return feed.fetched_at + FETCH_AGAIN_AFTER
+    BlogFeed.objects.filter(pk=feed.pk).update(next_fetch_at=now)
+    return None
 
 
 def blog_feed_remove(*, user: User) -> None:

@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -106,6 +107,18 @@ def blog_settings(request):
     if request.method == "POST" and "remove" in request.POST:
         blogfeeds.blog_feed_remove(user=request.user)
         messages.success(request, "Your blog is no longer read. Its entries stay.")
+        return redirect("journal:blog_settings")
+    if request.method == "POST" and "fetch_now" in request.POST and feed is not None:
+        again_at = blogfeeds.blog_feed_fetch_soon(user=request.user)
+        if again_at is None:
+            messages.success(request, "Your blog is read within a minute.")
+        else:
+            local = timezone.localtime(again_at, request.user.zone)
+            messages.error(
+                request,
+                f"Your blog was read less than five minutes ago: it can be read again "
+                f"from {local:%H:%M} (your time).",
+            )
         return redirect("journal:blog_settings")
     form = BlogFeedForm(request.POST if request.method == "POST" else None, instance=feed)
     if request.method == "POST" and form.is_valid():
