@@ -1,6 +1,7 @@
 """Export: the ZIP from /settings/ and `manage.py export_journal`, and the round trip
 back through import into a fresh account."""
 
+import datetime as dt
 import io
 import json
 import re
@@ -17,11 +18,12 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from journal import services
-from journal.models import Comment, Entry, User
+from journal.models import Challenge, Comment, Entry, RestPeriod, User
 from journal.porting.export import export_journal
 from journal.porting.images import images_stored
 from journal.porting.plan import read_files
 from journal.porting.posts import split_reflection
+from journal.services import rest
 from tests.conftest import days_ago, make_user, write_entry
 
 EXPORT = reverse("journal:export")
@@ -259,3 +261,33 @@ def test_a_broken_image_in_an_archive_is_left_out_with_a_note(alice):
     plan = read_files([("notes.zip", archive)], user=alice)
     assert any("images/fake.png" in note for note in plan.notes)
     assert "![x](images/fake.png)" in plan.drafts()[0].body
+
+
+def test_the_export_carries_rest_days_and_challenges(alice, bob):
+    tomorrow = alice.local_today() + dt.timedelta(days=1)
+    rest.rest_period_declare(person=alice, first_day=tomorrow, last_day=tomorrow, weekday=None)
+    rest.rest_period_declare(
+        person=alice, first_day=tomorrow, last_day=None, weekday=RestPeriod.Weekday.SUNDAY
+    )
+    group = services.challenge_create(
+        challenge=Challenge(
+            creator=bob,
+            title="Study group",
+            starts_on=bob.local_today(),
+            visibility=Challenge.Visibility.INVITE,
+        ),
+        topic_names=[],
+    )
+    services.challenge_join(person=alice, challenge=group)
+    write_entry(alice, minutes=75)
+    archive = io.BytesIO()
+    export_journal(alice, archive)
+    data = json.loads(zipfile.ZipFile(archive).read("journal.json"))
+    assert data["rest_days"] == [
+        {"weekday": None, "first_day": tomorrow.isoformat(), "last_day": tomorrow.isoformat()},
+        {"weekday": "Sunday", "first_day": tomorrow.isoformat(), "last_day": None},
+    ]
+    assert [(c["title"], c["address"], c["days_counted"]) for c in data["challenges"]] == [
+        ("One hour a day", "/challenges/one-hour-a-day/", 1),
+        ("Study group", group.get_absolute_url(), 1),
+    ]

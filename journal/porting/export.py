@@ -4,7 +4,8 @@ The archive holds one Markdown file per entry (``YYYY-MM-DD-slug.md``, YAML fron
 then the body and the reflection under a "## Reflection" heading, which
 ``posts.split_reflection`` reads back), the uploaded images those entries use under
 ``images/`` with the links rewritten to them, and ``journal.json`` with everything: the
-profile, the entries as stored, and the comments other people left on them.
+profile, the entries as stored, the comments other people left on them, the rest days
+declared and the challenges taken part in.
 """
 
 import functools
@@ -20,7 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.text import slugify
 
-from journal.models import Comment, Entry
+from journal.models import Comment, Entry, Participation, RestPeriod
 from journal.porting.posts import REFLECTION_HEADING
 
 FORMAT_VERSION = 1
@@ -87,8 +88,42 @@ def export_journal(user, fileobj):
             "entries": records,
             "topics": sorted({topic for record in records for topic in record["topics"]}),
             "images": images.copied,
+            "rest_days": _rest_days(user),
+            "challenges": _challenges(user),
         }
         archive.writestr("journal.json", json.dumps(journal, indent=2, cls=DjangoJSONEncoder))
+
+
+def _rest_days(user):
+    return [
+        {
+            "weekday": period.get_weekday_display() if period.weekday is not None else None,
+            "first_day": period.first_day,
+            "last_day": period.last_day,
+        }
+        for period in RestPeriod.objects.filter(person=user).order_by("first_day", "pk")
+    ]
+
+
+def _challenges(user):
+    """The challenges the person is in, as they see them (invite-only ones included), with
+    their figures in each."""
+    participations = (
+        Participation.objects.filter(person=user)
+        .select_related("challenge")
+        .order_by("joined_at", "pk")
+    )
+    return [
+        {
+            "title": participation.challenge.title,
+            "address": participation.challenge.get_absolute_url(),
+            "joined_at": participation.joined_at,
+            "days_counted": participation.days_counted,
+            "longest_streak": participation.longest_streak,
+            "finished_on": participation.finished_on,
+        }
+        for participation in participations
+    ]
 
 
 def entry_file_name(entry):
