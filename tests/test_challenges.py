@@ -316,7 +316,9 @@ def test_the_list_shows_public_challenges_by_status_most_participants_first(clie
     assert client.get(reverse("journal:challenges") + "?status=x").status_code == 404
 
 
-def test_a_challenge_page_shows_its_day_board_and_entries(client, alice, bob):
+def test_a_challenge_page_shows_its_day_board_and_entries(clock, client, alice, bob):
+    # On the stopped clock alice (Paris) and bob (New York) share a date: at another hour
+    # bob's today may be the day before the challenge starts on alice's.
     today = alice.local_today()
     challenge = start(
         alice,
