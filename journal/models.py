@@ -1119,6 +1119,14 @@ class ParticipationQuerySet(models.QuerySet):
         """Participations whose challenge was finished: each has a certificate."""
         return self.filter(finished_on__isnull=False)
 
+    def certificates_visible_to(self, user, *, invite=None):
+        """The finished ones whose certificate ``user`` may see: the challenge as its page
+        shows it to them (``invite`` counting), of a person everyone may see."""
+        return self.finished().filter(
+            challenge__in=Challenge.objects.visible_to(user, invite=invite),
+            person__in=User.objects.public(),
+        )
+
 
 class Participation(models.Model):
     """A person in a challenge, with their figures in it (journal/streaks.py's Progress),

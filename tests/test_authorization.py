@@ -55,6 +55,8 @@ def editor_requests(post):
 
 
 PUBLIC_PAGE = same_for_all(OK, NOT_ALLOWED)
+# A POST that changes something of the owner's only: a 404 to anyone else, whose it is not.
+OWNERS_POST = participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT))
 NO_ARGS = lambda w: []  # noqa: E731
 OWNER = lambda w: ["owner"]  # noqa: E731
 MY_ENTRY = lambda w: [w["entry"].pk]  # noqa: E731
@@ -217,22 +219,13 @@ POLICY = {
     ),
     "journal:challenge_leave": (CHALLENGE, participants(REDIRECT, REDIRECT)),
     # Only one's own place on a board: others are in no such participation.
-    "journal:challenge_board": (
-        CHALLENGE,
-        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
-    ),
+    "journal:challenge_board": (CHALLENGE, OWNERS_POST),
     "journal:challenge_edit": (
         CHALLENGE,
         participants(NOT_FOUND, NOT_FOUND, owner=(OK, REDIRECT)),
     ),
-    "journal:challenge_close": (
-        CHALLENGE,
-        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
-    ),
-    "journal:challenge_renew_invite": (
-        CHALLENGE,
-        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
-    ),
+    "journal:challenge_close": (CHALLENGE, OWNERS_POST),
+    "journal:challenge_renew_invite": (CHALLENGE, OWNERS_POST),
     # Pages of one's own, which a suspended person still reads.
     "journal:following": (NO_ARGS, members(OK, NOT_ALLOWED)),
     "journal:notifications": (NO_ARGS, members(OK, NOT_ALLOWED)),
@@ -242,10 +235,7 @@ POLICY = {
     "journal:email_settings": (NO_ARGS, members(NOT_ALLOWED, REDIRECT)),
     # Rest days change the streak everyone sees: participants only, and one's own only.
     "journal:rest_settings": (NO_ARGS, participants(OK, BAD)),
-    "journal:rest_period_end": (
-        lambda w: [w["rest_period"].pk],
-        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
-    ),
+    "journal:rest_period_end": (lambda w: [w["rest_period"].pk], OWNERS_POST),
     # Browser push (tests/test_push.py): an empty body is no subscription; a device is
     # removed by its owner only, whose it is whether suspended or not.
     "journal:push_subscribe": (NO_ARGS, members(NOT_ALLOWED, BAD)),
@@ -268,18 +258,9 @@ POLICY = {
     ),
     # Webhooks: one's own only (anyone else's is a 404), and not while suspended.
     "journal:webhooks": (NO_ARGS, participants(OK, BAD)),
-    "journal:webhook_ping": (
-        MY_WEBHOOK,
-        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
-    ),
-    "journal:webhook_active": (
-        MY_WEBHOOK,
-        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
-    ),
-    "journal:webhook_delete": (
-        MY_WEBHOOK,
-        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
-    ),
+    "journal:webhook_ping": (MY_WEBHOOK, OWNERS_POST),
+    "journal:webhook_active": (MY_WEBHOOK, OWNERS_POST),
+    "journal:webhook_delete": (MY_WEBHOOK, OWNERS_POST),
     # The signed token in the link is the authorization: no login, no CSRF (RFC 8058).
     "journal:unsubscribe": (
         lambda w: [unsubscribe_token(w["owner"], "reminder")],
@@ -315,10 +296,7 @@ POLICY = {
     "journal:follow": (OWNER, participants(REDIRECT, REDIRECT, owner=(NOT_FOUND, NOT_FOUND))),
     "journal:comment_create": (MY_ENTRY, participants(REDIRECT, BAD)),
     "journal:comment_edit": (MY_COMMENT, participants(NOT_FOUND, NOT_FOUND, owner=(OK, BAD))),
-    "journal:comment_delete": (
-        MY_COMMENT,
-        participants(NOT_ALLOWED, NOT_FOUND, owner=(NOT_ALLOWED, REDIRECT)),
-    ),
+    "journal:comment_delete": (MY_COMMENT, OWNERS_POST),
     "journal:report": (
         lambda w: ["entry", w["entry"].pk],
         participants(OK, BAD, owner=(NOT_FOUND, NOT_FOUND)),

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -50,15 +50,6 @@ class TooManyChallenges(Exception):
 MAX_CHALLENGES = 30
 
 
-# The participation's columns that _set_figures sets.
-FIGURE_FIELDS = [
-    *(field.name for field in dataclasses.fields(streaks.Progress)),
-    "finished_on",
-    "checked_in_at",
-    "checked_in_until",
-]
-
-
 def challenge_create(*, challenge: Challenge, topic_names: Iterable[str]) -> Challenge:
     """Save a new ``challenge`` (its creator set) with its topics; its creator joins it.
 
@@ -67,7 +58,7 @@ def challenge_create(*, challenge: Challenge, topic_names: Iterable[str]) -> Cha
     creator = challenge.creator
     if creator is None:
         raise ValueError("A challenge people start needs its creator.")
-    _check_room(creator, Participation.objects.all())
+    _check_room(creator)
     with transaction.atomic():
         challenge.slug = _free_slug(challenge.title)
         challenge.save()
@@ -79,11 +70,14 @@ def challenge_create(*, challenge: Challenge, topic_names: Iterable[str]) -> Cha
     return challenge
 
 
-def _check_room(person: User, participations: QuerySet[Participation]) -> None:
-    """Raise TooManyChallenges when ``participations`` hold MAX_CHALLENGES of ``person``'s
-    in challenges not yet over."""
-    finished = Challenge.objects.finished(person.local_today())
-    current = participations.filter(person=person).exclude(challenge__in=finished)
+def _check_room(person: User, *, joining: Challenge | None = None) -> None:
+    """Raise TooManyChallenges when ``person`` is in MAX_CHALLENGES not yet over, the one
+    they are ``joining`` (if already in it) left out."""
+    current = Participation.objects.filter(person=person).exclude(
+        challenge__in=Challenge.objects.finished(person.local_today())
+    )
+    if joining is not None:
+        current = current.exclude(challenge=joining)
     if current.count() >= MAX_CHALLENGES:
         raise TooManyChallenges(
             f"You are in {MAX_CHALLENGES} challenges that are not over yet, as many as "
@@ -160,7 +154,7 @@ def challenge_join(*, person: User, challenge: Challenge, on_board: bool = True)
     """
     if challenge.is_finished(person.local_today()):
         raise ChallengeLocked(ChallengeLocked.OVER)
-    _check_room(person, Participation.objects.exclude(challenge=challenge))
+    _check_room(person, joining=challenge)
     with transaction.atomic():
         participation = _join(person=person, challenge=challenge, on_board=on_board)
         caching.changed(
@@ -255,7 +249,7 @@ def participations_follow_entry(
     earlier day, an edit, a deletion) counts the participation again from the author's
     entries. Must run inside the write's transaction, with the author locked.
     """
-    again, appended = [], []
+    again = []
     for participation in Participation.objects.filter(person=author).select_related("challenge"):
         participation.person = author
         challenge = participation.challenge
@@ -268,9 +262,7 @@ def participations_follow_entry(
             progress = streaks.append_counted_day(
                 participation.progress(), day, rest_days=rest_days
             )
-            _set_figures(participation, progress, today=author.local_today(), rest_days=rest_days)
-            appended.append(participation)
-    _store(appended)
+            _store(participation, progress, today=author.local_today(), rest_days=rest_days)
     if again:
         _recount(again, person=author, rest_days=rest_days)
 
@@ -331,10 +323,9 @@ def _recount(
             _counted_days(participation, days.get(participation.person_id, [])),
             rest_days=calendar,
         )
-        _set_figures(
+        _store(
             participation, progress, today=participation.person.local_today(), rest_days=calendar
         )
-    _store(participations)
 
 
 def _counted_days(
@@ -356,14 +347,14 @@ def _counted_days(
     return counted
 
 
-def _set_figures(
+def _store(
     participation: Participation,
     progress: streaks.Progress,
     *,
     today: dt.date,
     rest_days: streaks.RestCalendar,
 ) -> None:
-    """Set ``progress`` and what it finished on the participation, for ``_store``."""
+    """Store ``progress`` and what it finished on the participation's row and object."""
     challenge = participation.challenge
     finished_on = None
     first_day = challenge.starts_on or progress.first_counted
@@ -382,20 +373,9 @@ def _set_figures(
     }
     for field, value in figures.items():
         setattr(participation, field, value)
-
-
-def _store(participations: list[Participation]) -> None:
-    """Store the figures ``_set_figures`` gave ``participations``, a row at a time: a
-    person's write touches at most MAX_CHALLENGES rows and most touch one or two, for
-    which bulk_update's CASE per column costs more to build than it saves."""
-    for participation in participations:
-        Participation.objects.filter(pk=participation.pk).update(
-            **{field: getattr(participation, field) for field in FIGURE_FIELDS}
-        )
+    Participation.objects.filter(pk=participation.pk).update(**figures)
     # The person's day part shows whether today counts in each of their challenges.
-    people = {participation.person_id for participation in participations}
-    if people:
-        caching.changed(public=False, own=[("progress", person_id) for person_id in people])
+    caching.changed(public=False, own=[("progress", participation.person_id)])
 
 
 def _check_in(participation: Participation, latest_counted: dt.date | None) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 """Certificates: ``/challenges/<slug>/@<username>/``, the page of a participant who
 finished a challenge with a length, made to be shared.
 
-Who may see it follows the challenge page (``Challenge.objects.visible_to``, an invite
-counting) and the person (``User.objects.public()``); anyone else, and anyone asking for a
-person who has not finished, gets a 404. A public challenge's certificate goes through the
+Who may see it, and its share image, is ``Participation.objects.certificates_visible_to``:
+the challenge page's rule (an invite counting) and a public person; anyone else, and anyone
+asking for a person who has not finished, gets a 404. A public challenge's certificate goes through the
 page cache, with a copy of their own for the person, who sees their private key lessons
 and hours; an invite-only one's is rendered for each request (``Cache-Control: private``).
 """
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from journal import sharecards
 from journal.caching.pages import shared_page
-from journal.models import Challenge, Entry, Participation, User
+from journal.models import Entry, Participation
 from journal.views.challenges import invite_in
 
 # A run of the longest challenges has a lesson a day: the page shows the first ones.
@@ -51,9 +51,9 @@ def _finished(request, slug, username, invite=None):
     """The finished participation of ``username`` in ``slug``, when the reader may see both
     the challenge and the person; else a 404."""
     return get_object_or_404(
-        Participation.objects.finished().select_related("challenge__creator", "person"),
-        challenge__in=Challenge.objects.visible_to(request.user, invite=invite),
-        person__in=User.objects.public(),
+        Participation.objects.certificates_visible_to(request.user, invite=invite).select_related(
+            "challenge__creator", "person"
+        ),
         challenge__slug=slug,
         person__username=username,
     )

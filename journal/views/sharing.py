@@ -39,12 +39,12 @@ def challenge_image(request, slug, digest):
 
 @require_safe
 def certificate_image(request, pk, digest):
-    # Whoever may see the certificate's page may see its image (views/certificates.py).
+    # Whoever may see the certificate's page may see its image.
     invite = invite_in(request)
     participation = get_object_or_404(
-        Participation.objects.finished().select_related("challenge__creator", "person"),
-        challenge__in=Challenge.objects.visible_to(request.user, invite=invite),
-        person__in=User.objects.public(),
+        Participation.objects.certificates_visible_to(request.user, invite=invite).select_related(
+            "challenge__creator", "person"
+        ),
         pk=pk,
     )
     _, public_minutes = participation.finished_minutes()

@@ -6,12 +6,14 @@ any Content Security Policy violation, so a page that only looks right cannot pa
 
 import os
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, FrozenClock
 
 # Playwright's sync API keeps an asyncio event loop running in the main thread, which makes
 # Django refuse ORM calls from test code; nothing here runs inside that loop.
@@ -53,6 +55,15 @@ def browser():
 def browser_problems():
     """What went wrong in the browser during a test; checked after the test body runs."""
     return []
+
+
+@pytest.fixture
+def clock_from_now():
+    """Now, stopped, so that a test can move days on; the browser's session stays valid, as
+    the live server reads the same stopped clock."""
+    frozen = FrozenClock(timezone.now())
+    with mock.patch("django.utils.timezone.now", frozen):
+        yield frozen
 
 
 @pytest.fixture(autouse=True)

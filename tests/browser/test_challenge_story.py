@@ -11,11 +11,9 @@ service the pages use, a day at a time on a stopped clock.
 import datetime as dt
 import io
 import re
-from unittest import mock
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -23,7 +21,7 @@ from journal import charts
 from journal.models import Challenge
 from tests.browser.conftest import log_in, log_out
 from tests.browser.test_challenges import write_today
-from tests.conftest import FrozenClock, make_user, write_entry
+from tests.conftest import make_user, write_entry
 
 pytestmark = pytest.mark.browser
 
@@ -31,14 +29,6 @@ TITLE = "Momentum Learning Series"
 REST_DAY = 8  # alice's declared holiday, days after the start
 MISSED_DAY = 12  # the day she forgets, after a week in a row has earned a freeze
 BOB_WRITES = range(4)  # bob's days: the first four
-
-
-@pytest.fixture
-def clock():
-    """Now, stopped, so that the story can move through the month."""
-    frozen = FrozenClock(timezone.now())
-    with mock.patch("django.utils.timezone.now", frozen):
-        yield frozen
 
 
 def start_the_challenge(page, alice):
@@ -89,7 +79,7 @@ def assert_nowhere_for_a_visitor(page, challenge, alice_entry):
         assert page.request.get(address).status == 404, address
 
 
-def test_a_challenge_from_day_1_to_the_certificate(page, clock):
+def test_a_challenge_from_day_1_to_the_certificate(page, clock_from_now):
     alice = make_user("alice", display_name="Alice Martin")
     bob = make_user("bob", display_name="Bob Stone")
     start = alice.local_today()
@@ -121,7 +111,7 @@ def test_a_challenge_from_day_1_to_the_certificate(page, clock):
     # The month: alice writes every day but her rest day and the one she misses.
     latest = None
     for n in range(1, 30):
-        clock.instant += dt.timedelta(days=1)
+        clock_from_now.instant += dt.timedelta(days=1)
         if n not in (REST_DAY, MISSED_DAY):
             latest = write_entry(alice, day=alice.local_today(), title=f"Series, day {n + 1}")
         if n in BOB_WRITES:

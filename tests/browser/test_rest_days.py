@@ -1,29 +1,19 @@
 """Rest days as a person meets them: declared in settings, then marked on the heatmap."""
 
 import datetime as dt
-from unittest import mock
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from journal import charts
 from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import serious_violations
-from tests.conftest import FrozenClock, make_user, write_entry
+from tests.conftest import make_user, write_entry
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def clock():
-    """Now, stopped, so that the test can move to tomorrow (the session stays valid)."""
-    frozen = FrozenClock(timezone.now())
-    with mock.patch("django.utils.timezone.now", frozen):
-        yield frozen
-
-
-def test_declare_a_rest_day_in_settings_and_see_it_keep_the_streak(page, clock):
+def test_declare_a_rest_day_in_settings_and_see_it_keep_the_streak(page, clock_from_now):
     alice = make_user("alice", display_name="Alice Martin")
     write_entry(alice)
     tomorrow = alice.local_today() + dt.timedelta(days=1)
@@ -43,7 +33,7 @@ def test_declare_a_rest_day_in_settings_and_see_it_keep_the_streak(page, clock):
     assert serious_violations(page) == []
 
     # Tomorrow, before writing: the rest day keeps the streak, and the heatmap says why.
-    clock.instant += dt.timedelta(days=1)
+    clock_from_now.instant += dt.timedelta(days=1)
     page.goto("/@alice/")
     expect(page.locator(".streak-kept")).to_have_text("Current streak: 1 day, kept by 1 rest day.")
     cell = page.locator(
